@@ -1,0 +1,36 @@
+# repstats: two commands do all set-up on a fresh machine.
+#   make report  -> venv, install, fetch, build, execute notebooks into reports/
+#   make test    -> venv, install, pytest
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: report test install fetch build notebooks clean benchmark
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP)
+
+fetch: $(STAMP)
+	$(BIN)/repstats fetch
+
+build: fetch
+	$(BIN)/repstats build
+
+report: build
+	$(BIN)/repstats report
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+benchmark: $(STAMP)
+	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) data/processed/* reports build *.egg-info
