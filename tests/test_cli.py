@@ -1,0 +1,56 @@
+"""CLI: argument handling, clear errors, fetch from a mirror into a fresh raw folder."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from repstats.cli import main
+
+
+def test_fetch_list(capsys):
+    assert main(["fetch", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert "cdep_2016" in out and "cdep/2016.zip" in out
+
+
+def test_unknown_source_is_an_error(capsys, tmp_path):
+    assert main(["fetch", "nope", "--raw-dir", str(tmp_path), "--quiet"]) == 2
+    assert "unknown source id(s) ['nope']" in capsys.readouterr().err
+
+
+def test_unknown_stage_is_an_error(capsys, tmp_path):
+    assert main(["build", "--stage", "nope", "--processed-dir", str(tmp_path)]) == 2
+    assert "unknown stage 'nope'" in capsys.readouterr().err
+
+
+def test_fetch_group_from_mirror(mirror, tmp_path, capsys):
+    assert main(["fetch", "courts", "--raw-dir", str(tmp_path), "--mirror", str(mirror),
+                 "--quiet"]) == 0
+    assert "13 copied" in capsys.readouterr().out
+    assert sorted(p.name for p in (tmp_path / "cdep").iterdir()) == \
+        [f"{y}.zip" for y in range(2009, 2022)]
+
+
+def test_console_script_entry_point():
+    out = subprocess.run([sys.executable, "-m", "repstats.cli", "--version"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.startswith("repstats ")
+
+
+def test_offline_without_mirror_fails_clearly(tmp_path, capsys):
+    empty = tmp_path / "empty_mirror"
+    empty.mkdir()
+    assert main(["fetch", "cdep_2009", "--raw-dir", str(tmp_path / "raw"), "--mirror",
+                 str(empty), "--offline", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "cdep_2009" in err and "offline" in err
+    assert not (tmp_path / "raw" / "cdep" / "2009.zip").exists()
+
+
+@pytest.mark.parametrize("cmd", ["fetch", "build", "validate", "report"])
+def test_help(cmd, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([cmd, "--help"])
+    assert exc.value.code == 0
