@@ -1,0 +1,140 @@
+"""Field parsers shared by the case-level readers (OVD-Info, notable cases).
+
+* :func:`parse_iso_dates` — ISO dates of mixed precision (``YYYY-MM-DD``, ``YYYY-MM``,
+  ``YYYY``, optionally with a time part) to a timestamp and a precision label.
+* :func:`parse_list_field` — a list-valued field as exported to CSV: a JSON array, a
+  Python-style list with quoted items, or a ``;``/``|``-separated string. Parsed with
+  :func:`json.loads` or a tokenizer, never ``eval``.
+* :func:`charges_string` / :func:`article_part_pairs` — the canonical charge string
+  ``"205.4(1); 222(1)"`` (article, part in brackets when known, ``;``-separated).
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+
+__all__ = ["parse_iso_dates", "parse_list_field", "article_part_pairs", "charges_string",
+           "DATE_PRECISIONS"]
+
+DATE_PRECISIONS = ("day", "month", "year")
+
+_ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ][\d:.+\-Z]*)?\s*$")
+_QUOTED = re.compile(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)\"""")
+_ARTICLE = re.compile(
+    r"(?:art(?:icle)?\.?|ст(?:атья|\.)?)?\s*(?<![\d.])(?P<article>\d{2,3}(?:\.\d{1,2})?)(?![\d])"
+    r"(?:\s*(?:,|\s)\s*(?:part|p\.|ч\.?|часть)\s*(?P<part>\d{1,2}(?:\.\d)?)"
+    r"|\s*\((?P<part2>\d{1,2}(?:\.\d)?)\))?",
+    re.IGNORECASE)
+_PART_FIRST = re.compile(
+    r"(?:part|ч\.?|часть)\s*(?P<part>\d{1,2}(?:\.\d)?)\s*(?:of\s+)?"
+    r"(?:art(?:icle)?\.?|ст(?:атьи|\.)?)\s*(?P<article>\d{2,3}(?:\.\d{1,2})?)",
+    re.IGNORECASE)
+
+
+def parse_iso_dates(values: pd.Series) -> pd.DataFrame:
+    """Parse ISO dates of mixed precision.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Text such as ``"2020-02-10"``, ``"2019-01"``, ``"2014"`` or
+        ``"2022-03-05T00:00:00"``; blanks and missing values are allowed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned with ``values``: ``date`` (datetime64, the first day of the stated period),
+        ``precision`` ("day", "month", "year" or missing) and ``ok`` (False where a
+        non-blank value could not be parsed; its date is then missing).
+    """
+    dates, precs, ok = [], [], []
+    for v in values:
+        if v is None or (not isinstance(v, str) and pd.isna(v)) or str(v).strip() == "":
+            dates.append(pd.NaT), precs.append(None), ok.append(True)
+            continue
+        m = _ISO.match(str(v))
+        ts = pd.NaT
+        if m:
+            y, mo, d = m.group(1), m.group(2), m.group(3)
+            try:
+                ts = pd.Timestamp(int(y), int(mo or 1), int(d or 1))
+            except ValueError:
+                ts = pd.NaT
+        if pd.isna(ts):
+            dates.append(pd.NaT), precs.append(None), ok.append(False)
+        else:
+            dates.append(ts), ok.append(True)
+            precs.append("day" if m.group(3) else "month" if m.group(2) else "year")
+    return pd.DataFrame({
+        "date": pd.to_datetime(pd.Series(dates, index=values.index, dtype="datetime64[ns]")),
+        "precision": pd.Series(precs, index=values.index, dtype="string"),
+        "ok": pd.Series(ok, index=values.index, dtype=bool),
+    })
+
+
+def parse_list_field(value) -> list[str] | None:
+    """Parse a list-valued field; ``None`` when the text is not a readable list.
+
+    Accepts a list (returned with its items as stripped strings), a JSON array, a
+    Python-style list of quoted strings (``"['a', 'b']"``, tokenized, not evaluated),
+    or plain text split on ``;`` or ``|``. Blank or missing input gives ``[]``.
+    """
+    if isinstance(value, (list, tuple)):
+        return [str(x).strip() for x in value if x is not None and str(x).strip()]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return []
+    text = str(value).strip()
+    if not text or text in ("[]", "null", "None"):
+        return []
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError:
+            inner = text[1:-1] if text.endswith("]") else None
+            if inner is None:
+                return None
+            items = [a if a else b for a, b in _QUOTED.findall(inner)]
+            rest = _QUOTED.sub("", inner).replace(",", "").strip()
+            if rest:  # unquoted tokens: not a list we can read safely
+                return None
+            return [i.strip() for i in items if i.strip()]
+        if not isinstance(parsed, list):
+            return None
+        return [str(x).strip() for x in parsed if x is not None and str(x).strip()]
+    return [p.strip() for p in re.split(r"[;|]", text) if p.strip()]
+
+
+def article_part_pairs(text: str) -> list[tuple[str, str | None]]:
+    """Article and part numbers named in one charge label.
+
+    Understands ``"207.3 Part 2"``, ``"Article 207.3, part 2"``, ``"Part 2 of Article
+    207.3"``, ``"ч. 2 ст. 207.3"``, ``"207.3(2)"`` and a bare ``"275"`` (part ``None``).
+    Returns ``[]`` when no article number is found.
+    """
+    if not isinstance(text, str):
+        return []
+    m = _PART_FIRST.search(text)
+    if m:
+        return [(m.group("article"), m.group("part"))]
+    out = []
+    for m in _ARTICLE.finditer(text):
+        out.append((m.group("article"), m.group("part") or m.group("part2")))
+    return out
+
+
+def charges_string(pairs) -> str | None:
+    """``[("205.4", "1"), ("222", None)]`` → ``"205.4(1); 222"``; ``None`` when empty.
+
+    Duplicates are dropped, order is kept.
+    """
+    seen, parts = set(), []
+    for article, part in pairs:
+        if not article:
+            continue
+        label = f"{article}({part})" if part else str(article)
+        if label not in seen:
+            seen.add(label)
+            parts.append(label)
+    return "; ".join(parts) if parts else None

@@ -1,0 +1,206 @@
+"""Row labels: article, part, paragraph and redaction, and the kind of row.
+
+Article labels vary in spacing and punctuation (``205.2 ч.2``, ``205.2 ч. 2``,
+``205.2ч.2 ``, ``ч1.1``, ``174-1 ч. 1`` for 174.1, ``204.1.``), articles without parts
+(``275``; numeric cells such as ``106.0``) and annotations that are part of the row's
+identity (``134 ч. 1 (в старой редакции до ФЗ от 29.02.2012 № 14-ФЗ)``). Non-article rows
+are recognised by their text: the grand total, chapter and section totals, the military
+aggregate of form 10.3, gravity summaries, reserve rows and the rows headed
+"Составы преступлений, введенные в УК РФ в <year> году". Anything else is an error.
+
+Row types
+---------
+``article``            one article (and part / redaction) of the Criminal Code
+``article_group``      one row pooling several different articles ("Декриминализация", new
+                       articles listed
+                       together, e.g. ``222 ч. 5; 222 ч. 6; 222.1 ч. 4``); article is None
+``paragraph``          form 10-а section 21 (from 2017): a paragraph (``п. «а»``) of an
+                       article part, a breakdown of an ``article`` row (never add both)
+``grand_total``        ``Всего по составам УК РФ`` / ``ВСЕГО ПО РАЗДЕЛАМ``
+``chapter_total``      ``ВСЕГО ПО ГЛАВЕ …`` / ``ИТОГО ПО РАЗДЕЛУ …`` and range labels (105-125)
+``military_aggregate`` ``Воинские преступления`` (form 10.3 and 10.3.1: not by article)
+``summary``            gravity summaries, "introduced in <year>" rows, reserve rows
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import InputError
+from .excel import cell_text
+
+ROW_TYPES = ("article", "article_group", "paragraph", "grand_total", "chapter_total",
+             "military_aggregate", "summary")
+
+
+@dataclass(frozen=True)
+class Label:
+    """A parsed row label (see the module docstring for ``row_type``)."""
+
+    row_type: str
+    article: str | None = None
+    part: str | None = None
+    paragraph: str | None = None
+    redaction: str | None = None
+
+
+_TOTAL_PATTERNS = (
+    ("grand_total", re.compile(r"^всего по (составам|разделам)")),
+    ("chapter_total", re.compile(r"^(итого|всего) по (разделу|главе)")),
+    ("military_aggregate", re.compile(r"^воинские преступления")),
+    ("summary", re.compile(r"^(небольшой тяжести|средней тяжести|тяжкие|особо тяжкие)$")),
+    ("summary", re.compile(r"^(составы )?преступлени[яй],? введенные в ук")),
+    ("summary", re.compile(r"^(резерв|пустая\b|итого:? по резервн)")),
+    ("summary", re.compile(r"^сумма стр")),
+    ("article_group", re.compile(r"^декриминализаци")),
+)
+_ART = r"(\d{3})(?:[.\-](\d{1,2}))?\.?"
+_PART = r"ч\.?\s*(\d{1,2}(?:\.\d{1,2})?)\.?"
+_HEAD = re.compile(rf"^{_ART}(?:\s*,?\s*{_PART}(?!\s*-\s*\d))?(?![\d])")
+_RANGE = re.compile(r"^(\d{3}(?:\.\d{1,2})?)\s*-\s*(\d{3}(?:\.\d{1,2})?)\b")
+_PARAGRAPH = re.compile(r"^(?:п\.\s*)*<<\s*([а-я])\s*>>|^п\.\s*([а-я](?:\.\s*\d)?)\b")
+_LAW_CITE = re.compile(r"(№|N)\s*\d+(-фз)?|\d+-фз|фз\s*№?\s*\d+|\d{1,2}\.\d{2}\.\d{2,4}г?\.?"
+                       r"|от\.?\s*\d", re.IGNORECASE)
+_OTHER_ARTICLE = re.compile(r"(?:^|[\s,;(])(\d{3}(?:\.\d{1,2})?)(?=$|[\s,;)]|\s*ч)")
+_PARTS_ONLY = re.compile(r"^[,;\s]*(?:(?:ч\.?\s*)?\d{1,2}(?:\.\d)?(?:\s*-\s*\d{1,2})?"
+                         r"[,;\s]*)+$")
+_ABBREV = ((r"\bстар\.\s*ред\.?", "старой редакции"), (r"\bнов\.\s*ред\.?", "новой редакции"),
+           (r"\bред\.(?=\s|$|[,)])", "редакции"), (r"\bред(?=\s+фз)", "редакции"),
+           (r"\bвкл\.", "включая"), (r"\bN\s*(?=\d)", "№ "), (r"№(?=\d)", "№ "))
+
+
+def label_text(value) -> str:
+    """A label cell as text: numeric cells as articles (``106.0`` -> ``"106"``)."""
+    return cell_text(value)
+
+
+def normalize_redaction(text: str) -> str | None:
+    """Clean an annotation: outer brackets/commas stripped, common abbreviations
+    expanded, whitespace collapsed; ``None`` when nothing is left."""
+    text = " ".join(text.split()).strip(" ,;.")
+    while text.startswith("(") and text.endswith(")") and text.count("(") == 1:
+        text = text[1:-1].strip(" ,;.")
+    for pattern, repl in _ABBREV:
+        text = re.sub(pattern, repl, text, flags=re.IGNORECASE)
+    text = re.sub(r"\(\s+", "(", text)
+    text = re.sub(r"\s+\)", ")", text)
+    text = " ".join(text.split()).strip(" ,;.")
+    if not text:
+        return None
+    return text[0].lower() + text[1:]
+
+
+def _article(num: str, sub: str | None) -> str:
+    return f"{num}.{sub}" if sub else num
+
+
+def classify_total(text: str) -> str | None:
+    """The row type of a total/summary text, or None if it is none of those."""
+    low = " ".join(text.lower().replace("ё", "е").split())
+    for row_type, pattern in _TOTAL_PATTERNS:
+        if pattern.match(low):
+            return row_type
+    return None
+
+
+def parse_label(value, description=None, *, previous: Label | None = None, file=None,
+                member=None, sheet=None, row=None) -> Label:
+    """Parse a row's label (and, for form 10-а, its description).
+
+    Parameters
+    ----------
+    value
+        The article-column cell.
+    description : str, optional
+        The 10-а "Виды преступлений" cell; totals are recognised from it.
+    previous : Label, optional
+        The label of the row above, inherited by 10-а paragraph rows (``п. «б»``).
+
+    Returns
+    -------
+    Label
+
+    Raises
+    ------
+    InputError
+        An unknown label, naming file, member, sheet and row.
+    """
+    text = label_text(value)
+    desc = cell_text(description) if description is not None else ""
+    for candidate in (desc, text):
+        kind = classify_total(candidate) if candidate else None
+        if kind == "summary" and candidate is desc and text:
+            # a heading such as "Составы преступлений, введенные в УК РФ в 2019 году"
+            # in the description, with a real article in the article cell
+            continue
+        if kind:
+            return Label(kind)
+    low = text.replace("ё", "е")
+    if not low and not desc:
+        return Label("summary")
+    if _RANGE.match(low):
+        return Label("chapter_total")
+    para = _PARAGRAPH.match(low)
+    if para and previous is not None and previous.article:
+        letter = (para.group(1) or para.group(2)).replace(" ", "")
+        return Label("paragraph", previous.article, previous.part, letter,
+                     normalize_redaction(low[para.end():]))
+    low = re.sub(r"^(ст\.?\s*|статья\s+)(?=\d)", "", low)
+    m = _HEAD.match(low)
+    if not m:
+        # "ч1.1" without an article: a part of the previous row's article
+        if re.search(r"\bст\.?\s*\d{3}", low):
+            # a described article ("Клевета … ст. 298.1") or a described pool of
+            # articles ("Мошенничество … ст. 159.1-159.6", "ст. 283.1; 303 ч.4")
+            tail = low[re.search(r"\bст\.?\s*\d{3}", low).start():]
+            one = re.fullmatch(rf"ст\.?\s*{_ART}(?:\s*{_PART})?\s*", tail)
+            if one:
+                return Label("article", _article(one.group(1), one.group(2)),
+                             one.group(3), None, normalize_redaction(text))
+            return Label("article_group", None, None, None, normalize_redaction(text))
+        pm = re.match(rf"^{_PART}", low)
+        if pm and previous is not None and previous.article:
+            return Label("article", previous.article, pm.group(1), None,
+                         normalize_redaction(low[pm.end():]))
+        raise InputError(f"unknown row label {text!r}" + (f" ({desc!r})" if desc else ""),
+                         file=file, member=member, sheet=sheet, row=row,
+                         expected="an article label such as '205.2 ч. 2' or a known "
+                         "total/summary row")
+    article = _article(m.group(1), m.group(2))
+    part = m.group(3)
+    rest = low[m.end():]
+    para = re.match(r"^\s*(?:п\.\s*)*<<\s*([а-я])\s*>>((?:\s*,\s*(?:п\.\s*)?<<\s*[а-я]\s*>>)*)",
+                    rest)
+    if para:
+        # "п. «а»" or pooled paragraphs "«а», «б», «в»" (joined as "а,б,в")
+        letters = [para.group(1)] + re.findall(r"<<\s*([а-я])\s*>>", para.group(2))
+        return Label("paragraph", article, part, ",".join(letters),
+                     normalize_redaction(rest[para.end():]))
+    cleaned = _LAW_CITE.sub(" ", rest)
+    others = {a for a in _OTHER_ARTICLE.findall(cleaned) if a != article}
+    listed = {a for a in re.findall(r"[,;]\s*(\d{3}(?:\.\d{1,2})?)", cleaned)}
+    if others & listed and not re.search(r"вкл", rest):
+        return Label("article_group", None, None, None, normalize_redaction(text))
+    if _PARTS_ONLY.match(rest) and re.search(r"\d", rest):
+        # several parts of one article pooled ("159 ч. 5, ч. 6, ч. 7", "148 ч.1-4")
+        parts = re.sub(r"\s+", " ", (f"ч. {part}" if part else "") + rest).strip(" ,;")
+        return Label("article", article, None, None, normalize_redaction(parts))
+    return Label("article", article, part, None, normalize_redaction(rest))
+
+
+_DESC_NOTE = re.compile(r"\(([^()]*(?:редакц|ред\.|фз|утратил|введ|включая|вкл\.)[^()]*)\)",
+                        re.IGNORECASE)
+
+
+def with_description_note(label: Label, description: str | None) -> Label:
+    """Form 10-а puts some annotations in the description, not the article cell
+    (``… (в старой редакции до ФЗ от 29.02.2012 № 14-ФЗ)``): add them to ``redaction``
+    so that the old and new redaction of an article-part stay distinct rows."""
+    if not description or label.row_type not in ("article", "paragraph"):
+        return label
+    notes = [normalize_redaction(n) for n in _DESC_NOTE.findall(description)]
+    notes = [n for n in notes if n]
+    if not notes:
+        return label
+    joined = "; ".join(([label.redaction] if label.redaction else []) + notes)
+    return Label(label.row_type, label.article, label.part, label.paragraph, joined)

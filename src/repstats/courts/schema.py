@@ -1,0 +1,70 @@
+"""The pandera schema of the long court-statistics table, declared once."""
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from ..errors import ValidationError
+from .forms import FORMS
+from .labels import ROW_TYPES
+from .measures import MEASURE_NAMES
+
+_NO_ARTICLE = ("grand_total", "chapter_total", "military_aggregate", "summary",
+               "article_group")
+
+COURT_STATS_SCHEMA = pa.DataFrameSchema(
+    {
+        "year": pa.Column(int, pa.Check.in_range(2000, 2100)),
+        "form": pa.Column(str, pa.Check.isin(sorted(FORMS))),
+        "article": pa.Column(str, pa.Check.str_matches(r"^\d{3}(\.\d{1,2})?$"),
+                             nullable=True),
+        "part": pa.Column(str, pa.Check.str_matches(r"^\d{1,2}(\.\d{1,2})?$"),
+                          nullable=True),
+        "paragraph": pa.Column(str, nullable=True),
+        "redaction": pa.Column(str, nullable=True),
+        "row_type": pa.Column(str, pa.Check.isin(ROW_TYPES)),
+        "label": pa.Column(str, nullable=True),
+        "description": pa.Column(str, nullable=True),
+        "measure": pa.Column(str, pa.Check.isin(sorted(MEASURE_NAMES))),
+        "value": pa.Column(int, pa.Check.ge(0)),
+        "source_file": pa.Column(str),
+        "member": pa.Column(str),
+        "sheet": pa.Column(str),
+        "row": pa.Column(int, pa.Check.ge(1)),
+        "column": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{1,3}$")),
+    },
+    checks=[
+        pa.Check(lambda d: d["article"].notna() == d["row_type"].isin(
+            ["article", "paragraph"]), name="article_iff_article_row",
+            error="article is set exactly on article and paragraph rows"),
+        pa.Check(lambda d: d["paragraph"].isna() | (d["row_type"] == "paragraph"),
+                 name="paragraph_only_on_paragraph_rows"),
+        pa.Check(lambda d: ~d.duplicated(["source_file", "member", "sheet", "row",
+                                          "column"]),
+                 name="one_value_per_cell"),
+        pa.Check(lambda d: ~d.duplicated(["source_file", "member", "sheet", "row",
+                                          "measure"]),
+                 name="one_measure_per_row"),
+    ],
+    strict=True,
+    ordered=True,
+    name="court_stats",
+)
+
+
+def validate_court_stats(df: pd.DataFrame) -> pd.DataFrame:
+    """Validate the long table lazily; return it unchanged or raise listing every failure.
+
+    Raises
+    ------
+    repstats.errors.ValidationError
+        With every failed check (column, check, failure case) in the message.
+    """
+    try:
+        return COURT_STATS_SCHEMA.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        lines = [f"{r.column}: {r.check} (e.g. {r.failure_case!r})"
+                 for r in cases.drop_duplicates(["column", "check"]).itertuples()]
+        raise ValidationError(f"court_stats failed {len(cases)} check(s):\n"
+                              + "\n".join(lines)) from exc

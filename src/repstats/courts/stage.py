@@ -1,0 +1,88 @@
+"""Build stage ``courts``: raw zips -> court_stats.parquet, quality table, codebook."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..io import write_csv, write_parquet
+from .codebook import codebook
+from .reader import read_court_stats
+from .reconcile import QUALITY_COLUMNS, reconcile
+from .schema import validate_court_stats
+
+OUTPUTS = {
+    "table": "court_stats.parquet",
+    "quality": "court_stats_quality.csv",
+    "codebook": "court_stats_codebook.csv",
+}
+
+
+def build(paths) -> list[Path]:
+    """Read every yearly zip, validate, reconcile and write the three outputs.
+
+    Everything is computed before anything is written, so bad input (an
+    :class:`~repstats.errors.InputError` or a schema failure) leaves no output behind.
+    Writes are atomic and deterministic (two builds give byte-identical files).
+
+    Returns
+    -------
+    list of Path
+        ``court_stats.parquet``, ``court_stats_quality.csv``, ``court_stats_codebook.csv``
+        in ``paths.processed``.
+    """
+    df = validate_court_stats(read_court_stats(paths.raw))
+    quality = reconcile(df)
+    book = codebook(df)
+    out = Path(paths.processed)
+    return [write_parquet(df, out / OUTPUTS["table"]),
+            write_csv(quality, out / OUTPUTS["quality"]),
+            write_csv(book, out / OUTPUTS["codebook"])]
+
+
+def validate(paths) -> pd.DataFrame:
+    """Re-read the outputs and check them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``stage`` ("courts"), ``check``, ``status`` ("pass", "fail", "warn"),
+        ``detail``. Disagreements inside the official data are ``warn`` (reported,
+        not ours to fix); missing or malformed outputs are ``fail``.
+    """
+    out = Path(paths.processed)
+    rows = []
+
+    def add(check, ok, detail, warn=False):
+        rows.append(("courts", check, "pass" if ok else ("warn" if warn else "fail"),
+                     detail))
+
+    files = {k: out / v for k, v in OUTPUTS.items()}
+    for key, path in files.items():
+        add(f"exists:{path.name}", path.is_file(), str(path))
+    if not all(p.is_file() for p in files.values()):
+        return pd.DataFrame(rows, columns=["stage", "check", "status", "detail"])
+    df = pd.read_parquet(files["table"])
+    try:
+        validate_court_stats(df)
+        add("schema", True, f"{len(df)} rows valid")
+    except Exception as exc:  # report, do not raise
+        add("schema", False, str(exc)[:2000])
+    years = sorted(df["year"].unique().tolist())
+    add("years", years == list(range(years[0], years[-1] + 1)) if years else False,
+        f"years {years[:1]}..{years[-1:]}")
+    quality = pd.read_csv(files["quality"])
+    add("quality_columns", list(quality.columns) == QUALITY_COLUMNS,
+        "quality table has the documented columns")
+    for check, grp in quality.groupby("check"):
+        counts = grp["status"].value_counts().sort_index()
+        n_bad = int(len(grp) - counts.get("pass", 0))
+        add(f"reconcile:{check}", n_bad == 0,
+            f"{len(grp)} comparisons: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+            + " (official data; see court_stats_quality.csv)", warn=True)
+    book = pd.read_csv(files["codebook"])
+    missing = sorted(set(df["measure"]) - set(book.loc[book["kind"] == "measure", "name"]))
+    add("codebook_covers_measures", not missing, f"undocumented: {missing}")
+    missing_cols = sorted(set(df.columns) - set(book.loc[book["kind"] == "column", "name"]))
+    add("codebook_covers_columns", not missing_cols, f"undocumented: {missing_cols}")
+    return pd.DataFrame(rows, columns=["stage", "check", "status", "detail"])

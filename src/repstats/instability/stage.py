@@ -1,0 +1,126 @@
+"""Build stage ``instability``: raw files -> panel, codebook and protest counts.
+
+Outputs in ``paths.processed``:
+
+``instability_panel.parquet``
+    The panel (:func:`repstats.instability.panel`) with ``period`` stored as text
+    ("2022", "2022Q1", "2022-02"; :func:`read_panel` restores pandas Periods) and
+    ``period_start`` (first day of the period).
+``instability_codebook.csv``
+    :func:`repstats.instability.codebook` with coverage from the panel.
+``protests_monthly.parquet``
+    :func:`protests_monthly` by region (``period`` as text "YYYY-MM").
+``protests_rejects.csv`` / ``protests_overlaps.csv``
+    Unparseable list records with the reason; pairs of events matched between the two
+    2011-12 lists (and pairs below the threshold) with their counts.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..config import Paths
+from ..errors import RepstatsError
+from ..io import write_csv, write_parquet
+from .codebook import codebook
+from .panel import READERS, panel, protest_rows
+from .protests import protests_monthly, read_protests
+from .schema import validate_panel
+
+STAGE = "instability"
+OUTPUTS = ["instability_panel.parquet", "instability_codebook.csv",
+           "protests_monthly.parquet", "protests_rejects.csv", "protests_overlaps.csv"]
+
+
+def _period_text(periods: pd.Series) -> pd.Series:
+    return periods.map(str)
+
+
+def read_panel(path) -> pd.DataFrame:
+    """Read ``instability_panel.parquet`` back with ``period`` as pandas Periods."""
+    df = pd.read_parquet(path)
+    df["period"] = [pd.Period(p, freq=f) for p, f in zip(df["period"], df["freq"])]
+    return df.drop(columns="period_start")
+
+
+def build(paths: Paths) -> list[Path]:
+    """Read ``paths.raw``, then write every output (each atomically) into ``paths.processed``.
+
+    Everything is computed and validated before the first file is written.
+    """
+    protests = read_protests(paths.raw)
+    p = panel(paths.raw, sources=list(READERS))
+    p = validate_panel(pd.concat([p, protest_rows(protests)], ignore_index=True))
+    book = codebook(p)
+    monthly = protests_monthly(protests.events, by_region=True)
+    stored = p.assign(period_start=p["period"].map(lambda x: x.start_time.normalize()),
+                      period=_period_text(p["period"]))
+    out = paths.processed
+    written = [
+        write_parquet(stored, out / OUTPUTS[0]),
+        write_csv(book, out / OUTPUTS[1]),
+        write_parquet(monthly.assign(period=_period_text(monthly["period"])), out / OUTPUTS[2]),
+        write_csv(protests.rejects, out / OUTPUTS[3]),
+        write_csv(protests.overlaps, out / OUTPUTS[4]),
+    ]
+    return written
+
+
+def validate(paths: Paths) -> pd.DataFrame:
+    """Re-read the outputs and check them.
+
+    Returns
+    -------
+    DataFrame
+        ``stage`` ("instability"), ``check``, ``status`` ("pass", "fail", "warn"),
+        ``detail``.
+    """
+    results = []
+
+    def add(check, ok, detail, caveat=False):
+        """ok False -> fail; ok True with a caveat to read -> warn; else pass."""
+        status = "fail" if not ok else ("warn" if caveat else "pass")
+        results.append((STAGE, check, status, detail))
+
+    out = paths.processed
+    missing = [f for f in OUTPUTS if not (out / f).is_file()]
+    add("outputs_exist", not missing, f"missing: {missing}" if missing else "all present")
+    if missing:
+        return pd.DataFrame(results, columns=["stage", "check", "status", "detail"])
+    try:
+        p = validate_panel(read_panel(out / OUTPUTS[0]))
+        add("panel_schema", True, f"{len(p)} rows, {p['indicator'].nunique()} indicators")
+    except (RepstatsError, ValueError) as exc:
+        add("panel_schema", False, str(exc)[:500])
+        return pd.DataFrame(results, columns=["stage", "check", "status", "detail"])
+    book = pd.read_csv(out / OUTPUTS[1])
+    absent = sorted(set(book["indicator"]) - set(p["indicator"]))
+    add("every_codebook_indicator_in_panel", not absent, f"absent: {absent}" if absent
+        else f"{len(book)} indicators")
+    pv = p[(p["indicator"] == "wgi_pv") & (p["country"] == "RUS")]
+    add("wgi_pv_years", len(pv) == 24, f"{len(pv)} yearly estimates (expected 24: "
+        "1996-2022 without 1997, 1999, 2001)")
+    band = p["low"].notna() & p["high"].notna()
+    add("bands_where_published", set(p.loc[band, "indicator"]) >=
+        {"wgi_pv", "vdem_polyarchy"}, f"{band.sum()} rows with low/high")
+    cf = p["flag"].str.contains("carried_forward")
+    add("levada_carried_forward", True, f"{int(cf.sum())} indicator-months repeat the "
+        "previous month (flagged, kept)", caveat=bool(cf.any()))
+    drop = p["flag"].str.contains("coverage_drop")
+    add("acled_coverage_drop", True, f"{int(drop.sum())} ACLED months from 2022-03 flagged "
+        "coverage_drop", caveat=bool(drop.any()))
+    rej = pd.read_csv(out / OUTPUTS[3])
+    add("protests_rejects", True, f"{len(rej)} list records rejected (see "
+        "protests_rejects.csv)", caveat=not rej.empty)
+    ov = pd.read_csv(out / OUTPUTS[4])
+    conflicts = int((ov["status"] == "match_count_conflict").sum())
+    below = int((ov["status"] == "below_threshold").sum())
+    add("protests_overlaps", True, f"{int(ov['status'].str.startswith('match').sum())} events "
+        f"in both 2011-12 lists counted once; {conflicts} with different counts (band "
+        f"low/high); {below} same-day pairs below the threshold kept as two events",
+        caveat=bool(conflicts or below))
+    monthly = pd.read_parquet(out / OUTPUTS[2])
+    neg = (monthly[["events", "detainees"]] < 0).any().any()
+    add("protests_monthly_nonnegative", not neg, f"{len(monthly)} region-months")
+    return pd.DataFrame(results, columns=["stage", "check", "status", "detail"])

@@ -1,0 +1,86 @@
+"""Heat map of a value by category (rows) and year (columns)."""
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+
+from repstats.plots._common import figure_and_axes
+from repstats.plots.style import SEQUENTIAL, use_style
+from repstats.stats._series import require_columns
+
+
+def category_heatmap(data: pd.DataFrame, *, row: str = "category", col: str = "year",
+                     value: str = "persons", ax=None, annotate: bool = True,
+                     log: bool = False, fmt: str = "{:,.0f}", cmap: str = SEQUENTIAL,
+                     colorbar_label: str | None = None, title: str | None = None):
+    """Heat map of ``value`` by ``row`` (e.g. category) and ``col`` (e.g. year).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long table, e.g. :func:`repstats.stats.political_counts` output filtered to one
+        basis; several rows per cell raise (aggregate first).
+    annotate : bool
+        Print the value in each cell (dark text on light cells, light on dark).
+    log : bool
+        Logarithmic colour scale (zero cells shown in the lowest colour).
+    colorbar_label : str, optional
+        Defaults to the ``unit`` column's value when present, else ``value``.
+
+    Returns
+    -------
+    Axes
+    """
+    require_columns(data, [row, col, value], "data")
+    if data.duplicated([row, col]).any():
+        raise ValueError(f"data has several rows per {row} x {col}; filter (e.g. basis) "
+                         "or aggregate first")
+    table = data.pivot(index=row, columns=col, values=value).astype(float)
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
+    values = table.to_numpy()
+    finite = values[np.isfinite(values)]
+    if log:
+        positive = finite[finite > 0]
+        vmin = positive.min() if len(positive) else 1
+        norm = mpl.colors.LogNorm(vmin=vmin, vmax=max(finite.max(), vmin * 10))
+        shown = np.where(values > 0, values, vmin)
+    else:
+        norm = mpl.colors.Normalize(vmin=0, vmax=finite.max() if len(finite) else 1)
+        shown = values
+    if colorbar_label is None:
+        colorbar_label = (data["unit"].dropna().iloc[0] if "unit" in data.columns and
+                          data["unit"].notna().any() else value)
+    with use_style():
+        fig, ax = figure_and_axes(ax, figsize=(min(10.0, max(6.0, 0.45 * table.shape[1]
+                                                             + 3.5)),
+                                               1.9 + 0.55 * table.shape[0]))
+        ax.grid(False)
+        image = ax.imshow(np.ma.masked_invalid(shown), aspect="auto", cmap=cmap, norm=norm)
+        ax.set_xticks(np.arange(table.shape[1]), [str(c) for c in table.columns],
+                      rotation=45 if table.shape[1] > 10 else 0)
+        ax.set_yticks(np.arange(table.shape[0]), [str(r) for r in table.index])
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        if annotate:
+            cm = mpl.colormaps[cmap]
+            for (i, j), v in np.ndenumerate(values):
+                if not np.isfinite(v):
+                    continue
+                r, g, b, _ = cm(norm(shown[i, j]))
+                dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
+                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
+                        color="white" if dark else "black")
+        bar = fig.colorbar(image, ax=ax, pad=0.01)
+        bar.set_label("\n".join(_wrap(colorbar_label)), fontsize=8)
+        ax.set_xlabel(col.capitalize())
+        ax.set_ylabel(row.capitalize())
+        if title:
+            ax.set_title(title)
+    return ax
+
+
+def _wrap(text: str, width: int = 32) -> list[str]:
+    import textwrap
+    return textwrap.wrap(str(text), width=width) or [""]

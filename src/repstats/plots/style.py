@@ -1,0 +1,110 @@
+"""One consistent, readable chart style: rc settings, a colour-blind-safe palette, captions.
+
+Use ``with use_style(): ...`` around your own plotting code, or ``use_style().apply()``
+once in a notebook. Every chart function of :mod:`repstats.plots` draws inside
+``use_style()`` itself, so its output looks the same whatever the global settings.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib as mpl
+from matplotlib.figure import Figure
+
+#: Okabe-Ito colours (safe for the common colour-vision deficiencies).
+PALETTE = {
+    "blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
+    "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000",
+}
+#: Colour cycle used for series.
+COLORS = [PALETTE[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky",
+                               "black", "yellow")]
+#: Neutral colours for context (ranges, event lines, captions).
+GREY, LIGHT_GREY = "#6E6E6E", "#D9D9D9"
+#: Sequential colour map for ordered categories (term brackets) and heat maps.
+SEQUENTIAL = "viridis"
+
+RC = {
+    "figure.figsize": (8.0, 4.5),
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "figure.constrained_layout.use": True,
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "axes.axisbelow": True,
+    "axes.prop_cycle": mpl.cycler(color=COLORS),
+    "grid.color": "#E5E5E5",
+    "grid.linewidth": 0.8,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "legend.frameon": False,
+    "lines.linewidth": 1.8,
+    "lines.markersize": 5,
+    "image.cmap": SEQUENTIAL,
+}
+
+
+class use_style:  # noqa: N801 - used like a function: ``with use_style():``
+    """Context manager applying the repstats style (``RC``), with optional overrides.
+
+    Parameters
+    ----------
+    **overrides
+        rcParams to change on top of ``RC`` (e.g. ``{"font.size": 12}`` via
+        ``use_style(**{"font.size": 12})``).
+
+    Examples
+    --------
+    >>> with use_style():
+    ...     fig, ax = plt.subplots()
+    >>> use_style().apply()  # for the whole session
+    """
+
+    def __init__(self, **overrides):
+        unknown = [k for k in overrides if k not in mpl.rcParams]
+        if unknown:
+            raise ValueError(f"unknown rcParams {unknown}")
+        self.params = RC | overrides
+        self._ctx = None
+
+    def __enter__(self):
+        self._ctx = mpl.rc_context(self.params)
+        self._ctx.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._ctx.__exit__(*exc)
+
+    def apply(self) -> None:
+        """Apply the style globally (until ``matplotlib.rcdefaults()``)."""
+        mpl.rcParams.update(self.params)
+
+
+def add_source(fig: Figure, text: str, *, prefix: str = "Source: ", width: int = 120):
+    """Add a source caption at the bottom left of ``fig`` and return the Text.
+
+    The caption is wrapped at ``width`` characters; with constrained layout, room is
+    reserved below the axes so the caption never overlaps tick labels.
+    """
+    if not isinstance(fig, Figure):
+        raise ValueError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    if not text or not str(text).strip():
+        raise ValueError("source text is empty")
+    body = textwrap.fill(f"{prefix}{text}", width=width)
+    lines = body.count("\n") + 1
+    height = (lines * 9 + 6) / 72 / fig.get_figheight()  # points -> figure fraction
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set") and "rect" in engine.get():
+        engine.set(rect=(0, height, 1, 1 - height))
+    else:
+        fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, height + 0.08))
+    return fig.text(0.01, 0.005, body, ha="left", va="bottom", fontsize=7.5, color=GREY)

@@ -1,0 +1,16 @@
+"""Analysis layer: counts, association with instability, count regression, change points,
+sentences versus statutory minimums (from official brackets and from cases).
+
+Every function takes and returns tidy DataFrames; see each function's docstring for its
+output columns.
+"""
+from repstats.stats.association import associate
+from repstats.stats.brackets import bracket_interval, bracket_shares, sanctions_in_force
+from repstats.stats.cases import assess_sentences, summarise_severity, test_against_minimum
+from repstats.stats.changepoints import change_points
+from repstats.stats.counts import political_counts
+from repstats.stats.regression import count_regression
+
+__all__ = ["political_counts", "associate", "count_regression", "change_points",
+           "bracket_shares", "bracket_interval", "sanctions_in_force", "assess_sentences",
+           "summarise_severity", "test_against_minimum"]

@@ -1,0 +1,133 @@
+"""Dates written as people write them, with their precision.
+
+:func:`parse_date` reads ISO dates ("2023-02-27", "2023-02"), Russian numeric dates
+("27.02.2023", "02.2023"), Russian month names in any case ("27 февраля 2023 г.",
+"февраль 2023", "в феврале 2023 года"), English month names ("27 February 2023",
+"February 27, 2023", "Feb 2023") and bare years ("2023", "2023 г."). It returns the date
+(the first day of the month or year when less is known) and its precision.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+from repstats.text._distinct import as_text, check_series, map_distinct, raise_first
+from repstats.text.numbers import fold
+
+__all__ = ["parse_date", "MONTHS"]
+
+#: Month number by stem (Russian stems match every case: "февраль", "февраля", "феврале").
+MONTHS: dict[str, int] = {
+    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма[йяею]": 5, "июн": 6, "июл": 7,
+    "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
+    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "авг": 8, "сен": 9, "окт": 10, "ноя": 11,
+    "дек": 12,
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sept": 9,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MON = rf"(?<![а-яa-z])(?P<mon>{_MONTH_ALT})[а-яa-z]*\.?"
+_YEAR = r"(?P<y>(?:1[89]|20)\d\d)(?!\d)"
+_DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th|-?го|-?е)?"
+_YEAR_WORD = r"(?:\s*(?:г\.?|года?|году|гг\.?|year))?"
+
+# ordered: most precise first; each is searched, the first hit wins
+_PATTERNS: list[tuple[str, re.Pattern]] = [(p, re.compile(rx)) for p, rx in [
+    ("day", rf"(?<!\d){_YEAR}-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?!\d)"),
+    ("day", rf"(?<![\d.]){_DAY}[./](?P<m>[01]?\d)[./]{_YEAR}"),
+    ("day", rf"(?<!\d){_DAY}\s+{_MON}\s*,?\s*{_YEAR}"),
+    ("day", rf"{_MON}\s+{_DAY},?\s+{_YEAR}"),
+    ("month", rf"(?<!\d){_YEAR}-(?P<m>[01]?\d)(?![\d-])"),
+    ("month", rf"(?<![\d.])(?P<m>[01]?\d)[./]{_YEAR}"),
+    ("month", rf"{_MON}\s*,?\s*{_YEAR}"),
+    ("year", rf"(?<![\d.]){_YEAR}{_YEAR_WORD}"),
+]]
+
+
+_STEMS = sorted(MONTHS.items(), key=lambda kv: len(kv[0]), reverse=True)
+
+
+def _month_number(token: str) -> int | None:
+    for stem, number in _STEMS:
+        if re.match(stem, token):
+            return number
+    return None
+
+
+def _parse_one(value, dayfirst: bool) -> tuple:
+    text, reason = as_text(value)
+    if text is None:
+        return (pd.NaT, None, reason)
+    t = fold(text).strip()
+    if not t:
+        return (pd.NaT, None, "empty text")
+    for precision, pat in _PATTERNS:
+        m = pat.search(t)
+        if not m:
+            continue
+        g = m.groupdict()
+        year = int(g["y"])
+        month = 1
+        if g.get("mon"):
+            month = _month_number(g["mon"])
+            if month is None:
+                continue
+        elif g.get("m"):
+            month = int(g["m"])
+        day = int(g["d"]) if g.get("d") else 1
+        if not dayfirst and precision == "day" and g.get("m") and "/" in m.group(0):
+            day, month = month, day
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            return (pd.NaT, None, f"invalid date: {m.group(0)!r}")
+        return (pd.Timestamp(date), precision, None)
+    return (pd.NaT, None, "no date found")
+
+
+def parse_date(series: pd.Series, *, dayfirst: bool = True,
+               strict: bool = False) -> pd.DataFrame:
+    """Parse dates of day, month or year precision.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Text such as ``"2023-02-27"``, ``"27.02.2023"``, ``"27 февраля 2023 г."``,
+        ``"февраль 2023"``, ``"02.2023"``, ``"2023"``, ``"February 27, 2023"``. The first
+        date found in a cell is used; years 1800-2099 are recognised.
+    dayfirst : bool, default True
+        How to read ``"03/04/2023"`` (slash dates only): day first (Russian usage) or month
+        first (US usage). Dotted dates are always day first.
+    strict : bool, default False
+        Raise :class:`~repstats.errors.InputError` (a ValueError) naming the first row
+        without a valid date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned to ``series`` (same index), columns:
+
+        * ``date`` (datetime64[ns]): the date; the first day of the month or year when
+          the precision is coarser; NaT when not understood.
+        * ``precision`` (object): ``"day"``, ``"month"`` or ``"year"``; None with NaT.
+        * ``reason`` (object): why ``date`` is missing ("no date found", "invalid date:
+          '31.02.2023'", "missing"), else None.
+
+    Notes
+    -----
+    Works per partition with dask:
+    ``ddf["col"].map_partitions(parse_date, meta=parse_date(ddf["col"]._meta))``.
+    """
+    check_series(series, "parse_date")
+    if not isinstance(dayfirst, bool):
+        raise ValueError(f"dayfirst must be True or False, got {dayfirst!r}")
+    out = map_distinct(series, lambda v: _parse_one(v, dayfirst), ["date", "precision", "reason"],
+                       {"date": "datetime64[ns]", "precision": "object", "reason": "object"})
+    if strict:
+        raise_first(series, out["reason"].notna().to_numpy(), "parse_date",
+                    out["reason"].to_numpy())
+    return out

@@ -1,0 +1,214 @@
+"""Bracket interval reasoning on hand-built brackets; bracket_shares with a fake statutes
+lookup (contract 2 signatures)."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from stats_fakes import fake_effective, fake_lookup
+
+from repstats.stats import bracket_interval, bracket_shares, sanctions_in_force
+from repstats.stats.brackets import COLUMNS, representative_date
+
+BOUNDS = pd.DataFrame({
+    "measure": ["imprisonment_upto_1y", "imprisonment_1_2y", "imprisonment_2_3y",
+                "imprisonment_3_5y", "imprisonment_5_8y", "imprisonment_8_10y",
+                "imprisonment_10_15y", "imprisonment_15_20y"],
+    "lower_months": [0, 12, 24, 36, 60, 96, 120, 180],
+    "upper_months": [12, 24, 36, 60, 96, 120, 180, 240],
+})
+
+
+def brackets(counts):
+    return BOUNDS.assign(count=counts)
+
+
+def test_minimum_on_upper_edge_brief_example():
+    # min 60 months; 3-5y is (36, 60]: entirely at or below the minimum; 5-8y (60, 96]
+    # is entirely above it
+    b = BOUNDS.iloc[3:5].assign(count=[4, 6])
+    res = bracket_interval(b, 60)
+    assert res["min_bracket"] == "imprisonment_3_5y"
+    assert (res["n_below_certain"], res["n_min_bracket"], res["n_above_certain"]) == (0, 4, 6)
+    assert res["share_at_or_below_low"] == res["share_at_or_below_high"] == 0.4
+    assert (res["share_below_low"], res["share_below_high"]) == (0.0, 0.4)
+    assert res["share_above_low"] == res["share_above_high"] == 0.6
+    assert res["share_min_bracket"] == 0.4
+
+
+def test_minimum_inside_a_bracket_straddles():
+    res = bracket_interval(brackets([1, 2, 3, 4, 5, 6, 0, 0]), 48)
+    n = 21
+    assert res["min_bracket"] == "imprisonment_3_5y"
+    assert res["share_below_low"] == pytest.approx(6 / n)
+    assert res["share_below_high"] == pytest.approx(10 / n)
+    assert res["share_at_or_below_low"] == pytest.approx(6 / n)
+    assert res["share_above_low"] == pytest.approx(11 / n)
+    assert res["share_above_high"] == pytest.approx(15 / n)
+
+
+def test_minimum_on_a_lower_edge_is_in_the_bracket_below():
+    # 36 months belongs to (24, 36]; (36, 60] holds only terms > 36: certainly above
+    res = bracket_interval(brackets([1, 2, 3, 4, 0, 0, 0, 0]), 36)
+    assert res["min_bracket"] == "imprisonment_2_3y"
+    assert res["n_below_certain"] == 3 and res["n_above_certain"] == 4
+    assert res["share_at_or_below_low"] == pytest.approx(6 / 10)
+
+
+def test_two_month_minimum_lies_in_first_bracket():
+    res = bracket_interval(brackets([5, 5, 0, 0, 0, 0, 0, 0]), 2)
+    assert res["n_below_certain"] == 0 and res["n_min_bracket"] == 5
+    assert res["share_above_low"] == 0.5 and res["share_above_high"] == 1.0
+
+
+def test_bounds_always_ordered_and_consistent():
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        counts = rng.integers(0, 20, size=8)
+        m = rng.choice([2, 12, 30, 36, 60, 72, 96, 120, 180, 240])
+        r = bracket_interval(brackets(counts), m)
+        if r["n_terms"] == 0:
+            continue
+        assert r["share_below_low"] <= r["share_at_or_below_low"] <= r[
+            "share_at_or_below_high"] == r["share_below_high"]
+        assert r["share_above_low"] <= r["share_above_high"]
+        # below, min bracket and above partition the terms
+        assert (r["n_below_certain"] + r["n_min_bracket"] + r["n_above_certain"]
+                == r["n_terms"])
+        assert r["share_below_high"] + r["share_above_low"] == pytest.approx(1.0)
+
+
+def test_open_top_bracket_overlap_and_missing_minimum():
+    b = pd.DataFrame({"measure": ["a", "b"], "lower_months": [0, 240],
+                      "upper_months": [240, np.nan], "count": [3, 1]})
+    assert bracket_interval(b, 300)["min_bracket"] == "b"
+    overlapping = pd.concat([BOUNDS.iloc[:3], pd.DataFrame({
+        "measure": ["imprisonment_1_3y"], "lower_months": [12], "upper_months": [36]})])
+    with pytest.raises(ValueError, match="overlap"):
+        bracket_interval(overlapping.assign(count=1), 60)
+    assert math.isnan(bracket_interval(brackets([1] * 8), np.nan)["share_below_low"])
+
+
+# --------------------------------------------------------------------- bracket_shares
+SANCTIONS = [
+    ("205.2", "2", dt.date(2013, 11, 5), dt.date(2016, 7, 19), 60.0, 84.0),
+    ("205.2", "2", dt.date(2016, 7, 20), None, 120.0, 180.0),
+    ("280", "1", dt.date(2009, 1, 1), None, 2.0, 48.0),
+]
+
+
+def court(year, article, part, counts, below=None, redaction=None, imprisonment=None):
+    rows = [dict(year=year, form="10.3", article=article, part=part, redaction=redaction,
+                 row_type="article", measure=m, value=v)
+            for m, v in zip(BOUNDS["measure"], counts)]
+    if below is not None:
+        rows.append(dict(rows[0], measure="below_minimum", value=below))
+    rows.append(dict(rows[0], measure="imprisonment",
+                     value=sum(counts) if imprisonment is None else imprisonment))
+    return rows
+
+
+def table():
+    rows = (court(2015, "205.2", "2", [0, 1, 2, 4, 6, 0, 0, 0], below=2)
+            + court(2017, "205.2", "2", [0, 0, 1, 2, 5, 6, 3, 0], below=12)
+            + court(2017, "205.2", "2", [0, 1, 1, 2, 0, 0, 0, 0], below=1,
+                    redaction="в старой редакции до ФЗ от 06.07.2016 № 375-ФЗ")
+            + court(2017, "280", "1", [3, 1, 0, 0, 0, 0, 0, 0], imprisonment=5)
+            + court(2017, "999", "1", [1, 0, 0, 0, 0, 0, 0, 0]))
+    rows.append(dict(year=2017, form="10-a", article="205.2", part="2", redaction=None,
+                     row_type="article", measure="convicted_main", value=40))
+    return pd.DataFrame(rows)
+
+
+def test_bracket_shares_end_to_end_with_fake_statutes():
+    cs = table()
+    before = cs.copy()
+    out = bracket_shares(cs, bounds=BOUNDS, lookup=fake_lookup(SANCTIONS),
+                         effective=fake_effective)
+    pd.testing.assert_frame_equal(cs, before)
+    assert list(out.columns) == COLUMNS
+    assert len(out) == 5
+    r15 = out[(out["article"] == "205.2") & (out["year"] == 2015)].iloc[0]
+    assert r15["min_months"] == 60 and r15["range_status"] == "established"
+    assert r15["sanction_changed_in_window"]  # 2013-11-05 falls in 2013..2015
+    assert r15["n_below_certain"] == 3 and r15["n_min_bracket"] == 4
+    assert r15["official_vs_bounds"] == "below lower bound"
+    # 2017, plain row: the sanction on 1 Jan 2017 is the 2016 one (min 10 years)
+    new = out[(out["year"] == 2017) & (out["article"] == "205.2")
+              & out["redaction"].isna()].iloc[0]
+    assert new["min_months"] == 120 and new["min_bracket"] == "imprisonment_8_10y"
+    assert new["share_below_high"] == pytest.approx(14 / 17)
+    assert new["official_vs_bounds"] == "within bounds"
+    # old-redaction row: read the day before the amending law -> the old sanction
+    old = out[out["redaction"].notna()].iloc[0]
+    assert old["min_months"] == 60
+    # art. 62: cap 2/3 * 84 = 56 < 60, so the minimum stops binding; attempt: 3/4 * 84 =
+    # 63 >= 60 still binds; preparation: 42 < 60
+    assert r15["below_min_allowed_by"] == "special_procedure, cooperation, preparation"
+    assert r15["effective_min_months"] == 2
+    # unknown sanction: no bounds, status and warning say so
+    unknown = out[out["article"] == "999"].iloc[0]
+    assert unknown["range_status"].startswith("unknown")
+    assert math.isnan(unknown["share_below_low"])
+    assert "not established" in unknown["warning"]
+    mismatch = out[out["article"] == "280"].iloc[0]
+    assert "differs from imprisonment" in mismatch["warning"]
+
+
+def test_representative_date_rules():
+    assert representative_date(2017, "year_start") == (dt.date(2017, 1, 1), "year_start")
+    assert representative_date(2017, "year_mid")[0] == dt.date(2017, 7, 1)
+    assert representative_date(2017, lambda y: f"{y - 1}-06-30")[0] == dt.date(2016, 6, 30)
+    assert representative_date(
+        2017, "year_mid", "в старой редакции до ФЗ от 06.07.2016 № 375-ФЗ")[0] == dt.date(
+        2016, 7, 5)
+    with pytest.raises(ValueError, match="on must be"):
+        representative_date(2017, "year_end")
+
+
+def test_on_rule_changes_the_sanction():
+    keys = pd.DataFrame({"year": [2016], "article": ["205.2"], "part": ["2"]})
+    start = sanctions_in_force(keys, "year_start", lookup=fake_lookup(SANCTIONS))
+    late = sanctions_in_force(keys, lambda y: dt.date(y, 12, 1), lookup=fake_lookup(SANCTIONS))
+    assert start["min_months"].iloc[0] == 60 and late["min_months"].iloc[0] == 120
+    assert start["sanction_changed_in_window"].iloc[0]
+
+
+def test_ranges_given_directly_and_effective_unavailable(monkeypatch):
+    cs = pd.DataFrame(court(2017, "280", "1", [3, 1, 0, 0, 0, 0, 0, 0]))
+    ranges = pd.DataFrame({"year": [2017], "article": ["280"], "part": ["1"],
+                           "min_months": [2.0], "max_months": [48.0], "life": [False],
+                           "range_status": ["established"]})
+    monkeypatch.setitem(sys.modules, "repstats.statutes", None)  # import fails
+    out = bracket_shares(cs, ranges, bounds=BOUNDS)
+    assert out["min_bracket"].iloc[0] == "imprisonment_upto_1y"
+    assert "effective ranges not computed" in out["warning"].iloc[0]
+    assert math.isnan(out["effective_min_months"].iloc[0])
+    with pytest.raises(ValueError, match="several rows"):
+        bracket_shares(cs, pd.concat([ranges, ranges]), bounds=BOUNDS)
+    with pytest.raises(ValueError, match="no form 10.3"):
+        bracket_shares(cs, ranges, bounds=BOUNDS, articles=["205.2"])
+
+
+def test_brackets_read_from_one_form_without_double_counting():
+    # from 2011 brackets, imprisonment and below_minimum sit in 10.3.1 while 10.3 keeps
+    # its own imprisonment total and life imprisonment
+    rows = court(2015, "280", "1", [3, 1, 0, 0, 0, 0, 0, 0], below=1)
+    rows = [dict(r, form="10.3.1") for r in rows]
+    rows += [dict(year=2015, form="10.3", article="280", part="1", redaction=None,
+                  row_type="article", measure=m, value=v)
+             for m, v in (("imprisonment", 4), ("life_imprisonment", 0),
+                          ("convicted_total", 30))]
+    ranges = pd.DataFrame({"year": [2015], "article": ["280"], "part": ["1"],
+                           "min_months": [2.0], "max_months": [48.0], "life": [False],
+                           "range_status": ["established"]})
+    out = bracket_shares(pd.DataFrame(rows), ranges, bounds=BOUNDS, scenarios=())
+    row = out.iloc[0]
+    assert row["bracket_form"] == "10.3.1"
+    assert row["n_terms"] == 4 and row["imprisonment"] == 4
+    assert row["official_below_minimum"] == 1 and row["life_imprisonment"] == 0
+    assert row["warning"] is None
