@@ -54,3 +54,46 @@ def test_help(cmd, capsys):
     with pytest.raises(SystemExit) as exc:
         main([cmd, "--help"])
     assert exc.value.code == 0
+
+
+def test_fetch_ovdinfo_api_over_loopback(tmp_path, capsys):
+    """`repstats fetch --ovdinfo-url` walks a paginated JSON API served on 127.0.0.1."""
+    import http.server
+    import json
+    import threading
+
+    pages = {
+        "/api/1": {"results": [{"id": 1, "persecution_started": "2022-03-01",
+                                "case_group_en": "Anti-war case"}], "next": "/api/2"},
+        "/api/2": {"results": [{"id": 2, "persecution_started": "2022-04-11",
+                                "case_group_en": "Anti-war case"}], "next": None},
+    }
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            page = pages.get(self.path)
+            if page is None:
+                self.send_error(404)
+                return
+            if page["next"]:
+                page = dict(page, next=f"http://127.0.0.1:{self.server.server_address[1]}{page['next']}")
+            body = json.dumps(page).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/api/1"
+        assert main(["fetch", "--ovdinfo-url", url, "--raw-dir", str(tmp_path)]) == 0
+    finally:
+        httpd.shutdown()
+    saved = json.loads((tmp_path / "ovdinfo_prosecutions" / "api.json").read_text())
+    assert [r["id"] for r in saved] == [1, 2]
+    assert "OVD-Info prosecutions saved" in capsys.readouterr().out

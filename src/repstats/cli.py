@@ -23,6 +23,12 @@ def cmd_fetch(args) -> int:
             print(f"{r.id:24s} {r.group:14s} {r.file}")
         return 0
     p = _paths(args)
+    if args.ovdinfo_url:
+        from .cases import download_ovdinfo
+        out = download_ovdinfo(args.ovdinfo_url, p.raw, refresh=args.refresh)
+        print(f"fetch: OVD-Info prosecutions saved to {out} (pages cached beside it)")
+        if not args.ids:
+            return 0
     stream = None if args.quiet else sys.stderr
     results = fetch(args.ids or None, raw_dir=p.raw, mirror=p.mirror, offline=args.offline,
                     stream=stream, keep_going=args.keep_going)
@@ -75,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--offline", action="store_true", help="never download; mirror only")
     f.add_argument("--keep-going", action="store_true", help="try every source, report all failures")
     f.add_argument("--quiet", action="store_true", help="no progress output")
+    f.add_argument("--ovdinfo-url", help="also download OVD-Info's prosecution database from "
+                   "this API URL (paginated JSON) into data/raw/ovdinfo_prosecutions/")
+    f.add_argument("--refresh", action="store_true",
+                   help="with --ovdinfo-url: ignore the page cache")
     f.set_defaults(func=cmd_fetch)
 
     b = sub.add_parser("build", parents=[common], help="clean and validate raw data into data/processed")

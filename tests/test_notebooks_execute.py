@@ -1,0 +1,29 @@
+"""CI executes every notebook against the mirror: build into a temporary folder, run all."""
+from __future__ import annotations
+
+import pytest
+
+from repstats.build import run_build
+from repstats.config import paths
+from repstats.report import notebook_files, run_reports
+
+EXPECTED = ["01_data_quality", "02_cases_vs_instability", "03_sentences_vs_minimums"]
+
+
+def test_expected_notebooks_exist():
+    assert [p.stem for p in notebook_files(paths().notebooks)] == EXPECTED
+
+
+@pytest.mark.mirror
+@pytest.mark.slow
+def test_all_notebooks_execute_against_the_mirror(mirror, tmp_path):
+    p = paths(raw=mirror, processed=tmp_path / "processed", reports=tmp_path / "reports",
+              mirror=mirror)
+    run_build(p, log=lambda s: None)
+    written = run_reports(p, log=lambda s: None)
+    for name in EXPECTED:
+        html = p.reports / f"{name}.html"
+        assert html.is_file() and html.stat().st_size > 10_000, name
+        assert "Traceback" not in html.read_text(encoding="utf-8"), name
+        assert any(w.name.startswith(f"{name}_c") and w.suffix == ".png" for w in written), \
+            f"{name} shows no figure"
