@@ -37,3 +37,11 @@ def mirror() -> Path:
 def reference() -> Path:
     """``../shared/reference`` (facts compiled with their sources)."""
     return _need(reference_dir(), "reference folder")
+
+
+@pytest.fixture(scope="session")
+def court_stats_real(mirror):
+    """The long court-statistics table read from the mirror (all 13 years), once per session."""
+    from repstats.courts import read_court_stats
+
+    return read_court_stats(mirror)

@@ -34,8 +34,8 @@ def _link(left, right, **kw):
 
 def test_candidates_across_scripts_with_evidence(left, right):
     out = _link(left, right)
-    if out["name_method"].iloc[0].startswith("rapidfuzz"):
-        pytest.skip("repstats.text.match_people unavailable: no cross-script matching")
+    assert not out["name_method"].iloc[0].startswith("rapidfuzz"), \
+        "repstats.text.match_people should be used for cross-script matching"
     assert (out["decision"] == "candidate").all()
     best = out.iloc[0]
     assert best["score"] == pytest.approx(1.0)

@@ -1,8 +1,4 @@
-"""Integration with the other layers and the processed data, when they are present.
-
-Skipped when ``repstats.courts`` / ``repstats.statutes`` / ``repstats.cases`` /
-``repstats.text`` or ``data/processed/court_stats.parquet`` are missing.
-"""
+"""Integration with the other layers on the real court data read from the mirror."""
 from __future__ import annotations
 
 import os
@@ -14,7 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from repstats.config import paths
 from repstats.stats import (assess_sentences, bracket_shares, political_counts,
                             test_against_minimum)
 
@@ -22,19 +17,15 @@ matplotlib.use("Agg")
 
 
 def _contract(module: str, *names: str):
-    mod = pytest.importorskip(module)
-    missing = [n for n in names if not hasattr(mod, n)]
-    if missing:
-        pytest.skip(f"{module} lacks {missing} (layer not finished)")
+    import importlib
+
+    mod = importlib.import_module(module)
     return [getattr(mod, n) for n in names]
 
 
 @pytest.fixture(scope="module")
-def court_stats() -> pd.DataFrame:
-    path = paths().processed / "court_stats.parquet"
-    if not path.is_file():
-        pytest.skip(f"{path} not built (repstats build --stage courts)")
-    return pd.read_parquet(path)
+def court_stats(court_stats_real) -> pd.DataFrame:
+    return court_stats_real
 
 
 def test_political_counts_on_processed_court_stats(court_stats):
