@@ -11,7 +11,8 @@ from repstats.statutes.taxonomy import CATEGORIES
 
 def test_taxonomy_covers_the_issue_categories():
     t = taxonomy()
-    assert list(t.columns) == ["article", "part", "category", "rationale"]
+    assert list(t.columns) == ["article", "part", "category", "rationale", "specificity",
+                               "specificity_note"]
     assert set(t["category"]) == set(CATEGORIES)
     assert t["rationale"].notna().all()
     assert not t[["article", "part"]].fillna("").duplicated().any()
@@ -51,3 +52,18 @@ def test_categorize_misuse():
                    pd.DataFrame({"article": ["212", "212"], "category": ["a", "b"]}))
     with pytest.raises(ValueError, match="already has"):
         categorize(pd.DataFrame({"article": ["212"], "category": ["x"]}))
+
+
+def test_specificity_separates_core_from_ordinary_crime():
+    from repstats.statutes import taxonomy as tax
+
+    full = tax()
+    assert set(full["specificity"]) == {"core", "mixed", "broad"}
+    broad = tax("broad")
+    assert set(broad["article"]) == {"213", "318"}
+    core = tax(["core"])
+    assert {"280", "282.2", "205.2", "207.3"} <= set(core["article"])
+    assert not set(core["article"]) & {"213", "318", "212"}
+    assert len(core) + len(tax(["mixed", "broad"])) == len(full)
+    with pytest.raises(ValueError, match="specificity must be among"):
+        tax("political")

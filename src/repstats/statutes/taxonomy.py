@@ -2,9 +2,21 @@
 
 The package mapping (``src/repstats/data/taxonomy.csv``) gives one category per article
 (blank ``part`` = every part) or per part (a part row wins over the article row), with a
-rationale. Users may pass their own mapping with the same columns.
+rationale and a ``specificity``:
+
+- ``core``: the article is used almost only against speech, association, protest or
+  loyalty, so nearly every conviction is politically relevant (e.g. 280, 282.2, 205.2);
+- ``mixed``: political and ordinary (or genuinely violent) use are both substantial
+  (205.1, 205.4, 205.5, 212);
+- ``broad``: mostly ordinary crime, political cases being a small unmeasured share (213
+  hooliganism, 318 violence against officials).
+
+Counts of ``broad`` articles mostly measure ordinary crime: analyses should report them
+apart from ``core`` ones. Users may pass their own mapping with the same columns.
 """
 from __future__ import annotations
+
+from typing import Optional
 
 import pandas as pd
 import pandera.pandas as pa
@@ -15,7 +27,7 @@ from ..errors import ValidationError
 from .ranges import normalize_article, normalize_part
 from .table import validate_frame
 
-__all__ = ["CATEGORIES", "TaxonomySchema", "taxonomy", "categorize", "TAXONOMY_CSV"]
+__all__ = ["CATEGORIES", "SPECIFICITY", "TaxonomySchema", "taxonomy", "categorize", "TAXONOMY_CSV"]
 
 TAXONOMY_CSV = PACKAGE_DATA / "taxonomy.csv"
 #: The categories of the package mapping.
@@ -26,6 +38,9 @@ CATEGORIES = (
     "violence against officials",
 )
 
+#: How exclusively an article is used politically (see the module docstring).
+SPECIFICITY = ("core", "mixed", "broad")
+
 
 class TaxonomySchema(pa.DataFrameModel):
     """Schema of a mapping: one row per article (``part`` missing) or article-part."""
@@ -34,6 +49,8 @@ class TaxonomySchema(pa.DataFrameModel):
     part: Series[str] = pa.Field(nullable=True, str_matches=r"^(—|\d+(\.\d+)?)$")
     category: Series[str] = pa.Field(str_length={"min_value": 1})
     rationale: Series[str] = pa.Field(nullable=True)
+    specificity: Optional[Series[str]] = pa.Field(nullable=True, isin=list(SPECIFICITY))
+    specificity_note: Optional[Series[str]] = pa.Field(nullable=True)
 
     class Config:
         strict = "filter"
@@ -47,8 +64,14 @@ def _validate(df: pd.DataFrame, what: str) -> pd.DataFrame:
     return validate_frame(TaxonomySchema, df, what)
 
 
-def taxonomy() -> pd.DataFrame:
+def taxonomy(specificity=None) -> pd.DataFrame:
     """The package's political taxonomy.
+
+    Parameters
+    ----------
+    specificity : str or sequence of str, optional
+        Keep only rows of these specificities (``"core"``, ``"mixed"``, ``"broad"``);
+        all rows when omitted.
 
     Returns
     -------
@@ -57,9 +80,24 @@ def taxonomy() -> pd.DataFrame:
         - ``part`` (str or missing = every part of the article)
         - ``category`` (str): one of :data:`CATEGORIES`
         - ``rationale`` (str): why the article belongs there
+        - ``specificity`` (str): ``core``, ``mixed`` or ``broad``
+        - ``specificity_note`` (str): what that specificity means for counts
+
+    Raises
+    ------
+    ValueError
+        If ``specificity`` names a value outside :data:`SPECIFICITY`.
     """
+    wanted = None
+    if specificity is not None:
+        wanted = [specificity] if isinstance(specificity, str) else list(specificity)
+        bad = sorted(set(wanted) - set(SPECIFICITY))
+        if bad:
+            raise ValueError(f"specificity must be among {SPECIFICITY}, got {bad}")
     df = pd.read_csv(TAXONOMY_CSV, dtype=str, keep_default_na=False, na_values=[""])
     df = _validate(df, str(TAXONOMY_CSV))
+    if wanted is not None:
+        df = df[df["specificity"].isin(wanted)]
     unknown = sorted(set(df["category"]) - set(CATEGORIES))
     if unknown:
         raise ValidationError(f"{TAXONOMY_CSV}: unknown categories {unknown}")
