@@ -40,6 +40,24 @@ def build(paths) -> list[Path]:
             write_csv(book, out / OUTPUTS["codebook"])]
 
 
+def read_quality(path) -> pd.DataFrame:
+    """Read ``court_stats_quality.csv`` with its documented types.
+
+    A plain ``pandas.read_csv`` would turn article labels into floats ("228" -> 228.0) and
+    counts with gaps into floats; this keeps labels as text and counts as ``Int64``.
+    ``path`` is the CSV file or the processed folder holding it.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / OUTPUTS["quality"]
+    text_cols = {"article": str, "part": str, "redaction": str}
+    df = pd.read_csv(path, dtype=text_cols, low_memory=False)
+    for col in ("expected", "observed", "difference", "row"):
+        if col in df.columns:
+            df[col] = pd.to_numeric(df[col]).round().astype("Int64")
+    return df
+
+
 def validate(paths) -> pd.DataFrame:
     """Re-read the outputs and check them.
 
@@ -71,7 +89,7 @@ def validate(paths) -> pd.DataFrame:
     years = sorted(df["year"].unique().tolist())
     add("years", years == list(range(years[0], years[-1] + 1)) if years else False,
         f"years {years[:1]}..{years[-1:]}")
-    quality = pd.read_csv(files["quality"])
+    quality = read_quality(files["quality"])
     add("quality_columns", list(quality.columns) == QUALITY_COLUMNS,
         "quality table has the documented columns")
     for check, grp in quality.groupby("check"):
