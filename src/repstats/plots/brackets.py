@@ -110,7 +110,8 @@ def bracket_bars(data: pd.DataFrame, minimum=None, *, bounds: pd.DataFrame | Non
             same = (np.isnan(m) and previous is not None and np.isnan(previous)) or \
                 m == previous
             if minimum is not None and not same:
-                text = f"min {m / 12:g} y" if np.isfinite(m) else "min unknown"
+                text = ("min unknown" if not np.isfinite(m) else
+                        f"min {m / 12:g} y" if m >= 12 else f"min {m:g} mo")
                 ax.annotate(text, (xi, max(top, ceiling if not np.isfinite(m) else top)),
                             xytext=(0, 3), textcoords="offset points", ha="center",
                             va="bottom", fontsize=8,

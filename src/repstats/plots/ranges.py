@@ -102,8 +102,10 @@ def range_chart(data: pd.DataFrame, *, label: str = "name", sentence: str = "sen
             handles.append(Line2D([], [], marker="D", linestyle="none",
                                   color=PALETTE["vermillion"], markeredgecolor="black",
                                   label="life sentence"))
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.4 /
-                  max(len(d), 1)), ncols=len(handles))
+        # a fixed gap (inches) below the axes, whatever the number of rows
+        axes_inches = max(fig.get_figheight() * ax.get_position().height, 0.5)
+        ax.legend(handles=handles, loc="upper center",
+                  bbox_to_anchor=(0.5, -0.6 / axes_inches), ncols=len(handles))
         if title:
             ax.set_title(title)
     return ax

@@ -1,0 +1,420 @@
+"""Summaries around sentences versus statutory minimums, for reports.
+
+- :func:`pool_bracket_shares` - bounds of :func:`repstats.stats.bracket_shares` pooled over
+  years (per article-part or overall), with how many terms fall in years whose sanction
+  is not established (so unknowns stay visible).
+- :func:`range_status_grid` - article-part x year grid of the sanction status.
+- :func:`bracket_plot_inputs` - one article-part's court rows and yearly minimum, ready for
+  :func:`repstats.plots.bracket_bars`.
+- :func:`assess_notable` - the curated notable cases (``repstats.cases.notable_cases``)
+  through :func:`repstats.stats.assess_sentences`, with an optional shift of the date
+  on which the sanction is read.
+- :func:`candidate_ranges` - for sentences whose article is known but whose part is not,
+  the range of every part in force on the date (hypotheses, never attached as facts).
+- :func:`compare_assessments` - how the range of each sentence changes with the date on
+  which the sanction is read.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from repstats.stats._series import require_columns
+from repstats.stats.brackets import BRACKET_FORMS
+from repstats.stats.inputs import has_range, norm_parts
+
+#: Short codes of :func:`range_status_grid`.
+STATUS_CODES = {"established": "E", "unknown": "U", "unmatched": "X", "none": "."}
+
+_COUNT_PAIRS = (("below", "share_below_low", "share_below_high"),
+                ("at_or_below", "share_at_or_below_low", "share_at_or_below_high"),
+                ("above", "share_above_low", "share_above_high"),
+                ("below_effective", "share_below_effective_low",
+                 "share_below_effective_high"))
+
+POOLED_COLUMNS = [
+    "n_rows", "n_rows_established", "first_year", "last_year", "n_terms_all",
+    "n_terms", "share_terms_established", "share_below_low", "share_below_high",
+    "share_at_or_below_low", "share_at_or_below_high", "share_above_low",
+    "share_above_high", "share_below_effective_low", "share_below_effective_high",
+    "official_below_minimum", "official_share", "rows_official_below_lower_bound",
+    "rows_official_above_upper_bound", "rows_sanction_changed"]
+
+
+def _status_kind(status) -> str:
+    if status is None or (not isinstance(status, str) and pd.isna(status)):
+        return "none"
+    text = str(status)
+    for kind in ("established", "unknown", "unmatched"):
+        if text.startswith(kind):
+            return kind
+    return "unknown"
+
+
+def _by_list(by) -> list[str]:
+    if by is None:
+        return []
+    return [by] if isinstance(by, str) else list(by)
+
+
+def pool_bracket_shares(shares: pd.DataFrame, by=("article", "part")) -> pd.DataFrame:
+    """Pool the yearly bracket bounds over years (sums of counts, not means of shares).
+
+    Each yearly bound is a count of terms (share x ``n_terms``) computed with that year's
+    own minimum, so sums of lower (upper) counts are valid lower (upper) bounds for the
+    pooled terms even when the minimum changed between years. Only rows whose sanction is
+    established and that have terms enter the shares; the other rows are counted in
+    ``n_terms_all`` and ``share_terms_established``.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        Output of :func:`repstats.stats.bracket_shares`.
+    by : str, list of str or None
+        Grouping columns; None pools everything into one row.
+
+    Returns
+    -------
+    DataFrame
+        One row per group: the ``by`` columns and
+
+        - ``n_rows``: article-part-years; ``n_rows_established``: of which with an
+          established sanction and at least one term
+        - ``first_year``, ``last_year``: span of the established rows (NA if none)
+        - ``n_terms_all``: prison terms in brackets in every row; ``n_terms``: in
+          established rows (the denominator of the shares);
+          ``share_terms_established`` = ``n_terms / n_terms_all``
+        - ``share_below_low``/``_high``, ``share_at_or_below_low``/``_high``,
+          ``share_above_low``/``_high``, ``share_below_effective_low``/``_high``:
+          pooled bounds (NaN when ``n_terms`` is 0; effective bounds pool only the rows
+          where the effective minimum was computed)
+        - ``official_below_minimum``: sum of the official art. 64 counts over established
+          rows; ``official_share`` = that / ``n_terms`` (the art. 64 count may include
+          non-custodial punishments, so it can exceed the prison-term bounds)
+        - ``rows_official_below_lower_bound``, ``rows_official_above_upper_bound``:
+          established rows whose official count falls outside the bracket bounds
+        - ``rows_sanction_changed``: established rows whose sanction changed in the
+          look-back window (convictions mix two sanctions)
+    """
+    need = ["year", "n_terms", "range_status", "min_months", "official_below_minimum",
+            "official_vs_bounds", "sanction_changed_in_window"] + \
+        [c for _, lo, hi in _COUNT_PAIRS for c in (lo, hi)]
+    keys = _by_list(by)
+    require_columns(shares, need + keys, "shares")
+    frame = shares.copy()
+    frame["_n"] = pd.to_numeric(frame["n_terms"], errors="coerce").fillna(0.0)
+    frame["_ok"] = [has_range(s, m) and n > 0 for s, m, n in
+                    zip(frame["range_status"], frame["min_months"], frame["_n"])]
+    for name, lo, hi in _COUNT_PAIRS:
+        for col, tag in ((lo, "lo"), (hi, "hi")):
+            frame[f"_{name}_{tag}"] = (pd.to_numeric(frame[col], errors="coerce")
+                                       * frame["_n"]).where(frame["_ok"])
+    groups = [((), frame)] if not keys else [
+        ((k,) if not isinstance(k, tuple) else k, g)
+        for k, g in frame.groupby(keys, sort=True, dropna=False)]
+    rows = []
+    for key, g in groups:
+        ok = g[g["_ok"]]
+        n = float(ok["_n"].sum())
+        row = dict(zip(keys, key)) | dict(
+            n_rows=len(g), n_rows_established=len(ok),
+            first_year=int(ok["year"].min()) if len(ok) else pd.NA,
+            last_year=int(ok["year"].max()) if len(ok) else pd.NA,
+            n_terms_all=float(g["_n"].sum()), n_terms=n,
+            share_terms_established=n / float(g["_n"].sum()) if g["_n"].sum() else math.nan)
+        for name, lo, hi in _COUNT_PAIRS:
+            if name == "below_effective":
+                eff = ok.dropna(subset=[f"_{name}_lo"])
+                denom = float(eff["_n"].sum())
+                row[lo] = eff[f"_{name}_lo"].sum() / denom if denom else math.nan
+                row[hi] = eff[f"_{name}_hi"].sum() / denom if denom else math.nan
+            else:
+                row[lo] = ok[f"_{name}_lo"].sum() / n if n else math.nan
+                row[hi] = ok[f"_{name}_hi"].sum() / n if n else math.nan
+        official = pd.to_numeric(ok["official_below_minimum"], errors="coerce")
+        row |= dict(
+            official_below_minimum=float(official.sum()) if official.notna().any()
+            else math.nan,
+            official_share=float(official.sum()) / n if n and official.notna().any()
+            else math.nan,
+            rows_official_below_lower_bound=int((ok["official_vs_bounds"]
+                                                 == "below lower bound").sum()),
+            rows_official_above_upper_bound=int((ok["official_vs_bounds"]
+                                                 == "above upper bound").sum()),
+            rows_sanction_changed=int(ok["sanction_changed_in_window"]
+                                      .fillna(False).astype(bool).sum()))
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=keys + POOLED_COLUMNS)
+    for col in ("first_year", "last_year"):
+        out[col] = out[col].astype("Int64")
+    return out
+
+
+def range_status_grid(shares: pd.DataFrame, *, codes: dict | None = None) -> pd.DataFrame:
+    """Article-part x year grid of sanction status codes.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        Output of :func:`repstats.stats.bracket_shares` (columns year, article, part,
+        range_status, n_terms; redaction optional).
+    codes : dict, optional
+        Codes for "established", "unknown", "unmatched" and "none" (no row); default
+        :data:`STATUS_CODES`.
+
+    Returns
+    -------
+    DataFrame
+        Index ``article_part`` ("205.2 ч.2"; "[old redaction]" appended for rows
+        annotated as an old redaction), one column per year holding the status code
+        (several redactions in a year give several codes joined by "/"), and
+        ``n_terms`` (prison terms over all years) as the last column.
+    """
+    require_columns(shares, ["year", "article", "part", "range_status", "n_terms"], "shares")
+    codes = STATUS_CODES | (codes or {})
+    frame = shares.assign(part=norm_parts(shares["part"]))
+    red = frame["redaction"] if "redaction" in frame.columns else pd.Series(None,
+                                                                           index=frame.index)
+    frame["article_part"] = [
+        f"{a}" + (f" ч.{p}" if p else "") + (" [old redaction]" if isinstance(r, str) and r
+                                             else "")
+        for a, p, r in zip(frame["article"], frame["part"], red)]
+    frame["code"] = [codes[_status_kind(s)] for s in frame["range_status"]]
+    grid = frame.groupby(["article_part", "year"])["code"].agg(
+        lambda s: "/".join(sorted(set(s)))).unstack("year").fillna(codes["none"])
+    grid["n_terms"] = frame.groupby("article_part")["n_terms"].sum()
+    order = sorted(grid.index, key=lambda s: (tuple(float(x) if x.replace(".", "").isdigit()
+                                                    else 0.0 for x in
+                                                    s.split(" ")[0].split(".")), s))
+    grid.columns.name = None
+    return grid.loc[order]
+
+
+def bracket_plot_inputs(court_stats: pd.DataFrame, shares: pd.DataFrame, article: str,
+                        part: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Court rows and yearly minimum of one article-part for ``plots.bracket_bars``.
+
+    Parameters
+    ----------
+    court_stats : DataFrame
+        Long court table (contract 1).
+    shares : DataFrame
+        :func:`repstats.stats.bracket_shares` output covering the article-part.
+    article, part : str
+        The article-part ("205.2", "2"; part None for an article without parts).
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        ``data``: the article rows of forms 10.3/10.3.1 for the article-part, with each
+        year's rows taken from the form that holds its brackets (``bracket_form`` of
+        ``shares``), all redactions summed: columns year, measure, value.
+        ``minimum``: year and min_months, one row per year; NaN when the sanction is not
+        established or when redactions of the same year have different minimums.
+    """
+    require_columns(court_stats, ["year", "form", "article", "part", "row_type", "measure",
+                                  "value"], "court_stats")
+    require_columns(shares, ["year", "article", "part", "bracket_form", "min_months",
+                             "range_status"], "shares")
+    part = norm_parts(pd.Series([part]))[0]
+    sel = shares[(shares["article"] == article) & (norm_parts(shares["part"]) == part)]
+    if sel.empty:
+        raise ValueError(f"shares has no rows for article {article} part {part}")
+    form_by_year = sel.dropna(subset=["bracket_form"]).groupby("year")["bracket_form"].first()
+    cs = court_stats[(court_stats["article"] == article)
+                     & (norm_parts(court_stats["part"]) == part)
+                     & (court_stats["row_type"] == "article")
+                     & court_stats["form"].isin(BRACKET_FORMS)]
+    cs = cs[cs["form"] == cs["year"].map(form_by_year)]
+    data = cs.groupby(["year", "measure"], as_index=False)["value"].sum()
+    mins = sel.assign(_m=[m if has_range(s, m) else np.nan
+                          for s, m in zip(sel["range_status"], sel["min_months"])])
+    minimum = mins.groupby("year")["_m"].agg(
+        lambda s: float(s.iloc[0]) if s.nunique(dropna=False) == 1 else np.nan)
+    return data, minimum.rename("min_months").reset_index()
+
+
+def _parse_charges():
+    from repstats.text import parse_charges
+    return parse_charges
+
+
+def assess_notable(notable: pd.DataFrame, *, date_shift_years: float = 0,
+                   parse: Callable | None = None, **kwargs) -> pd.DataFrame:
+    """Assess every notable-case sentence against its statutory and effective range.
+
+    Parameters
+    ----------
+    notable : DataFrame
+        :func:`repstats.cases.notable_cases` table (columns charges, governing_charge,
+        combined_sentence, sentence_kind, months, verdict_date).
+    date_shift_years : float
+        The sanction is read on ``verdict_date - date_shift_years`` (offence dates are
+        not in the table; a positive shift approximates the offence date). 0 reads it on
+        the verdict date.
+    parse : callable, optional
+        Charge parser (default :func:`repstats.text.parse_charges`).
+    **kwargs
+        Passed to :func:`repstats.stats.assess_sentences`.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``notable`` plus ``sentence_months`` (the term of custodial and
+        suspended sentences, NaN for fines), ``date`` (date the sanction is read on),
+        ``life_sentence`` (False: no notable case has one), ``governing_article``,
+        ``governing_part`` (parsed ``governing_charge``), ``cumulative_sentence`` (the
+        ``combined_sentence`` flag, missing read as False) and every column that
+        :func:`repstats.stats.assess_sentences` adds.
+    """
+    from repstats.stats.cases import assess_sentences
+
+    require_columns(notable, ["charges", "governing_charge", "combined_sentence",
+                              "sentence_kind", "months", "verdict_date"], "notable")
+    if not np.isfinite(date_shift_years) or date_shift_years < 0:
+        raise ValueError(f"date_shift_years must be a finite number >= 0, "
+                         f"got {date_shift_years}")
+    parse = parse or _parse_charges()
+    term = pd.to_numeric(notable["months"], errors="coerce").astype(float)
+    custodial = notable["sentence_kind"].isin(["custodial", "suspended"])
+    gov = parse(notable["governing_charge"]).dropna(subset=["article"]) \
+        .drop_duplicates("row").set_index("row")
+    date = pd.to_datetime(notable["verdict_date"], errors="coerce")
+    if date_shift_years:
+        date = date - pd.DateOffset(months=int(round(12 * date_shift_years)))
+    cases = notable.assign(
+        sentence_months=term.where(custodial),
+        date=date,
+        life_sentence=False,
+        governing_article=gov["article"].reindex(notable.index),
+        governing_part=gov["part"].reindex(notable.index),
+        cumulative_sentence=notable["combined_sentence"].astype("boolean").fillna(False)
+        .astype(bool))
+    charges = parse(cases["charges"])
+    charges = charges[charges["article"].notna()]
+    return assess_sentences(cases, charges, sentence="sentence_months", date="date",
+                            cumulative="cumulative_sentence", **kwargs)
+
+
+def candidate_ranges(assessed: pd.DataFrame, *, date: str = "date",
+                     sentence: str = "sentence_months",
+                     table: pd.DataFrame | None = None,
+                     lookup: Callable | None = None) -> pd.DataFrame:
+    """Ranges of every part of the article, for sentences whose part is not stated.
+
+    These are hypotheses ("if the governing charge was part 1 ..."), not the range of the
+    sentence: use them to show what each possible part would imply, never as a fact.
+
+    Parameters
+    ----------
+    assessed : DataFrame
+        Output of :func:`assess_notable` / :func:`repstats.stats.assess_sentences`
+        (columns compared_article, compared_part, range_status, ``date``, ``sentence``).
+    table : DataFrame, optional
+        Sanctions table (article, part, valid_from, valid_to); default
+        :func:`repstats.statutes.sanctions_table`.
+    lookup : callable, optional
+        ``lookup(article, part, on=date)``; default
+        :func:`repstats.statutes.statutory_range`.
+
+    Returns
+    -------
+    DataFrame
+        One row per such sentence x part in force on its date: ``row`` (index label in
+        ``assessed``), ``article``, ``part``, ``on`` (date), ``sentence_months``,
+        ``min_months``, ``max_months``, ``life``, ``range_status``, ``position``
+        ("below minimum", "at minimum", "within range", "above maximum"; None when the
+        range is not established), ``combined`` (the sentence combines several charges
+        or verdicts, art. 69/70: it may legitimately exceed one part's maximum).
+    """
+    require_columns(assessed, ["compared_article", "compared_part", "range_status", date,
+                               sentence], "assessed")
+    if table is None or lookup is None:
+        from repstats.statutes import sanctions_table, statutory_range
+        table = sanctions_table() if table is None else table
+        lookup = statutory_range if lookup is None else lookup
+    require_columns(table, ["article", "part", "valid_from", "valid_to"], "table")
+    min_col = assessed["min_months"] if "min_months" in assessed.columns else \
+        pd.Series(math.nan, index=assessed.index)
+    known = pd.Series([has_range(s, m) for s, m in zip(assessed["range_status"], min_col)],
+                      index=assessed.index, dtype=bool)
+    todo = assessed[assessed["compared_article"].notna()
+                    & norm_parts(assessed["compared_part"]).isna() & ~known]
+    rows = []
+    for label, r in todo.iterrows():
+        on = pd.Timestamp(r[date])
+        if pd.isna(on):
+            continue
+        t = table[(table["article"] == r["compared_article"])
+                  & (pd.to_datetime(table["valid_from"]) <= on)
+                  & (pd.to_datetime(table["valid_to"]).isna()
+                     | (pd.to_datetime(table["valid_to"]) >= on))]
+        for part in sorted(set(norm_parts(t["part"]).dropna()), key=float):
+            rng = lookup(r["compared_article"], part, on=on.date())
+            term = float(r[sentence]) if pd.notna(r[sentence]) else math.nan
+            established = has_range(rng.status, rng.min_months)
+            position = None
+            if established and np.isfinite(term):
+                position = ("below minimum" if term < rng.min_months else
+                            "at minimum" if term == rng.min_months else
+                            "above maximum" if rng.max_months is not None
+                            and not pd.isna(rng.max_months) and term > rng.max_months
+                            else "within range")
+            rows.append(dict(row=label, article=r["compared_article"], part=part,
+                             on=on.date(), sentence_months=term,
+                             min_months=rng.min_months, max_months=rng.max_months,
+                             life=rng.life, range_status=rng.status, position=position,
+                             combined=bool(r["combined"]) if "combined" in r.index
+                             and pd.notna(r["combined"]) else pd.NA))
+    return pd.DataFrame(rows, columns=["row", "article", "part", "on", "sentence_months",
+                                       "min_months", "max_months", "life", "range_status",
+                                       "position", "combined"])
+
+
+def compare_assessments(base: pd.DataFrame, alternative: pd.DataFrame) -> pd.DataFrame:
+    """Row-by-row change between two assessments of the same sentences.
+
+    Typical use: the sanction read on the verdict date (``base``) versus on an earlier
+    date approximating the offence (``alternative``, :func:`assess_notable` with
+    ``date_shift_years``).
+
+    Parameters
+    ----------
+    base, alternative : DataFrame
+        Outputs of :func:`repstats.stats.assess_sentences` on the same index.
+
+    Returns
+    -------
+    DataFrame
+        Index of ``base``; columns ``min_base``, ``max_base``, ``min_alt``, ``max_alt``
+        (months), ``below_base``, ``below_alt`` (sentence below the minimum, nullable),
+        ``change``: "same range", "different range", "range only at base date",
+        "range only at alternative date" or "no range at either date".
+    """
+    cols = ["min_months", "max_months", "range_status", "below_minimum", "compared"]
+    require_columns(base, cols, "base")
+    require_columns(alternative, cols, "alternative")
+    if not base.index.equals(alternative.index):
+        raise ValueError("base and alternative must have the same index (same sentences)")
+    ok_b = base["compared"].fillna(False).astype(bool)
+    ok_a = alternative["compared"].fillna(False).astype(bool)
+    same = ((base["min_months"] == alternative["min_months"])
+            & (base["max_months"] == alternative["max_months"])).fillna(False)
+    change = np.select([ok_b & ok_a & same, ok_b & ok_a, ok_b, ok_a],
+                       ["same range", "different range", "range only at base date",
+                        "range only at alternative date"], "no range at either date")
+    return pd.DataFrame({
+        "min_base": pd.to_numeric(base["min_months"], errors="coerce").where(ok_b),
+        "max_base": pd.to_numeric(base["max_months"], errors="coerce").where(ok_b),
+        "min_alt": pd.to_numeric(alternative["min_months"], errors="coerce").where(ok_a),
+        "max_alt": pd.to_numeric(alternative["max_months"], errors="coerce").where(ok_a),
+        "below_base": base["below_minimum"].astype("boolean").where(ok_b),
+        "below_alt": alternative["below_minimum"].astype("boolean").where(ok_a),
+        "change": change}, index=base.index)
+
+
+__all__ = ["pool_bracket_shares", "range_status_grid", "bracket_plot_inputs",
+           "assess_notable", "candidate_ranges", "compare_assessments", "STATUS_CODES", "POOLED_COLUMNS"]

@@ -1,0 +1,179 @@
+"""Tests of repstats.stats.minimums (summaries around sentences versus minimums)."""
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from repstats.stats.minimums import (POOLED_COLUMNS, assess_notable, bracket_plot_inputs,
+                                     candidate_ranges, compare_assessments,
+                                     pool_bracket_shares, range_status_grid)
+
+
+def _shares():
+    """Three years of one article-part (minimum 60 then 120) and one unknown year."""
+    return pd.DataFrame({
+        "year": [2015, 2016, 2017, 2018],
+        "article": ["205.5"] * 4, "part": ["2"] * 4, "redaction": [None] * 4,
+        "min_months": [60.0, 60.0, 120.0, np.nan],
+        "range_status": ["established", "established", "established", "unknown: not seen"],
+        "n_terms": [10.0, 0.0, 20.0, 5.0],
+        "share_below_low": [0.1, np.nan, 0.5, np.nan],
+        "share_below_high": [0.4, np.nan, 0.75, np.nan],
+        "share_at_or_below_low": [0.4, np.nan, 0.5, np.nan],
+        "share_at_or_below_high": [0.4, np.nan, 0.75, np.nan],
+        "share_above_low": [0.6, np.nan, 0.25, np.nan],
+        "share_above_high": [0.6, np.nan, 0.5, np.nan],
+        "share_below_effective_low": [0.0, np.nan, np.nan, np.nan],
+        "share_below_effective_high": [0.1, np.nan, np.nan, np.nan],
+        "official_below_minimum": [2.0, 0.0, 3.0, 1.0],
+        "official_vs_bounds": ["within bounds", "within bounds", "below lower bound", None],
+        "sanction_changed_in_window": [False, True, True, pd.NA],
+        "bracket_form": ["10.3.1"] * 4,
+    })
+
+
+def test_pool_sums_counts_over_established_rows_with_terms():
+    out = pool_bracket_shares(_shares())
+    assert list(out.columns) == ["article", "part"] + POOLED_COLUMNS
+    r = out.iloc[0]
+    assert r["n_rows"] == 4 and r["n_rows_established"] == 2  # 2016 has no terms
+    assert (r["first_year"], r["last_year"]) == (2015, 2017)
+    assert r["n_terms_all"] == 35 and r["n_terms"] == 30
+    assert r["share_terms_established"] == pytest.approx(30 / 35)
+    # counts: below low 1 + 10, high 4 + 15 -> over 30 terms
+    assert r["share_below_low"] == pytest.approx(11 / 30)
+    assert r["share_below_high"] == pytest.approx(19 / 30)
+    assert r["share_above_high"] == pytest.approx(16 / 30)
+    # effective bounds only where computed (2015: 10 terms)
+    assert r["share_below_effective_high"] == pytest.approx(0.1)
+    assert r["official_below_minimum"] == 5 and r["official_share"] == pytest.approx(5 / 30)
+    assert r["rows_official_below_lower_bound"] == 1
+    assert r["rows_sanction_changed"] == 1
+
+
+def test_pool_overall_and_no_established_rows():
+    s = _shares()
+    assert len(pool_bracket_shares(s, by=None)) == 1
+    none = pool_bracket_shares(s.assign(range_status="unknown: x"))
+    assert none["n_terms"].iloc[0] == 0 and np.isnan(none["share_below_low"].iloc[0])
+    assert none["first_year"].isna().all()
+    with pytest.raises(ValueError, match="n_terms"):
+        pool_bracket_shares(s.drop(columns="n_terms"))
+
+
+def test_pool_does_not_mutate_input():
+    s = _shares()
+    before = s.copy()
+    pool_bracket_shares(s)
+    pd.testing.assert_frame_equal(s, before)
+
+
+def test_range_status_grid_codes_and_missing_years():
+    s = pd.concat([_shares(), _shares().iloc[:1].assign(
+        year=2014, part="1", range_status="unmatched: did not exist")])
+    grid = range_status_grid(s)
+    assert list(grid.index) == ["205.5 ч.1", "205.5 ч.2"]
+    assert grid.loc["205.5 ч.2", 2018] == "U" and grid.loc["205.5 ч.2", 2015] == "E"
+    assert grid.loc["205.5 ч.1", 2014] == "X" and grid.loc["205.5 ч.1", 2015] == "."
+    assert grid.loc["205.5 ч.2", "n_terms"] == 35
+
+
+def test_bracket_plot_inputs_uses_the_bracket_form_and_flags_disagreeing_minimums():
+    cs = pd.DataFrame({
+        "year": [2017, 2017, 2017, 2018, 2018],
+        "form": ["10.3.1", "10.3", "10.3.1", "10.3.1", "10.3.1"],
+        "article": ["205.5"] * 5, "part": ["2"] * 5,
+        "row_type": ["article"] * 5,
+        "measure": ["imprisonment_5_8y", "imprisonment_5_8y", "imprisonment_8_10y",
+                    "imprisonment_5_8y", "imprisonment_5_8y"],
+        "value": [3, 99, 4, 1, 2]})
+    shares = pd.DataFrame({"year": [2017, 2018, 2018], "article": ["205.5"] * 3,
+                           "part": ["2"] * 3, "bracket_form": ["10.3.1"] * 3,
+                           "min_months": [120.0, 60.0, 120.0],
+                           "range_status": ["established"] * 3})
+    data, minimum = bracket_plot_inputs(cs, shares, "205.5", "2")
+    got = data.set_index(["year", "measure"])["value"]
+    assert got[(2017, "imprisonment_5_8y")] == 3  # the 10.3 row is not added
+    assert got[(2018, "imprisonment_5_8y")] == 3  # redactions summed
+    m = minimum.set_index("year")["min_months"]
+    assert m[2017] == 120 and np.isnan(m[2018])
+    with pytest.raises(ValueError, match="no rows"):
+        bracket_plot_inputs(cs, shares, "205.5", "1")
+
+
+def _notable():
+    return pd.DataFrame({
+        "charges": ["205.4(2)", "212(2); 318(1)", "205.4", "205.2(2)"],
+        "governing_charge": [None, "212(2)", "205.4", None],
+        "combined_sentence": pd.array([False, True, True, False], dtype="boolean"),
+        "sentence_kind": ["custodial", "custodial", "custodial", "fine"],
+        "months": pd.array([84, 48, 192, None], dtype="Int64"),
+        "verdict_date": pd.to_datetime(["2020-06-22", "2014-02-24", "2020-02-10",
+                                        "2020-07-06"]),
+    })
+
+
+def test_assess_notable_compares_single_and_governing_charges_only():
+    out = assess_notable(_notable())
+    assert list(out["compared"]) == [True, True, False, False]
+    assert out.loc[0, "min_months"] == 60 and out.loc[0, "months_above_min"] == 24
+    assert out.loc[1, "compared_article"] == "212"
+    assert out.loc[2, "comparison"].startswith("not compared")
+    assert np.isnan(out.loc[3, "sentence_months"])  # a fine has no term
+
+
+def test_assess_notable_date_shift_and_errors():
+    out = assess_notable(_notable(), date_shift_years=1)
+    assert out.loc[0, "date"] == pd.Timestamp("2019-06-22")
+    with pytest.raises(ValueError, match="date_shift_years"):
+        assess_notable(_notable(), date_shift_years=-1)
+    with pytest.raises(ValueError, match="governing_charge"):
+        assess_notable(_notable().drop(columns="governing_charge"))
+
+
+def _fake_lookup(article, part, on):
+    mins = {"1": 180, "2": 60}
+    return SimpleNamespace(status="established", min_months=mins[part],
+                           max_months=240 if part == "1" else 120, life=part == "1")
+
+
+def test_candidate_ranges_lists_parts_in_force():
+    table = pd.DataFrame({"article": ["205.4", "205.4", "205.4"], "part": ["1", "2", "3"],
+                          "valid_from": pd.to_datetime(["2013-11-14", "2013-11-14",
+                                                        "2030-01-01"]),
+                          "valid_to": pd.to_datetime([None, None, None])})
+    assessed = pd.DataFrame({"compared_article": ["205.4", "205.4"],
+                             "compared_part": [None, "2"],
+                             "range_status": ["unmatched: pass part=", "established"],
+                             "min_months": [np.nan, 60.0],
+                             "date": pd.to_datetime(["2020-02-10", "2020-02-10"]),
+                             "sentence_months": [192.0, 66.0], "combined": [True, True]},
+                            index=["a", "b"])
+    out = candidate_ranges(assessed, table=table, lookup=_fake_lookup)
+    assert list(out["part"]) == ["1", "2"] and set(out["row"]) == {"a"}
+    assert list(out["position"]) == ["within range", "above maximum"]
+    assert out["on"].iloc[0] == dt.date(2020, 2, 10)
+    assert out["combined"].all()
+
+
+def test_compare_assessments_classifies_changes():
+    base = pd.DataFrame({"min_months": [60.0, 120.0, 60.0, np.nan],
+                         "max_months": [120.0, 240.0, 120.0, np.nan],
+                         "range_status": ["established"] * 3 + ["unknown"],
+                         "below_minimum": pd.array([False, True, False, pd.NA],
+                                                   dtype="boolean"),
+                         "compared": [True, True, True, False]})
+    alt = base.assign(min_months=[60.0, 60.0, np.nan, np.nan],
+                      max_months=[120.0, 120.0, np.nan, np.nan],
+                      below_minimum=pd.array([False, False, pd.NA, pd.NA], dtype="boolean"),
+                      compared=[True, True, False, False])
+    out = compare_assessments(base, alt)
+    assert list(out["change"]) == ["same range", "different range",
+                                   "range only at base date", "no range at either date"]
+    assert out.loc[1, "below_base"] and not out.loc[1, "below_alt"]
+    with pytest.raises(ValueError, match="same index"):
+        compare_assessments(base, alt.iloc[:2])
