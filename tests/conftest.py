@@ -11,6 +11,12 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from hypothesis import settings
+
+# CI runs are reproducible: the same examples every run (locally, hypothesis explores).
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
 
 matplotlib.use("Agg")
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import assume, given, strategies as st
 
 from repstats.statutes import effective_range
 from repstats.statutes.reductions import gravity
@@ -186,4 +186,16 @@ def test_adding_a_reduction_never_raises_the_ceiling(lo, width, f, extra):
     hi = min(lo + width, 240)
     f = _valid(lo, hi, f)
     g = _valid(lo, hi, {**f, extra: True})
+    # exception: a cooperation agreement (art. 62 ч.2, half the maximum) replaces the
+    # special procedure (ч.5) instead of stacking with it, so adding it to special
+    # procedure + mitigation (2/3 x 2/3 = 4/9) raises the ceiling to 1/2 (pinned below)
+    assume(not (extra == "cooperation" and f["special_procedure"] and not f["cooperation"]))
     assert effective_range(lo, hi, **g).max_months <= effective_range(lo, hi, **f).max_months
+
+
+def test_cooperation_replaces_special_procedure_rather_than_stacking():
+    stacked = effective_range(60, 120, special_procedure=True, mitigating=True)
+    assert stacked.max_months == pytest.approx(120 * 4 / 9)
+    coop = effective_range(60, 120, special_procedure=True, mitigating=True, cooperation=True)
+    assert coop.max_months == pytest.approx(60)
+    assert any("not cumulated" in r for r in coop.rules)
