@@ -75,13 +75,14 @@ def test_category_counts_rates_and_shares():
 
 
 def test_excluded_rows_have_reasons():
-    out = political_counts(court_table(), taxonomy())
-    excluded = out.attrs["excluded"]
+    out, excluded = political_counts(court_table(), taxonomy(), return_excluded=True)
+    assert not out.attrs  # nothing in attrs: pd.concat of results must stay plain
+    pd.concat([out, out])
     assert len(excluded) == 3  # one 205.2 article total per year
     assert excluded["reason"].str.contains("article total").all()
     cs = pd.concat([court_table(), pd.DataFrame([_row(2015, "318", None, "convicted_main",
                                                       9)])])
-    excluded = political_counts(cs, taxonomy()).attrs["excluded"]
+    excluded = political_counts(cs, taxonomy(), return_excluded=True)[1]
     assert excluded["reason"].str.contains("classifies only some parts").sum() == 1
 
 

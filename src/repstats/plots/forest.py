@@ -65,11 +65,18 @@ def association_forest(results: pd.DataFrame, *, row: str = "indicator",
     pos = {(r, k): i * step + j for i, r in enumerate(rows) for j, k in enumerate(lags)}
     offset = {h: (i - (len(hues) - 1) / 2) * 0.28 for i, h in enumerate(hues)}
     with use_style():
+        key_ax = None
         if axes is None:
-            fig, axes = plt.subplots(1, len(panels), sharey=True, squeeze=False,
-                                     figsize=(4.0 + 2.6 * len(panels),
-                                              1.2 + 0.16 * step * len(rows)))
-            axes = list(axes[0])
+            height = 1.2 + 0.16 * step * len(rows)
+            fig = plt.figure(figsize=(4.0 + 2.6 * len(panels), height + 0.3))
+            grid = fig.add_gridspec(2, len(panels), height_ratios=[0.3, height])
+            key_ax = fig.add_subplot(grid[0, :])  # a row of its own for the legend
+            key_ax.axis("off")
+            axes = [fig.add_subplot(grid[1, 0])]
+            axes += [fig.add_subplot(grid[1, j], sharey=axes[0])
+                     for j in range(1, len(panels))]
+            for ax in axes[1:]:
+                ax.tick_params(labelleft=False)
         else:
             axes = list(np.ravel(axes))
             if len(axes) != len(panels):
@@ -107,8 +114,11 @@ def association_forest(results: pd.DataFrame, *, row: str = "indicator",
                            label="interval excludes 0"),
                     Line2D([], [], color=GREY, marker="o", markerfacecolor="white",
                            linestyle="none", label="interval includes 0")]
-        fig.legend(handles=handles, loc="outside upper right", ncols=len(handles),
-                   fontsize=8)
+        if key_ax is not None:  # a row above the panels: clear of title and caption
+            key_ax.legend(handles=handles, loc="center left", ncols=len(handles),
+                          fontsize=8, borderaxespad=0)
+        else:
+            axes[0].legend(handles=handles, loc="best", fontsize=7)
         if title:
             fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     return fig

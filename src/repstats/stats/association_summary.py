@@ -71,7 +71,7 @@ def adjust_pvalues(results: pd.DataFrame, p: str = "p_perm", method: str = "fdr_
         raise ValueError(f"column {p!r} holds values outside [0, 1]; not p-values")
     out["p_adjusted"] = np.nan
     out["family_size"] = 0
-    keys = out.groupby(groups, sort=False, dropna=False).groups.values() if groups \
+    keys = [g.index for _, g in out.groupby(groups, sort=False, dropna=False)] if groups \
         else [out.index]
     for idx in keys:
         v = values.loc[idx]
@@ -112,7 +112,7 @@ def summarise_association(results: pd.DataFrame, by=("indicator", "transform"),
         - ``share_ci_excludes_zero``: ``n_ci_excludes_zero / n_tests`` (NaN when no test)
         - ``n_positive``, ``n_negative``: of those, intervals above / below 0
         - ``median_r``, ``min_r``, ``max_r``: over computed rows
-        - ``min_n``, ``max_n``: fewest and most pairs used
+        - ``min_n``, ``max_n``: fewest and most pairs used by a computed row
         - ``min_p_perm``: smallest permutation p-value
         - ``n_p_adjusted_below``: rows with ``p_adjusted < alpha`` (NaN when the input
           has no ``p_adjusted`` column)
@@ -128,13 +128,14 @@ def summarise_association(results: pd.DataFrame, by=("indicator", "transform"),
     has_adj = "p_adjusted" in d.columns
     d = d.assign(_computed=computed, _above=above, _below=below,
                  _r=d["r"].where(computed), _p=d["p_perm"].where(computed),
+                 _n=d["n"].where(computed),
                  _adj=(d["p_adjusted"] < alpha) if has_adj else np.nan)
     grouped = d.groupby(groups, sort=True, dropna=False) if groups else \
         d.groupby(np.zeros(len(d), dtype=int))
     out = grouped.agg(n_tests=("_computed", "sum"), n_rows=("_computed", "size"),
                       n_positive=("_above", "sum"), n_negative=("_below", "sum"),
                       median_r=("_r", "median"), min_r=("_r", "min"), max_r=("_r", "max"),
-                      min_n=("n", "min"), max_n=("n", "max"), min_p_perm=("_p", "min"),
+                      min_n=("_n", "min"), max_n=("_n", "max"), min_p_perm=("_p", "min"),
                       n_p_adjusted_below=("_adj", "sum" if has_adj else "first"))
     out["n_not_computed"] = out["n_rows"] - out["n_tests"]
     out["n_ci_excludes_zero"] = out["n_positive"] + out["n_negative"]

@@ -65,7 +65,7 @@ def _superseded_totals(rows: pd.DataFrame) -> pd.Series:
 
 def political_counts(court_stats: pd.DataFrame, taxonomy: pd.DataFrame,
                      by: str = "category", include_additional: bool = False,
-                     form: str = "10-a") -> pd.DataFrame:
+                     form: str = "10-a", return_excluded: bool = False):
     """Yearly persons convicted under politically used articles, with shares and rates.
 
     Parameters
@@ -87,6 +87,8 @@ def political_counts(court_stats: pd.DataFrame, taxonomy: pd.DataFrame,
     form : {"10-a", "10.3"}
         Main-article measure: 10-a ``convicted_main`` (default) or 10.3
         ``convicted_total``.
+    return_excluded : bool
+        Also return the politically used rows left out (see below).
 
     Returns
     -------
@@ -110,9 +112,10 @@ def political_counts(court_stats: pd.DataFrame, taxonomy: pd.DataFrame,
           article-part appears in two redactions)
         - ``unit``: the counting unit in words
 
-        ``result.attrs["excluded"]`` lists politically used rows left out, with a
-        ``reason`` column (article totals superseded by their part rows, part-less rows
-        the taxonomy cannot classify).
+    excluded : DataFrame, only with ``return_excluded=True``
+        The court-table rows of politically used articles left out, with a ``reason``
+        column (article totals superseded by their part rows, part-less rows the taxonomy
+        cannot classify). Returned as ``(counts, excluded)``.
     """
     if by not in _BY:
         raise ValueError(f"by must be one of {_BY}, got {by!r}")
@@ -173,5 +176,6 @@ def political_counts(court_stats: pd.DataFrame, taxonomy: pd.DataFrame,
             "total_convicted", "rate_per_100k", "n_source_rows", "unit"])
     out = out[cols].sort_values(["basis", "year"] + keys, kind="stable",
                                 na_position="first").reset_index(drop=True)
-    out.attrs["excluded"] = excluded.reset_index(drop=True)
+    if return_excluded:
+        return out, excluded.reset_index(drop=True)
     return out
