@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 fetch: $(STAMP)
-	$(BIN)/repstats fetch
+	$(BIN)/repstats fetch --skip-manual
 
 build: fetch
 	$(BIN)/repstats build

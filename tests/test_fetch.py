@@ -121,3 +121,10 @@ def test_raw_data_never_tracked():
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("not a git checkout")
     assert set(out) <= {"data/raw/manifest.csv", "data/raw/README.md", "data/processed/.gitkeep"}
+
+
+def test_skip_manual_source(tmp_path):
+    src = _source(tmp_path, b"abc", url="")
+    r = fetch_one(src, tmp_path / "raw", None, skip_manual=True)
+    assert r.action == "skipped" and "by hand" in r.detail
+    assert not (tmp_path / "raw" / src.file).exists()

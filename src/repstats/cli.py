@@ -31,7 +31,10 @@ def cmd_fetch(args) -> int:
             return 0
     stream = None if args.quiet else sys.stderr
     results = fetch(args.ids or None, raw_dir=p.raw, mirror=p.mirror, offline=args.offline,
-                    stream=stream, keep_going=args.keep_going)
+                    stream=stream, keep_going=args.keep_going, skip_manual=args.skip_manual)
+    for r in results:
+        if r.action == "skipped":
+            print(f"fetch: warning: {r.id} skipped: {r.detail}", file=sys.stderr)
     counts: dict[str, int] = {}
     for r in results:
         counts[r.action] = counts.get(r.action, 0) + 1
@@ -81,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--offline", action="store_true", help="never download; mirror only")
     f.add_argument("--keep-going", action="store_true", help="try every source, report all failures")
     f.add_argument("--quiet", action="store_true", help="no progress output")
+    f.add_argument("--skip-manual", action="store_true",
+                   help="skip (with a warning) sources that have no direct URL and are not "
+                        "in the mirror; the build then reports them as absent")
     f.add_argument("--ovdinfo-url", help="also download OVD-Info's prosecution database from "
                    "this API URL (paginated JSON) into data/raw/ovdinfo_prosecutions/")
     f.add_argument("--refresh", action="store_true",

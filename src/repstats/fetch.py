@@ -38,7 +38,8 @@ def sha256_file(path) -> str:
 class FetchResult:
     id: str
     path: Path
-    action: str  # "present", "copied", "downloaded"
+    action: str  # "present", "copied", "downloaded", "skipped"
+    detail: str = ""
 
 
 def _progress(label: str, done: int, total: int, stream) -> None:
@@ -98,14 +99,22 @@ def _open_url(url: str, timeout: float = 60.0, retries: int = 3, backoff: float 
 
 
 def fetch_one(src: Source, raw_dir: Path, mirror: Path | None, *, stream=None,
-              offline: bool = False, opener=_open_url) -> FetchResult:
-    """Make sure ``raw_dir/src.file`` exists with the manifest's checksum."""
+              offline: bool = False, opener=_open_url, skip_manual: bool = False) -> FetchResult:
+    """Make sure ``raw_dir/src.file`` exists with the manifest's checksum.
+
+    With ``skip_manual``, a source that has no direct URL and is not in the mirror is
+    skipped (``action == "skipped"``, with the instructions in ``detail``) instead of
+    raising; the build stages then report it as absent.
+    """
     target = raw_dir / src.file
     if target.is_file() and sha256_file(target) == src.sha256:
         return FetchResult(src.id, target, "present")
     if mirror is not None and (mirror / src.file).is_file():
         _copy_verified(src, mirror / src.file, target, stream, opener)
         return FetchResult(src.id, target, "copied")
+    if not src.url and skip_manual:
+        return FetchResult(src.id, target, "skipped",
+                           f"no direct URL and not in the mirror. {src.note}")
     if not src.url:
         raise FetchError(
             f"{src.id}: not in the mirror and no direct URL. {src.note} "
@@ -121,7 +130,7 @@ def fetch_one(src: Source, raw_dir: Path, mirror: Path | None, *, stream=None,
 
 
 def fetch(ids=None, *, raw_dir=None, mirror=None, offline=False, stream=sys.stderr,
-          keep_going=False, opener=_open_url) -> list[FetchResult]:
+          keep_going=False, opener=_open_url, skip_manual=False) -> list[FetchResult]:
     """Fetch the given source ids or groups (all when ``None``).
 
     Returns one :class:`FetchResult` per source. With ``keep_going`` every source is tried
@@ -132,7 +141,7 @@ def fetch(ids=None, *, raw_dir=None, mirror=None, offline=False, stream=sys.stde
     for src in sources(ids):
         try:
             results.append(fetch_one(src, p.raw, p.mirror, stream=stream, offline=offline,
-                                     opener=opener))
+                                     opener=opener, skip_manual=skip_manual))
         except (FetchError, ChecksumError) as exc:
             if not keep_going:
                 raise

@@ -13,6 +13,10 @@ Outputs in ``paths.processed``:
 ``protests_rejects.csv`` / ``protests_overlaps.csv``
     Unparseable list records with the reason; pairs of events matched between the two
     2011-12 lists (and pairs below the threshold) with their counts.
+``instability_sources.csv``
+    One row per panel source: ``source`` (manifest id), ``status`` ("read" or "absent")
+    and ``detail``. Only a source with no direct download URL (obtained by hand, e.g.
+    the ACLED aggregates) may be absent; any other missing file is an error.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ import pandas as pd
 from ..config import Paths
 from ..errors import RepstatsError
 from ..io import write_csv, write_parquet
+from ..sources import raw_path, read_manifest
 from .codebook import codebook
 from .panel import READERS, panel, protest_rows
 from .protests import protests_monthly, read_protests
@@ -30,7 +35,23 @@ from .schema import validate_panel
 
 STAGE = "instability"
 OUTPUTS = ["instability_panel.parquet", "instability_codebook.csv",
-           "protests_monthly.parquet", "protests_rejects.csv", "protests_overlaps.csv"]
+           "protests_monthly.parquet", "protests_rejects.csv", "protests_overlaps.csv",
+           "instability_sources.csv"]
+
+
+def source_status(raw) -> pd.DataFrame:
+    """Which panel sources are present in ``raw``; only manual-only ones may be absent."""
+    manifest = read_manifest().set_index("id")
+    rows = []
+    for sid in READERS:
+        present = raw_path(sid, raw).is_file()
+        manual = sid in manifest.index and not manifest.loc[sid, "url"]
+        if present or not manual:  # a missing downloadable file fails in its reader
+            rows.append((sid, "read", ""))
+        else:
+            rows.append((sid, "absent", "no direct URL and not fetched; "
+                         + str(manifest.loc[sid, "note"])))
+    return pd.DataFrame(rows, columns=["source", "status", "detail"])
 
 
 def _period_text(periods: pd.Series) -> pd.Series:
@@ -50,7 +71,8 @@ def build(paths: Paths) -> list[Path]:
     Everything is computed and validated before the first file is written.
     """
     protests = read_protests(paths.raw)
-    p = panel(paths.raw, sources=list(READERS))
+    status = source_status(paths.raw)
+    p = panel(paths.raw, sources=status.loc[status["status"] == "read", "source"].tolist())
     p = validate_panel(pd.concat([p, protest_rows(protests)], ignore_index=True))
     book = codebook(p)
     monthly = protests_monthly(protests.events, by_region=True)
@@ -63,6 +85,7 @@ def build(paths: Paths) -> list[Path]:
         write_parquet(monthly.assign(period=_period_text(monthly["period"])), out / OUTPUTS[2]),
         write_csv(protests.rejects, out / OUTPUTS[3]),
         write_csv(protests.overlaps, out / OUTPUTS[4]),
+        write_csv(status, out / OUTPUTS[5]),
     ]
     return written
 
@@ -95,7 +118,12 @@ def validate(paths: Paths) -> pd.DataFrame:
         add("panel_schema", False, str(exc)[:500])
         return pd.DataFrame(results, columns=["stage", "check", "status", "detail"])
     book = pd.read_csv(out / OUTPUTS[1])
-    absent = sorted(set(book["indicator"]) - set(p["indicator"]))
+    status = pd.read_csv(out / OUTPUTS[5], keep_default_na=False)
+    skipped = status.loc[status["status"] == "absent", "source"].tolist()
+    add("sources_present", True, f"absent (manual-only, not fetched): {skipped}" if skipped
+        else f"all {len(status)} sources read", caveat=bool(skipped))
+    expected = book[~book["source"].isin(skipped)]
+    absent = sorted(set(expected["indicator"]) - set(p["indicator"]))
     add("every_codebook_indicator_in_panel", not absent, f"absent: {absent}" if absent
         else f"{len(book)} indicators")
     pv = p[(p["indicator"] == "wgi_pv") & (p["country"] == "RUS")]
