@@ -175,3 +175,21 @@ def test_panel_missing_raw_file_names_it(tmp_path):
     assert e.value.file.endswith("WGIData.csv")
     with pytest.raises(ValueError, match="unknown sources"):
         inst.panel(tmp_path, sources=["gdelt"])
+
+
+def test_to_quarterly_aggregates_months_passes_quarters_drops_years():
+    epu = _monthly("epu_news", "2020-01", [1.0, 2.0, 3.0, 4.0, 5.0])   # Q2 has 2 of 3 months
+    acled = _monthly("acled_demonstrations", "2020-01", [1.0, 2.0, 3.0, 4.0, 5.0])
+    wui = rows("wui", ["2020Q1", "2020Q2"], [0.3, 0.4], freq="Q")
+    wgi = rows("wgi_pv", ["2020"], [-1.0], freq="Y")
+    q = inst.to_quarterly(pd.concat([epu, acled, wui, wgi], ignore_index=True))
+    q.index = q["indicator"] + ":" + q["period"].astype(str)
+    assert (q["freq"] == "Q").all() and "wgi_pv:2020" not in q.index
+    assert q.loc["epu_news:2020Q1", "value"] == pytest.approx(2.0)       # mean of 1, 2, 3
+    assert np.isnan(q.loc["epu_news:2020Q2", "value"])                   # 2/3 < 0.75
+    assert q.loc["epu_news:2020Q2", "flag"] == "low_coverage"
+    assert q.loc["acled_demonstrations:2020Q1", "value"] == 6            # sum
+    assert (q.loc["acled_demonstrations:2020Q2", "n_obs"],
+            q.loc["acled_demonstrations:2020Q2", "n_expected"]) == (2, 3)
+    assert q.loc["wui:2020Q2", "value"] == pytest.approx(0.4)            # passes through
+    assert q.loc["wui:2020Q2", "n_expected"] == 1

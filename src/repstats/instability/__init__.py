@@ -10,7 +10,7 @@ indicator; :func:`to_yearly`/:func:`to_monthly` align frequencies with stated ru
 returned with its components; :func:`events` is a sourced timeline for annotating charts.
 """
 from .acled import read_acled
-from .align import to_monthly, to_yearly
+from .align import to_monthly, to_quarterly, to_yearly
 from .cbr import read_cbr
 from .codebook import codebook
 from .composite import composite
@@ -25,7 +25,7 @@ from .vdem import read_vdem_demspaces, read_vdem_ert
 from .wgi import read_wgi
 from .wui import read_wui
 
-__all__ = ["panel", "codebook", "events", "to_yearly", "to_monthly", "composite",
+__all__ = ["panel", "codebook", "events", "to_yearly", "to_quarterly", "to_monthly", "composite",
            "read_wgi", "read_vdem_ert", "read_vdem_demspaces", "read_epu", "read_gpr",
            "read_wui", "read_levada", "read_cbr", "read_acled", "read_ucdp",
            "read_protests", "protests_monthly"]

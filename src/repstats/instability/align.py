@@ -71,6 +71,29 @@ def to_yearly(panel: pd.DataFrame, min_coverage: float = MIN_COVERAGE,
         "low_coverage" where the rule failed (value missing); yearly input rows pass
         through with ``n_obs = n_expected = 1``.
     """
+    return _aggregate(panel, "Y", min_coverage, drop_flags)
+
+
+def to_quarterly(panel: pd.DataFrame, min_coverage: float = MIN_COVERAGE,
+                 drop_flags=("carried_forward",)) -> pd.DataFrame:
+    """Aggregate monthly series to quarters; quarterly series pass through.
+
+    Same rules as :func:`to_yearly` (3 months expected per quarter; a ``sum`` quarter
+    needs all three). Yearly series cannot be split into quarters and are left out: use
+    :func:`to_yearly` to compare them with quarterly ones.
+
+    Returns
+    -------
+    DataFrame
+        Panel columns with quarterly ``period`` and ``freq`` "Q", plus ``n_obs``,
+        ``n_expected`` and ``flag`` as in :func:`to_yearly`.
+    """
+    return _aggregate(panel[panel["freq"] != "Y"] if "freq" in panel else panel, "Q",
+                      min_coverage, drop_flags)
+
+
+def _aggregate(panel: pd.DataFrame, target: str, min_coverage: float,
+               drop_flags) -> pd.DataFrame:
     _check_panel(panel)
     if not 0 < min_coverage <= 1:
         raise ValueError(f"min_coverage must lie in (0, 1], got {min_coverage!r}")
@@ -81,30 +104,30 @@ def to_yearly(panel: pd.DataFrame, min_coverage: float = MIN_COVERAGE,
     p["flag"] = p["flag"].fillna("").astype(str)
     drop = p["flag"].str.split(";").map(lambda fs: any(f in drop_flags for f in fs))
     p = p[~drop & p["value"].notna()]
-    p["year"] = p["period"].map(lambda x: x.year)
+    p["bucket"] = p["period"].map(lambda x: x.asfreq(target))
     out = []
     for (ind, country, freq), g in p.groupby(["indicator", "country", "freq"], sort=True):
         rule = rules[ind]
         func = {"mean": "mean", "sum": "sum", "max": "max"}[rule]
-        agg = g.groupby("year").agg(value=("value", func), low=("low", func),
-                                    high=("high", func), n_obs=("value", "size"))
+        by = g.groupby("bucket")
+        agg = by.agg(value=("value", func), low=("low", func), high=("high", func),
+                     n_obs=("value", "size"))
         if rule == "sum":  # a sum of a missing band is missing, not 0
             for c in ("low", "high"):
-                agg[c] = g.groupby("year")[c].agg(lambda s: s.sum() if s.notna().all()
-                                                  else np.nan)
-        agg["n_expected"] = _PER_YEAR[freq]
+                agg[c] = by[c].agg(lambda s: s.sum() if s.notna().all() else np.nan)
+        agg["n_expected"] = _PER_YEAR[freq] // _PER_YEAR[target]
         share = agg["n_obs"] / agg["n_expected"]
         short = share < (1.0 if rule == "sum" else min_coverage)
         agg.loc[short, ["value", "low", "high"]] = np.nan
-        carried = g.groupby("year")["flag"].agg(
+        carried = by["flag"].agg(
             lambda fs: ";".join(sorted({f for x in fs for f in x.split(";") if f})))
         flags = carried.reindex(agg.index).fillna("")
         agg["flag"] = [";".join(x for x in (f, "low_coverage" if s else "") if x)
                        for f, s in zip(flags, short)]
         first = g.iloc[0]
-        agg = agg.reset_index()
-        agg["period"] = pd.PeriodIndex(agg["year"].astype(str), freq="Y")
-        agg = agg.assign(indicator=ind, country=country, freq="Y", unit=first["unit"],
+        agg = agg.rename_axis("period").reset_index()
+        agg["period"] = pd.PeriodIndex(agg["period"], freq=target)
+        agg = agg.assign(indicator=ind, country=country, freq=target, unit=first["unit"],
                          direction=first["direction"], source=first["source"])
         out.append(agg)
     if not out:
