@@ -79,3 +79,15 @@ def test_edges_trimmed_and_gaps_rejected():
         change_points(s, method="window")
     with pytest.raises(ValueError, match="penalty"):
         change_points(s, penalty=-1)
+
+
+def test_trending_series_is_flagged_but_a_real_step_is_not():
+    years = pd.period_range("2009", periods=13, freq="Y")
+    noise = np.random.default_rng(1).normal(0, 3, 13)
+    trend = pd.Series(100 + 60.0 * np.arange(13) + noise, index=years)
+    out = change_points(trend)
+    assert len(out) and out["warning"].str.contains("straight trend").all()
+    step = pd.Series(np.r_[[10.0] * 6, [50.0] * 7] + noise / 3, index=years)
+    out = change_points(step)
+    assert list(out["date"]) == ["2015"]
+    assert (out["warning"] == "").all()

@@ -27,7 +27,8 @@ from repstats.stats._series import as_period_series, period_label
 METHODS = ("pelt", "binseg")
 SUPPORTS = ("jackknife", "bootstrap")
 COLUMNS = ["date", "position", "mean_before", "mean_after", "change", "support",
-           "support_method", "n_resamples", "tolerance", "method", "model", "penalty", "n"]
+           "support_method", "n_resamples", "tolerance", "method", "model", "penalty", "n",
+           "warning"]
 
 
 def robust_sigma(values: np.ndarray) -> float:
@@ -102,6 +103,10 @@ def change_points(series, method: str = "pelt", penalty: float | str = "bic", *,
         - ``support``: share of resamples with a change within ``tolerance`` periods
         - ``support_method``, ``n_resamples``, ``tolerance``
         - ``method``, ``model``, ``penalty`` (numeric value used), ``n`` (periods)
+        - ``warning``: "" or a caveat. Under the ``l2`` (mean-shift) model a steady trend
+          gets cut into steps, "changes" with high support where only the slope is at
+          work; the result is flagged when a straight line fits the series at least as
+          well (residual sum of squares) as the detected steps
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -159,5 +164,20 @@ def change_points(series, method: str = "pelt", penalty: float | str = "bic", *,
                          change=float(means[j + 1] - means[j]),
                          support=hits / len(found), support_method=support,
                          n_resamples=len(found), tolerance=tolerance, method=method,
-                         model=model, penalty=pen, n=n))
+                         model=model, penalty=pen, n=n, warning=_trend_warning(values, bkps, model)))
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _trend_warning(values: np.ndarray, bkps: list[int], model: str) -> str:
+    if model != "l2" or len(values) < 4:
+        return ""
+    t = np.arange(len(values), dtype=float)
+    slope, intercept = np.polyfit(t, values, 1)
+    ss_line = float(np.sum((values - (intercept + slope * t)) ** 2))
+    steps = np.repeat(_segment_means(values, bkps), np.diff([0, *bkps, len(values)]))
+    ss_steps = float(np.sum((values - steps) ** 2))
+    if ss_line <= ss_steps:
+        return ("a straight trend fits as well as these steps (residual SS "
+                f"{ss_line:.3g} vs {ss_steps:.3g}): the change points may only cut a "
+                "trend into steps")
+    return ""
