@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from repstats.stats._series import TIME_COLUMNS, VALUE_COLUMNS, require_columns
+from repstats.stats._series import time_value_columns
 
 
 def figure_and_axes(ax: Axes | None, figsize=None):
@@ -42,12 +42,7 @@ def long_frame(data, *, time: str | None, value: str | None, what: str) -> pd.Da
         return frame
     if not isinstance(data, pd.DataFrame):
         raise ValueError(f"{what} must be a Series or DataFrame, got {type(data).__name__}")
-    tcol = time or next((c for c in TIME_COLUMNS if c in data.columns), None)
-    vcol = value or next((c for c in VALUE_COLUMNS if c in data.columns), None)
-    if tcol is None or vcol is None:
-        raise ValueError(f"{what}: cannot find time and value columns among "
-                         f"{list(data.columns)}; pass time= and value=")
-    require_columns(data, [tcol, vcol], what)
+    tcol, vcol = time_value_columns(data, time, value, what)
     frame = data.copy()
     frame["_t"] = to_time(data[tcol]).to_numpy()
     frame["_v"] = pd.to_numeric(data[vcol], errors="coerce").to_numpy(float)

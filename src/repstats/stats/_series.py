@@ -19,6 +19,19 @@ TIME_COLUMNS = ("period", "year", "date")
 VALUE_COLUMNS = ("value", "persons", "count")
 
 
+def time_value_columns(data: pd.DataFrame, time=None, value=None,
+                       what: str = "data") -> tuple[str, str]:
+    """The time and value column names of ``data``: given ones, else the first found of
+    :data:`TIME_COLUMNS` / :data:`VALUE_COLUMNS`; ``ValueError`` when none is found."""
+    tcol = time or next((c for c in TIME_COLUMNS if c in data.columns), None)
+    vcol = value or next((c for c in VALUE_COLUMNS if c in data.columns), None)
+    if tcol is None or vcol is None:
+        raise ValueError(f"{what}: cannot find the time and value columns among "
+                         f"{list(data.columns)}; pass time= and value=")
+    require_columns(data, [tcol, vcol], what)
+    return tcol, vcol
+
+
 def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
     """Raise one ValueError naming every column of ``columns`` missing from ``df``."""
     if not isinstance(df, pd.DataFrame):
@@ -70,12 +83,7 @@ def as_period_series(data, *, value: str | None = None, time: str | None = None,
         float values, PeriodIndex named ``period``, sorted; duplicated periods raise.
     """
     if isinstance(data, pd.DataFrame):
-        tcol = time or next((c for c in TIME_COLUMNS if c in data.columns), None)
-        vcol = value or next((c for c in VALUE_COLUMNS if c in data.columns), None)
-        if tcol is None or vcol is None:
-            raise ValueError(f"{what}: cannot find the time and value columns among "
-                             f"{list(data.columns)}; pass time= and value=")
-        require_columns(data, [tcol, vcol], what)
+        tcol, vcol = time_value_columns(data, time, value, what)
         series = pd.Series(data[vcol].to_numpy(), index=pd.Index(data[tcol]),
                            name=name or vcol)
         if tcol == "date" and not isinstance(series.index, pd.PeriodIndex):
