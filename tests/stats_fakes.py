@@ -11,6 +11,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+#: Bracket bounds as the courts layer reports them from 2011 (lower exclusive, upper
+#: inclusive, months), built by hand.
+BOUNDS = pd.DataFrame({
+    "measure": ["imprisonment_upto_1y", "imprisonment_1_2y", "imprisonment_2_3y",
+                "imprisonment_3_5y", "imprisonment_5_8y", "imprisonment_8_10y",
+                "imprisonment_10_15y", "imprisonment_15_20y"],
+    "lower_months": [0, 12, 24, 36, 60, 96, 120, 180],
+    "upper_months": [12, 24, 36, 60, 96, 120, 180, 240],
+})
+
 
 @dataclass
 class FakeRange:

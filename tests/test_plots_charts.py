@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from stats_fakes import BOUNDS
+
 from repstats.plots import (add_source, bracket_bars, category_heatmap, range_chart,
                             scatter_fit, timeseries_panels, use_style)
 from repstats.plots.scatter import fit_band
@@ -20,13 +22,6 @@ from repstats.plots.style import RC
 matplotlib.use("Agg")
 OUT = Path(os.environ.get("REPSTATS_PLOT_DIR", "/tmp/plots"))
 YEARS = np.arange(2009, 2024)
-BOUNDS = pd.DataFrame({
-    "measure": ["imprisonment_upto_1y", "imprisonment_1_2y", "imprisonment_2_3y",
-                "imprisonment_3_5y", "imprisonment_5_8y", "imprisonment_8_10y",
-                "imprisonment_10_15y", "imprisonment_15_20y"],
-    "lower_months": [0, 12, 24, 36, 60, 96, 120, 180],
-    "upper_months": [12, 24, 36, 60, 96, 120, 180, 240],
-})
 
 
 @pytest.fixture(autouse=True)

@@ -9,18 +9,11 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from stats_fakes import fake_effective, fake_lookup
+from stats_fakes import BOUNDS, fake_effective, fake_lookup
 
 from repstats.stats import bracket_interval, bracket_shares, sanctions_in_force
 from repstats.stats.brackets import COLUMNS, representative_date
 
-BOUNDS = pd.DataFrame({
-    "measure": ["imprisonment_upto_1y", "imprisonment_1_2y", "imprisonment_2_3y",
-                "imprisonment_3_5y", "imprisonment_5_8y", "imprisonment_8_10y",
-                "imprisonment_10_15y", "imprisonment_15_20y"],
-    "lower_months": [0, 12, 24, 36, 60, 96, 120, 180],
-    "upper_months": [12, 24, 36, 60, 96, 120, 180, 240],
-})
 
 
 def brackets(counts):
