@@ -166,3 +166,17 @@ def test_duplicated_periods_raise():
     y = pd.Series([1.0, 2.0, 3.0], index=[2010, 2010, 2011])
     with pytest.raises(ValueError, match="several values"):
         associate(y, y, n_boot=200, n_perm=200)
+
+
+def test_tiny_n_gets_r_but_no_interval():
+    import pandas as pd
+    from repstats.stats import associate
+    from repstats.stats.association import MIN_CI_N
+
+    years = pd.period_range("2018", periods=4, freq="Y")
+    counts = pd.Series([10.0, 20.0, 15.0, 30.0], index=years)
+    ind = pd.Series([1.0, 2.0, 1.5, 3.5], index=years)
+    out = associate(counts, ind, lags=[0], transform="level", n_boot=200, n_perm=200)
+    assert (out["n"] == 4).all() and 4 < MIN_CI_N
+    assert out["r"].notna().all() and out["ci_low"].isna().all() and out["ci_high"].isna().all()
+    assert out["warning"].str.contains("no bootstrap interval").all()

@@ -34,6 +34,9 @@ METHODS = ("spearman", "pearson")
 TRANSFORMS = ("level", "diff")
 #: Fewer points than this triggers the "n < 10" warning.
 SMALL_N = 10
+#: Below this many pairs no bootstrap interval is reported: resampling 3-5 points gives
+#: degenerate intervals (e.g. [-1, -1]) that would look decisive.
+MIN_CI_N = 6
 #: Overlap below this share of the shorter series triggers "little overlap".
 LITTLE_OVERLAP = 0.5
 COLUMNS = ["indicator", "transform", "lag", "method", "r", "ci_low", "ci_high", "p_perm",
@@ -159,7 +162,8 @@ def associate(counts, indicator, lags: Iterable[int] = range(-2, 3),
         - ``lag``: lag in periods (positive: indicator leads)
         - ``method``: "spearman" or "pearson"
         - ``r``: correlation coefficient (scipy ``spearmanr`` / ``pearsonr``)
-        - ``ci_low``, ``ci_high``: moving-block bootstrap percentile interval
+        - ``ci_low``, ``ci_high``: moving-block bootstrap percentile interval (missing
+          when ``n`` < :data:`MIN_CI_N`)
         - ``p_perm``: two-sided permutation p-value
         - ``p_parametric``: two-sided p-value of scipy (t-distribution; Pearson's assumes
           bivariate normality)
@@ -167,7 +171,7 @@ def associate(counts, indicator, lags: Iterable[int] = range(-2, 3),
         - ``overlap_start``, ``overlap_end``: first and last period (of the counts) used
         - ``block_length``: bootstrap block length
         - ``warning``: "; "-joined notes ("n < 10", "little overlap (...)", "too few
-          points: not computed", "constant series"), None when there is nothing to note
+          points: not computed", "n < 6: no bootstrap interval", "constant series"), None when there is nothing to note
     """
     transforms = (transform,) if isinstance(transform, str) else tuple(transform)
     methods, lags = tuple(methods), tuple(lags)
@@ -216,6 +220,9 @@ def associate(counts, indicator, lags: Iterable[int] = range(-2, 3),
                                         rng=rng)
                         res = dict(zip(["r", "ci_low", "ci_high", "p_perm", "p_parametric",
                                         "block_length"], vals))
+                        if n < MIN_CI_N:
+                            res.update(ci_low=math.nan, ci_high=math.nan)
+                            row_notes.append(f"n < {MIN_CI_N}: no bootstrap interval")
                     rows.append(base | res | dict(method=m,
                                                   warning="; ".join(row_notes) or None))
     out = pd.DataFrame(rows, columns=COLUMNS)
