@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .layout import check_range, drop_footnotes, monthly_periods, read_sheet, \
-    require_columns, rows, to_number
+from .layout import drop_footnotes, monthly_periods, numeric_rows, read_sheet, \
+    require_columns
 
 EPU_SHEET = "Russian News-Based Index"
 EPU_COLUMNS = ["Year", "Month", "News-Based Policy Uncertainty Index"]
@@ -39,7 +39,5 @@ def read_epu(path, sheet: str = EPU_SHEET) -> pd.DataFrame:
     body = drop_footnotes(df, "Year", file=path, sheet=sheet)
     periods = monthly_periods(body["Year"], body["Month"], file=path, sheet=sheet)
     col = EPU_COLUMNS[2]
-    values = to_number(body[col], file=path, sheet=sheet, column=col)
-    check_range(values.reset_index(drop=True), 0, 5000, file=path, sheet=sheet, column=col)
-    keep = values.notna().to_numpy()
-    return rows("epu_news", periods[keep], values[keep], freq="M")
+    return numeric_rows("epu_news", periods, body[col], (0, 5000), freq="M", file=path,
+                        sheet=sheet, column=col)

@@ -4,8 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import InputError
-from .layout import check_range, check_unique, read_sheet, require_columns, rows, \
-    to_number
+from .layout import check_unique, numeric_rows, read_sheet, require_columns
 
 GPR_SHEET = "Sheet1"
 #: column of the export -> panel indicator, for country ``{iso3}``.
@@ -52,9 +51,6 @@ def read_gpr(path, country: str = "RUS", sheet: str = GPR_SHEET) -> pd.DataFrame
     check_unique(pd.Series(periods.astype(str)), file=path, sheet=sheet, column="month")
     parts = []
     for column, indicator in columns.items():
-        values = to_number(body[column], file=path, sheet=sheet, column=column)
-        check_range(values.reset_index(drop=True), 0, 100, file=path, sheet=sheet,
-                    column=column)
-        keep = values.notna().to_numpy()
-        parts.append(rows(indicator, periods[keep], values[keep], freq="M", country=country))
+        parts.append(numeric_rows(indicator, periods, body[column], (0, 100), freq="M",
+                                  file=path, sheet=sheet, column=column, country=country))
     return pd.concat(parts, ignore_index=True)

@@ -97,6 +97,17 @@ def read_sheet(path, sheet, *, what: str) -> pd.DataFrame:
         return pd.read_excel(book, sheet_name=sheet, header=0)
 
 
+def numeric_rows(indicator: str, periods, cells: pd.Series, bounds: tuple[float, float], *,
+                 freq: str, file, sheet=None, column=None, country: str = "RUS") -> pd.DataFrame:
+    """Panel rows from a column of raw cells: convert to numbers, check the plausible
+    ``bounds`` (both raise ``InputError`` naming file, sheet, column and row), drop blank
+    cells, and assemble the rows with :func:`rows`. ``periods`` is aligned to ``cells``."""
+    values = to_number(cells, file=file, sheet=sheet, column=column)
+    check_range(values.reset_index(drop=True), *bounds, file=file, sheet=sheet, column=column)
+    keep = values.notna().to_numpy()
+    return rows(indicator, periods[keep], values[keep], freq=freq, country=country)
+
+
 def rows(indicator: str, periods, values, *, freq: str, country: str = "RUS", low=None,
          high=None, flag=None) -> pd.DataFrame:
     """Assemble panel rows for one indicator; unit, direction and source come from the codebook.

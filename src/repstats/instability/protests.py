@@ -33,7 +33,6 @@ import pandas as pd
 from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
-from ..errors import InputError
 from ..sources import raw_path
 from .layout import existing_file, require_columns
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import InputError
 from .layout import check_range, existing_file, require_columns, rows, to_number
 
 #: Gleditsch-Ward number of Russia (the Soviet Union before 1992).

@@ -4,8 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import InputError
-from .layout import check_range, check_unique, read_sheet, require_columns, rows, \
-    to_number
+from .layout import check_unique, numeric_rows, read_sheet, require_columns
 
 #: sheet -> panel indicator. T2 is the raw index; T6 its 3-quarter weighted moving average.
 WUI_SHEETS = {"T2": "wui", "T6": "wui_smoothed"}
@@ -53,9 +52,6 @@ def read_wui(path, country: str = "RUS") -> pd.DataFrame:
         require_columns(df, ["year", country], file=path, sheet=sheet)
         labelled = df[df["year"].notna() & df["year"].astype("string").str.strip().ne("")]
         periods = _quarters(labelled["year"], file=path, sheet=sheet)
-        values = to_number(labelled[country], file=path, sheet=sheet, column=country)
-        check_range(values.reset_index(drop=True), 0, 10, file=path, sheet=sheet,
-                    column=country)
-        keep = values.notna().to_numpy()
-        parts.append(rows(indicator, periods[keep], values[keep], freq="Q", country=country))
+        parts.append(numeric_rows(indicator, periods, labelled[country], (0, 10), freq="Q",
+                                  file=path, sheet=sheet, column=country, country=country))
     return pd.concat(parts, ignore_index=True)

@@ -159,9 +159,9 @@ def assess_sentences(cases: pd.DataFrame, charges: pd.DataFrame | None = None, *
     out["compared_part"] = norm_parts(ch["part"]).where(~out["combined"],
                                                            gov_part.where(use_gov))
     out["compared_part"] = norm_parts(out["compared_part"])
-    for flag in ("attempt", "preparation"):
-        if flag in ch.columns and flag not in cases.columns:
-            out[flag] = ch[flag]
+    for stage in ("attempt", "preparation"):
+        if stage in ch.columns and stage not in cases.columns:
+            out[stage] = ch[stage]
 
     if all(c in cases.columns for c in RANGE_COLUMNS):
         pass  # ranges already attached to the compared charge
