@@ -71,8 +71,9 @@ def test_unknown_range_is_explicit():
 
 
 def test_partly_known_range_keeps_the_known_bound():
-    r = statutory_range("282", "1", on="2020-01-01")
-    assert r.status == "unknown" and r.max_months == 60 and r.min_months is None
+    # reference (revised): 282.1 ч.1 before 5-ФЗ, "до четырёх лет" seen, minimum not
+    r = statutory_range("282.1", "1", on="2012-01-01")
+    assert r.status == "unknown" and r.max_months == 48 and r.min_months is None
     assert r.reason.startswith("minimum not established")
 
 
@@ -112,10 +113,10 @@ def test_single_part_article_after_split():
 
 def _charges():
     return pd.DataFrame({
-        "article": ["205.4", "205.4", "999", None, "354.1", "282.1", "275"],
+        "article": ["205.4", "205.4", "999", None, "354.1", "282", "275"],
         "part": ["1", "2", "1", "1", "3", "2", None],
         "date": pd.to_datetime(["2017-01-01", "2024-01-01", "2020-01-01", "2020-01-01",
-                                "2015-01-01", "2012-01-01", "2024-01-01"]),
+                                "2015-01-01", "2016-01-01", "2024-01-01"]),
     }, index=[10, 11, 12, 13, 14, 15, 16])
 
 

@@ -35,7 +35,7 @@ CATEGORIES = (
     "terrorism-related speech", "terrorist organisations", "extremist speech",
     "extremist organisations", "separatism", "anti-war speech", "treason and espionage",
     "protest and public order", "undesirable organisations", '"rehabilitation of Nazism"',
-    "violence against officials",
+    "violence against officials", "terrorist acts and sabotage", "foreign-influence laws",
 )
 
 #: How exclusively an article is used politically (see the module docstring).
