@@ -2,7 +2,8 @@
 
 No single number measures instability. This subpackage reads several published indicators
 (WGI, V-Dem, EPU, GPR, WUI, Levada, Bank of Russia USD/RUB, ACLED, UCDP/PRIO, OVD-Info
-detention lists), each with its own reader that checks the file's layout, and stacks them
+detention lists; and, as an *outcome*, MVD registered extremism and terrorism crimes), each
+with its own reader that checks the file's layout, and stacks them
 in a long panel with uncertainty bands where the source gives them, a direction (+1 when a
 higher value means more instability or stress) and flags. :func:`codebook` documents every
 indicator; :func:`to_yearly`/:func:`to_monthly` align frequencies with stated rules;
@@ -18,6 +19,7 @@ from .epu import read_epu
 from .events import events
 from .gpr import read_gpr
 from .levada import read_levada
+from .mvd import MVD_BREAKS, read_mvd
 from .panel import panel
 from .protests import protests_monthly, read_protests
 from .ucdp import read_ucdp
@@ -28,4 +30,4 @@ from .wui import read_wui
 __all__ = ["panel", "codebook", "events", "to_yearly", "to_quarterly", "to_monthly", "composite",
            "read_wgi", "read_vdem_ert", "read_vdem_demspaces", "read_epu", "read_gpr",
            "read_wui", "read_levada", "read_cbr", "read_acled", "read_ucdp",
-           "read_protests", "protests_monthly"]
+           "read_protests", "protests_monthly", "read_mvd", "MVD_BREAKS"]

@@ -207,6 +207,28 @@ _INDICATORS: list[dict] = [
           ("ovdinfo_moscow_detainees", "Protest detainees, Moscow",
            "total / number_of_detentions", "number of people detained at protest events "
            "in Moscow", "persons")]],
+    # --- MVD registered crimes (an outcome, not an instability indicator) ---------------
+    *[dict(indicator=ind, name=name, raw_code=code, meaning=meaning, scale="count",
+           unit="registered crimes", direction=1, freq="M", aggregation="sum",
+           source="mvd_crime_monthly", citation="Ministry of Internal Affairs of Russia, "
+           "monthly reports 'Sostoyanie prestupnosti' (mvd.ru), compiled as the Kaggle data "
+           "set tsarkov90/crime-in-russia-20032020; copy: ByloTonix/crime-stats data/crime.csv",
+           licence="official statistics; compilation terms unknown: cite, do not "
+           "redistribute", caveats="OUTCOME series (cases registered by the police), never "
+           "an instability indicator: direction +1 only means 'more registered crimes'. "
+           + caveat)
+      for ind, name, code, meaning, caveat in [
+          ("mvd_total", "Registered crimes, all", "Total_crimes",
+           "all crimes registered in Russia in the month (exposure for the categories)",
+           "2020 has January only"),
+          ("mvd_extremism", "Registered extremism-related crimes", "Extremism",
+           "crimes 'of extremist orientation' registered in the month",
+           "definition break 2019-01: art. 282 partly decriminalised (519-FZ), the count "
+           "halves; model as a level shift (repstats.instability.mvd.MVD_BREAKS)"),
+          ("mvd_terrorism", "Registered terrorism-related crimes", "Terrorism",
+           "crimes 'of terrorist character' registered in the month",
+           "category redefined in the mid-2000s (about 9.5 thousand in 2004, 0.6-0.8 "
+           "thousand from 2007); break dated 2006-01 in MVD_BREAKS")]],
 ]
 
 _COLUMNS = ["indicator", "name", "raw_code", "meaning", "scale", "unit", "direction", "freq",

@@ -14,6 +14,7 @@ from .epu import read_epu
 from .gpr import read_gpr
 from .layout import PANEL_COLUMNS, rows
 from .levada import read_levada
+from .mvd import read_mvd
 from .protests import protests_monthly, read_protests
 from .schema import validate_panel
 from .ucdp import read_ucdp
@@ -34,6 +35,7 @@ READERS = {
     "cbr_usdrub": read_cbr,
     "acled_russia_monthly": read_acled,
     "ucdp_acd": read_ucdp,
+    "mvd_crime_monthly": read_mvd,
 }
 
 

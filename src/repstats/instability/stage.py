@@ -29,6 +29,7 @@ from ..errors import RepstatsError
 from ..io import write_csv, write_parquet
 from ..sources import raw_path, read_manifest
 from .codebook import codebook
+from .mvd import MVD_BREAKS, check_published_totals
 from .panel import READERS, panel, protest_rows
 from .protests import protests_monthly, read_protests
 from .schema import validate_panel
@@ -138,6 +139,17 @@ def validate(paths: Paths) -> pd.DataFrame:
     drop = p["flag"].str.contains("coverage_drop")
     add("acled_coverage_drop", True, f"{int(drop.sum())} ACLED months from 2022-03 flagged "
         "coverage_drop", caveat=bool(drop.any()))
+    if "mvd_crime_monthly" not in skipped:
+        tot = check_published_totals(p)
+        bad = tot[~tot["match"]]
+        add("mvd_published_totals", bad.empty, "; ".join(
+            f"{r.indicator} {r.year}: file {r.computed:,.0f} vs published {r.published:,}"
+            for r in (bad if len(bad) else tot).itertuples()))
+        flagged = p.loc[p["flag"].str.contains("definition_break"), ["indicator", "period"]]
+        got = {(i, str(x)) for i, x in zip(flagged["indicator"], flagged["period"])}
+        want = set(zip(MVD_BREAKS["indicator"], MVD_BREAKS["period"]))
+        add("mvd_definition_breaks", got == want, f"flagged {sorted(got)} (expected "
+            f"{sorted(want)}); model them as level shifts, not trends", caveat=True)
     rej = pd.read_csv(out / OUTPUTS[3])
     add("protests_rejects", True, f"{len(rej)} list records rejected (see "
         "protests_rejects.csv)", caveat=not rej.empty)
