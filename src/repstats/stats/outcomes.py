@@ -159,16 +159,22 @@ def outcome_series(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.Data
     counts = political_counts(known, tax.assign(category=tax["article"] + "|"
                                                 + tax["part"].fillna("")),
                               by="category", include_additional=True)
-    key = counts["category"].str.split("|", n=1, expand=True)
-    counts = counts.assign(article=key[0], part=key[1].fillna(""))
-    totals = counts.groupby("year")["total_convicted"].first()
+    if counts.empty:  # no article row with a value (e.g. every count hidden)
+        counts = pd.DataFrame({c: pd.Series(dtype=object)
+                               for c in ("year", "basis", "category", "persons")})
+    counts = counts.assign(article=counts["category"].map(lambda c: c.split("|")[0]),
+                           part=counts["category"].map(lambda c: c.split("|")[1]))
+    grand = court_stats[(court_stats["form"] == "10-a")
+                        & (court_stats["row_type"] == "grand_total")
+                        & (court_stats["measure"] == MAIN_MEASURE["10-a"])]
+    totals = grand.groupby("year")["value"].first()
     gaps = _gaps(court_stats, defs, measures)
     rows = []
-    years = sorted(counts["year"].unique())
+    years = sorted(set(counts["year"]) | set(totals.index) | set(gaps["year"]))
     for series, d in defs.groupby("series", sort=False):
         members = set(zip(d["article"], d["part"].fillna("")))
-        sel = counts[[(a, p) in members for a, p in zip(counts["article"],
-                                                         counts["part"])]]
+        sel = counts.loc[np.array([(a, p) in members for a, p in
+                                   zip(counts["article"], counts["part"])], dtype=bool)]
         for basis in ("main", "additional"):
             s = sel[sel["basis"] == basis].groupby("year")["persons"].sum()
             g = gaps[(gaps["series"] == series) & (gaps["basis"] == basis)]
