@@ -52,3 +52,20 @@ def long_frame(data, *, time: str | None, value: str | None, what: str) -> pd.Da
 def months_to_years(values):
     """Months to years for axes labelled in years."""
     return np.asarray(values, dtype=float) / 12.0
+
+
+#: Start of the full-scale invasion of Ukraine, marked on every chart of claim (a).
+INVASION = pd.Timestamp("2022-02-24")
+
+
+def mark_invasion(ax, *, label: bool = True, color: str = "#D55E00") -> None:
+    """A dashed vertical line at 24 February 2022 (labelled unless ``label=False``) when
+    the date lies inside the axes' time range (axes in matplotlib date units)."""
+    import matplotlib.dates as mdates
+
+    lo, hi = ax.get_xlim()
+    x = mdates.date2num(INVASION)
+    if not lo <= x <= hi:
+        return
+    ax.axvline(INVASION, color=color, linestyle="--", linewidth=1.1, zorder=1,
+               label="24 Feb 2022: full-scale invasion" if label else None)

@@ -74,8 +74,8 @@ def _events(axes, ev, key_ax, max_labels):
     if not keyed:
         return
     handles = [Line2D([], [], linestyle="none") for _ in keyed]
-    labels = [f"{i}  {t:%b %Y}: {textwrap.shorten(text, 48, placeholder='…')}"
-              for i, (t, text) in enumerate(keyed, start=1)]
+    labels = [textwrap.fill(f"{i}  {t:%b %Y}: {text}", 62, subsequent_indent="      ")
+              for i, (t, text) in enumerate(keyed, start=1)]  # wrapped, never cut
     if len(ev) > max_labels:
         handles.append(Line2D([], [], linestyle="none"))
         labels.append(f"({len(ev) - max_labels} further event lines not keyed)")
@@ -96,7 +96,7 @@ def timeseries_panels(counts, indicator=None, *, events: pd.DataFrame | None = N
                       indicator_label: str | None = None, title: str | None = None,
                       event_date: str | None = None, event_label: str | None = None,
                       max_event_labels: int = 15, event_categories=None,
-                      span: str = "counts", figsize=None):
+                      span: str = "counts", figsize=None, unit_in_label: bool = True):
     """Counts in the top panel, each indicator in its own panel below, shared time axis.
 
     Parameters
@@ -123,6 +123,9 @@ def timeseries_panels(counts, indicator=None, *, events: pd.DataFrame | None = N
     span : {"counts", "all"}
         Time axis limited to the counts' span (default; indicators are cut to it) or
         covering every series.
+    unit_in_label : bool
+        Put the ``unit`` of each indicator in its panel's y label (set False when the
+        names are long and the units are given elsewhere, e.g. in a table).
 
     Returns
     -------
@@ -136,7 +139,8 @@ def timeseries_panels(counts, indicator=None, *, events: pd.DataFrame | None = N
             for name, g in iframe.groupby("indicator", sort=True):
                 unit = g["unit"].dropna().iloc[0] if "unit" in g.columns and \
                     g["unit"].notna().any() else None
-                panels.append((g, f"{name}\n({unit})" if unit else str(name)))
+                panels.append((g, f"{name}\n({unit})" if unit and unit_in_label
+                               else str(name)))
         else:
             name = iframe["_name"].iloc[0] if "_name" in iframe.columns else None
             panels.append((iframe, indicator_label or (str(name) if name else "Indicator")))

@@ -8,6 +8,8 @@ Each series is a fixed set of taxonomy article-parts (``repstats.statutes.taxono
   205.3-205.6, 281), used both politically and against genuine violence;
 - ``mixed riots``: the other ``mixed`` articles (art. 212, mass riots);
 - ``broad``: mostly ordinary crime (213, 318);
+- ``core + mixed terrorism``: the pooled definition an earlier version used, kept only as
+  an alternative in the specification curve;
 - ``art. N``: one series per *wartime* article, those whose taxonomy rationale dates their
   creation or their wartime use to 2022 (207.3, 280.3, 280.4, 275, 275.1, ...).
 
@@ -71,6 +73,9 @@ def series_definitions(taxonomy: pd.DataFrame) -> pd.DataFrame:
         "mixed terrorism": (spec == "mixed") & cat.isin(TERRORISM_CATEGORIES),
         "mixed riots": (spec == "mixed") & ~cat.isin(TERRORISM_CATEGORIES),
         "broad": spec == "broad",
+        # the old, pooled definition: shown in the specification curve only
+        "core + mixed terrorism": (spec == "core") | ((spec == "mixed")
+                                                     & cat.isin(TERRORISM_CATEGORIES)),
     }
     parts = [tax[m].assign(series=name, kind="specificity") for name, m in groups.items()]
     war = tax[tax["rationale"].fillna("").str.contains(WARTIME_YEAR)]

@@ -1,0 +1,74 @@
+"""Small multiples of yearly outcome series (seaborn), each on its own scale."""
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import pandas as pd
+import seaborn as sns
+
+from repstats.plots._common import mark_invasion, to_time
+from repstats.plots.style import COLORS, GREY, use_style
+from repstats.stats._series import require_columns
+
+
+def series_grid(outcomes: pd.DataFrame, *, series=None, value: str = "rate_per_100k",
+                events: dict | None = None, col_wrap: int = 3,
+                ylabel: str = "per 100,000 convictions", title: str | None = None):
+    """One panel per outcome series (own y scale), main and additional bases as lines.
+
+    Parameters
+    ----------
+    outcomes : DataFrame
+        :func:`repstats.stats.outcomes.outcome_series` output.
+    series : list of str, optional
+        Series to draw, in this order (default: all).
+    value : str
+        ``rate_per_100k`` or ``persons``; incomplete years (value missing) are drawn as a
+        hollow marker at the lower bound (``rate_low``/``persons_low``) with a range bar.
+    events : dict, optional
+        ``{label: year}`` vertical lines with a short label in the first panel.
+
+    Returns
+    -------
+    seaborn.FacetGrid
+    """
+    low = {"rate_per_100k": "rate_low", "persons": "persons_low"}
+    high = {"rate_per_100k": "rate_high", "persons": "persons_high"}
+    if value not in low:
+        raise ValueError(f"value must be one of {tuple(low)}, got {value!r}")
+    require_columns(outcomes, ["year", "series", "basis", value, low[value], high[value]],
+                    "outcomes")
+    d = outcomes if series is None else outcomes[outcomes["series"].isin(series)]
+    order = list(series) if series is not None else list(dict.fromkeys(d["series"]))
+    d = d.assign(t=to_time(d["year"]), basis=d["basis"].map(
+        {"main": "main article", "additional": "additional qualification"}))
+    with use_style():
+        g = sns.FacetGrid(d, col="series", col_order=order, col_wrap=col_wrap,
+                          sharey=False, height=2.3, aspect=1.45, hue="basis",
+                          hue_order=["main article", "additional qualification"],
+                          palette=COLORS[:2])
+        g.map_dataframe(sns.lineplot, x="t", y=value, marker="o", markersize=4)
+        for ax, name in zip(g.axes.ravel(), order):
+            inc = d[(d["series"] == name) & d[value].isna() & d[low[value]].notna()]
+            for b, color in zip(["main article", "additional qualification"], COLORS):
+                sub = inc[inc["basis"] == b]
+                ax.vlines(sub["t"], sub[low[value]], sub[high[value]], color=color)
+                ax.plot(sub["t"], sub[low[value]], "o", mfc="white", mec=color)
+            for year in (events or {}).values():
+                ax.axvline(pd.Timestamp(year=int(year), month=1, day=1), color=GREY,
+                           linestyle=":", linewidth=0.9)
+            mark_invasion(ax, label=False)
+            ax.set_ylim(bottom=0)
+            ax.xaxis.set_major_locator(mdates.YearLocator(4))
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        g.set_titles("{col_name}")
+        g.set_axis_labels("Year", ylabel)
+        g.add_legend(title="", loc="lower right")
+        if events:
+            first = g.axes.ravel()[0]
+            top = first.get_ylim()[1]
+            for i, (label, year) in enumerate(events.items()):
+                first.text(pd.Timestamp(year=int(year), month=1, day=1), top * (0.97 - 0.1 * i),
+                           f" {label}", fontsize=7, color=GREY, va="top")
+        if title:
+            g.figure.suptitle(title, x=0.01, y=1.03, ha="left", fontweight="bold")
+    return g
