@@ -51,6 +51,8 @@ def series_grid(outcomes: pd.DataFrame, *, series=None, value: str = "rate_per_1
             inc = d[(d["series"] == name) & d[value].isna() & d[low[value]].notna()]
             for b, color in zip(["main article", "additional qualification"], COLORS):
                 sub = inc[inc["basis"] == b]
+                if sub.empty:
+                    continue
                 ax.vlines(sub["t"], sub[low[value]], sub[high[value]], color=color)
                 ax.plot(sub["t"], sub[low[value]], "o", mfc="white", mec=color)
             for year in (events or {}).values():
