@@ -295,3 +295,31 @@ def test_specification_curve_misuse():
                             primary=[dict(series="core", lag=5)])
     with pytest.raises(ValueError, match="several directions"):
         specification_curve(outcomes, ind.assign(indicator="one"), series=["core"])
+
+
+def test_outcomes_nan_count_from_political_counts_is_not_zero(monkeypatch):
+    """If the court layer returns a count as missing (e.g. an article inside a combined
+    row), the series is incomplete, never summed as zero."""
+    import repstats.stats.outcomes as oc
+
+    real = oc.political_counts
+
+    def with_nan(*args, **kwargs):
+        out = real(*args, **kwargs)
+        hit = out["category"].str.startswith("280|") & (out["year"] == 2022)
+        out["persons"] = out["persons"].astype(float).mask(hit)
+        return out.assign(missing_reason=np.where(hit, "inside a combined row", ""))
+
+    monkeypatch.setattr(oc, "political_counts", with_nan)
+    cs = _court([
+        *[dict(year=y, article=None, row_type="grand_total", measure="convicted_main",
+               value=1e5) for y in (2021, 2022)],
+        *[dict(year=y, article=a, row_type="article", measure="convicted_main", value=5.0)
+          for y in (2021, 2022) for a in ("280", "207.3")],
+    ])
+    out = oc.outcome_series(cs, _tax())
+    core = out[(out["series"] == "core") & (out["basis"] == "main")].set_index("year")
+    assert core.loc[2021, "persons"] == 10
+    assert np.isnan(core.loc[2022, "persons"]) and core.loc[2022, "persons_low"] == 5
+    assert np.isnan(core.loc[2022, "persons_high"])
+    assert "art. 280 count missing (inside a combined row)" in core.loc[2022, "missing_reason"]

@@ -1,6 +1,8 @@
 """Small multiples of yearly outcome series (seaborn), each on its own scale."""
 from __future__ import annotations
 
+import warnings
+
 import matplotlib.dates as mdates
 import pandas as pd
 import seaborn as sns
@@ -41,7 +43,9 @@ def series_grid(outcomes: pd.DataFrame, *, series=None, value: str = "rate_per_1
     order = list(series) if series is not None else list(dict.fromkeys(d["series"]))
     d = d.assign(t=to_time(d["year"]), basis=d["basis"].map(
         {"main": "main article", "additional": "additional qualification"}))
-    with use_style():
+    with use_style(), warnings.catch_warnings():
+        # FacetGrid switches the house style's constrained layout to tight: expected
+        warnings.filterwarnings("ignore", "The figure layout has changed to tight")
         g = sns.FacetGrid(d, col="series", col_order=order, col_wrap=col_wrap,
                           sharey=False, height=2.3, aspect=1.45, hue="basis",
                           hue_order=["main article", "additional qualification"],

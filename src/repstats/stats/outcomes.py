@@ -181,11 +181,23 @@ def outcome_series(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.Data
         sel = counts.loc[np.array([(a, p) in members for a, p in
                                    zip(counts["article"], counts["part"])], dtype=bool)]
         for basis in ("main", "additional"):
-            s = sel[sel["basis"] == basis].groupby("year")["persons"].sum()
+            b = sel[sel["basis"] == basis]
+            s = b.groupby("year")["persons"].sum()  # known rows (NaN skipped here ...)
+            nan = b[b["persons"].isna()]            # ... and reported as hidden below
             g = gaps[(gaps["series"] == series) & (gaps["basis"] == basis)]
             for year in years:
                 low = float(s.get(year, 0.0))
                 gy = g[g["year"] == year]
+                lost = nan[(nan["year"] == year)
+                           & ~nan["article"].isin(_label_articles(" ".join(gy["reason"])))]
+                if len(lost):  # a count returned missing by political_counts
+                    why = next((c for c in ("missing_reason", "reason") if c in lost), None)
+                    gy = pd.concat([gy, pd.DataFrame({
+                        "value": np.nan, "reason": [
+                            f"{year}: art. {a} count missing"
+                            + (f" ({r})" if why and isinstance(r, str) and r else "")
+                            for a, r in zip(lost["article"], lost[why] if why else
+                                            [None] * len(lost))]})], ignore_index=True)
                 hidden = gy["value"].sum(min_count=1) if len(gy) else 0.0
                 if len(gy) and gy["value"].isna().any():
                     hidden = np.nan
