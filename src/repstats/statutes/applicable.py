@@ -88,7 +88,7 @@ def applicable_ranges(df: pd.DataFrame, *, article: str = "article", part: str =
     ...                   "start": [pd.Timestamp("2015-01-01")],
     ...                   "end": [pd.Timestamp("2017-10-31")]})
     >>> r = applicable_ranges(d).iloc[0]
-    >>> (r["min_months_low"], r["min_months_high"], bool(r["sanction_changed"]))
+    >>> (float(r["min_months_low"]), float(r["min_months_high"]), bool(r["sanction_changed"]))
     (60.0, 60.0, False)
     """
     for col in (article, part, start, end):
