@@ -60,7 +60,7 @@ OFFENCE = {
     "videos filmed Oct–Dec 2017 (per charge)": ("2017-10-01", "2017-12-31", "sourced"),
     "27 July 2019 (protest)": ("2019-07-27", "2019-07-27", "sourced"),
     "not found (summer-2019 protests; episode dates not stated in excerpts read)":
-        (None, None, "not found"),
+        ("2019-06-01", "2019-08-31", "bounded"),
     "tweet of 31 July 2019": ("2019-07-31", "2019-07-31", "sourced"),
     "27 July 2019 (Рождественка / Театральный проезд)": ("2019-07-27", "2019-07-27",
                                                          "sourced"),
@@ -189,7 +189,9 @@ def _charge(row) -> dict:
         raise InputError(f"cannot read {row['attempt_or_preparation']!r}", row=row.name + 2,
                          column="attempt_or_preparation")
     description = re.sub(r"^\s*\d+(\.\d+)?\s*", "", art_text).strip(" ()") or None
+    episodes = 2 if "two episodes" in part_text else 1
     return dict(article=article, part=part, point=point, part_derived=part_derived,
+                episodes=episodes,
                 charge_status=charge_status, convicted=convicted if article else pd.NA,
                 charge_basis=basis, article_as_written=art_text, part_as_written=part_text,
                 charge_note=description, stage=stage)

@@ -60,6 +60,7 @@ CHARGES_SCHEMA = pa.DataFrameSchema(
         "part": _s(pa.Check.str_matches(_PART)),
         "point": _s(pa.Check.str_matches(r"^[а-я](,[а-я])*$")),
         "part_derived": _s(pa.Check.str_matches(_PART)),
+        "episodes": pa.Column("Int64", pa.Check.in_range(1, 50)),
         "charge_status": _status("confirmed", "not found", "unsourced-memory"),
         "convicted": _b(),
         "charge_basis": _s(pa.Check.isin(["verdict", "charge"]), nullable=False),
@@ -178,6 +179,8 @@ def notable_charges(path: str | Path | None = None) -> pd.DataFrame:
         - ``article``, ``part`` ("—" for an article without parts), ``point`` (пункт
           letters, "а,б,д"): the charge, missing unless sourced; ``part_derived``: a part
           the reference only derived from wording (a hypothesis, not a fact);
+          ``episodes``: counts of the offence in this row (2 = "two episodes", each a
+          separate offence under art. 69);
           ``charge_status`` ("confirmed", "not found: ...", "unsourced-memory: ...");
           ``convicted`` (False when the conviction on this count is not confirmed);
           ``charge_basis`` ("verdict", or "charge" when the part is stated only in charge

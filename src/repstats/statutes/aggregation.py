@@ -129,6 +129,7 @@ def combined_limits(charges: pd.DataFrame, *, art70: bool = False, on=None,
             raise ValueError(f"charges lacks column {col!r}")
     if len(charges) < 2 and not art70:
         raise ValueError("a combined term needs at least two charges (art. 69) or art70=True")
+    charges = charges.reset_index(drop=True)
     floors = pd.to_numeric(charges[floor], errors="coerce").astype(float)
     maxima = pd.to_numeric(charges[max_col], errors="coerce").astype(float)
     lifes = charges[life].astype("boolean").fillna(False).astype(bool)
