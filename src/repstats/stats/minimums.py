@@ -3,6 +3,10 @@
 - :func:`pool_bracket_shares` - bounds of :func:`repstats.stats.bracket_shares` pooled over
   years (per article-part or overall), with how many terms fall in years whose sanction
   is not established (so unknowns stay visible).
+- :func:`claim_table` - the claim's article-parts (205.4 ч.1/ч.2) and the wartime ones
+  (207.3, 275, 280.3, 282.4) for every year, shown even where there are no data (with
+  the reason), with interval shares at or below the applicable minimum and the official
+  art. 64 count beside them.
 - :func:`range_status_grid` - article-part x year grid of the sanction status.
 - :func:`bracket_plot_inputs` - one article-part's court rows and yearly minimum, ready for
   :func:`repstats.plots.bracket_bars`.
@@ -150,6 +154,130 @@ def pool_bracket_shares(shares: pd.DataFrame, by=("article", "part")) -> pd.Data
     out = pd.DataFrame(rows, columns=keys + POOLED_COLUMNS)
     for col in ("first_year", "last_year"):
         out[col] = out[col].astype("Int64")
+    return out
+
+
+#: Article-parts always shown: the claim's (205.4 ч.1/ч.2) and the wartime articles
+#: (None = every part present in the data, or the article itself when it has none).
+CLAIM_PARTS = (("205.4", "1"), ("205.4", "2"), ("207.3", "1"), ("207.3", "2"),
+               ("207.3", "3"), ("275", None), ("280.3", "1"), ("280.3", "2"),
+               ("282.4", None))
+CLAIM_COLUMNS = ["article", "part", "article_part", "year", "status", "reason", "n_terms",
+                 "small_n", "min_months_low", "min_months_high", "min_bracket",
+                 "share_at_or_below_low", "share_at_or_below_high", "share_below_low",
+                 "share_below_high", "official_below_minimum", "official_share",
+                 "sanction_changed_in_window", "change_dates"]
+
+
+def claim_table(shares: pd.DataFrame, parts=CLAIM_PARTS, years=range(2009, 2025), *,
+                min_terms: int = 10, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every claim article-part x year, computed where the data allow, else the reason.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        :func:`repstats.stats.bracket_shares` output (any years; the years present are
+        taken as the years the court table covers).
+    parts : iterable of (article, part or None)
+        Article-parts always shown (default :data:`CLAIM_PARTS`); ``None`` expands to
+        every part of the article present in ``shares`` (or the article itself).
+    years : iterable of int
+        Years always shown (default 2009-2024).
+    min_terms : int
+        Years with fewer prison terms are flagged ``small_n`` (shown, greyed in charts).
+    table : DataFrame, optional
+        Sanctions table used to tell why a row is missing (default
+        :func:`repstats.statutes.sanctions_table`).
+
+    Returns
+    -------
+    DataFrame
+        One row per article-part x year (shares of each article-part are never pooled
+        with another's):
+
+        - ``article``, ``part``, ``article_part`` ("205.4 ч.1"), ``year``
+        - ``status``: "computed" or "missing"; ``reason``: why missing (no court data for
+          the year, the article did not exist yet, not in the sanctions table, sanction
+          not established, no prison terms, no court row) or None
+        - ``n_terms``: prison terms in brackets; ``small_n``: ``n_terms < min_terms``
+        - ``min_months_low``, ``min_months_high``: the applicable minimum, bounded over
+          the versions in force in the window; ``min_bracket``
+        - ``share_at_or_below_low``/``_high``, ``share_below_low``/``_high``: interval
+          shares of prison terms at or below / below the applicable minimum
+        - ``official_below_minimum``: the official art. 64 count; ``official_share``:
+          that / ``n_terms`` (it may include non-custodial punishments)
+        - ``sanction_changed_in_window``, ``change_dates``
+    """
+    require_columns(shares, ["year", "article", "part", "range_status", "n_terms",
+                             "min_months_low", "min_months_high", "min_bracket",
+                             "share_at_or_below_low", "share_at_or_below_high",
+                             "share_below_low", "share_below_high",
+                             "official_below_minimum", "sanction_changed_in_window",
+                             "change_dates"], "shares")
+    if table is None:
+        from repstats.statutes import sanctions_table
+        table = sanctions_table()
+    sh = shares.assign(part=norm_parts(shares["part"]))
+    if "redaction" in sh.columns:  # one row per article-part-year: the current redaction
+        sh = sh[sh["redaction"].isna()] if sh["redaction"].isna().any() else sh
+    court_years = set(int(y) for y in sh["year"].unique())
+    wanted = []
+    for article, part in parts:
+        if part is None:
+            present = sorted({p for p in sh.loc[sh["article"] == article, "part"]
+                              if p is not None}, key=lambda x: float(x))
+            wanted += [(article, p) for p in present] or [(article, None)]
+        else:
+            wanted.append((article, str(part)))
+    index = sh.set_index(["article", "part", "year"])
+    rows = []
+    for article, part in wanted:
+        versions = table[(table["article"] == article)
+                         & ((table["part"] == (part or "—")) if part else True)]
+        for year in years:
+            key = (article, part, int(year))
+            base = dict(article=article, part=part,
+                        article_part=f"{article}" + (f" ч.{part}" if part else ""),
+                        year=int(year))
+            hit = index.loc[[key]].iloc[0] if key in index.index else None
+            reason = None
+            if hit is None:
+                first = versions["valid_from"].min() if len(versions) else None
+                if int(year) not in court_years:
+                    reason = f"no court data for {year} in the table"
+                elif not len(versions):
+                    reason = "not in the package sanctions table, and no court row"
+                elif first is not None and first.year > int(year):
+                    reason = f"did not exist in {year} (in force from {first.date()})"
+                else:
+                    reason = "no court row (no conviction reported under it)"
+                rows.append(base | dict(status="missing", reason=reason, n_terms=math.nan))
+                continue
+            n = float(hit["n_terms"])
+            if not has_range(hit["range_status"], hit["min_months_low"]):
+                reason = f"sanction not established: {hit['range_status']}"
+            elif n == 0:
+                reason = "no prison terms in the brackets"
+            off = pd.to_numeric(pd.Series([hit["official_below_minimum"]]),
+                                errors="coerce").iloc[0]
+            rows.append(base | dict(
+                status="missing" if reason else "computed", reason=reason, n_terms=n,
+                min_months_low=hit["min_months_low"], min_months_high=hit["min_months_high"],
+                min_bracket=hit["min_bracket"],
+                share_at_or_below_low=hit["share_at_or_below_low"],
+                share_at_or_below_high=hit["share_at_or_below_high"],
+                share_below_low=hit["share_below_low"],
+                share_below_high=hit["share_below_high"],
+                official_below_minimum=off,
+                official_share=off / n if n else math.nan,
+                sanction_changed_in_window=hit["sanction_changed_in_window"],
+                change_dates=hit["change_dates"]))
+    out = pd.DataFrame(rows).reindex(columns=CLAIM_COLUMNS)
+    out["small_n"] = out["n_terms"].fillna(0) < min_terms
+    for col in ("share_at_or_below_low", "share_at_or_below_high", "share_below_low",
+                "share_below_high", "official_share", "min_months_low", "min_months_high",
+                "official_below_minimum", "n_terms"):
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
     return out
 
 
@@ -416,5 +544,6 @@ def compare_assessments(base: pd.DataFrame, alternative: pd.DataFrame) -> pd.Dat
         "change": change}, index=base.index)
 
 
-__all__ = ["pool_bracket_shares", "range_status_grid", "bracket_plot_inputs",
+__all__ = ["claim_table", "CLAIM_PARTS", "CLAIM_COLUMNS", "pool_bracket_shares",
+           "range_status_grid", "bracket_plot_inputs",
            "assess_notable", "candidate_ranges", "compare_assessments", "STATUS_CODES", "POOLED_COLUMNS"]
