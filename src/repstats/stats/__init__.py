@@ -9,8 +9,10 @@ from repstats.stats.brackets import bracket_interval, bracket_shares, sanctions_
 from repstats.stats.cases import assess_sentences, summarise_severity, test_against_minimum
 from repstats.stats.changepoints import change_points
 from repstats.stats.counts import political_counts
+from repstats.stats.persons import assess_charges, classify_sentences
 from repstats.stats.regression import count_regression
 
 __all__ = ["political_counts", "associate", "count_regression", "change_points",
            "bracket_shares", "bracket_interval", "sanctions_in_force", "assess_sentences",
-           "summarise_severity", "test_against_minimum"]
+           "summarise_severity", "test_against_minimum", "assess_charges",
+           "classify_sentences"]
