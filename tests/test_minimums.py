@@ -93,14 +93,17 @@ def test_bracket_plot_inputs_uses_the_bracket_form_and_flags_disagreeing_minimum
         "value": [3, 99, 4, 1, 2]})
     shares = pd.DataFrame({"year": [2017, 2018, 2018], "article": ["205.5"] * 3,
                            "part": ["2"] * 3, "bracket_form": ["10.3.1"] * 3,
-                           "min_months": [120.0, 60.0, 120.0],
+                           "min_months_low": [120.0, 60.0, 120.0],
+                           "min_months_high": [120.0, 60.0, 120.0],
                            "range_status": ["established"] * 3})
     data, minimum = bracket_plot_inputs(cs, shares, "205.5", "2")
     got = data.set_index(["year", "measure"])["value"]
     assert got[(2017, "imprisonment_5_8y")] == 3  # the 10.3 row is not added
     assert got[(2018, "imprisonment_5_8y")] == 3  # redactions summed
-    m = minimum.set_index("year")["min_months"]
-    assert m[2017] == 120 and np.isnan(m[2018])
+    m = minimum.set_index("year")
+    assert m.loc[2017, "min_months"] == 120 and np.isnan(m.loc[2018, "min_months"])
+    # redactions with different minimums: the minimum is bounded, not known
+    assert (m.loc[2018, "min_months_low"], m.loc[2018, "min_months_high"]) == (60, 120)
     with pytest.raises(ValueError, match="no rows"):
         bracket_plot_inputs(cs, shares, "205.5", "1")
 

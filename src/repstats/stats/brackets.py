@@ -381,12 +381,15 @@ def bracket_shares(court_stats: pd.DataFrame, ranges: pd.DataFrame | None = None
     require_columns(bounds, ["measure", "lower_months", "upper_months"], "bounds")
     require_columns(court_stats, ["year", "form", "article", "part", "row_type", "measure",
                                   "value"], "court_stats")
-    cs = court_stats[court_stats["form"].isin(BRACKET_FORMS)
-                     & (court_stats["row_type"] == "article")]
-    if articles is not None:
-        cs = cs[cs["article"].isin(list(articles))]
     wanted = list(bounds["measure"]) + ["imprisonment", "life_imprisonment", "below_minimum"]
-    cs = cs[cs["measure"].isin(wanted)]
+    # one combined mask, then one take of the few columns used (the full table is large)
+    mask = (court_stats["form"].isin(BRACKET_FORMS) & (court_stats["row_type"] == "article")
+            & court_stats["measure"].isin(wanted))
+    if articles is not None:
+        mask &= court_stats["article"].isin(list(articles))
+    used = [c for c in ("year", "form", "article", "part", "redaction", "row_type",
+                        "measure", "value") if c in court_stats.columns]
+    cs = court_stats.loc[mask.to_numpy(bool), used]
     if cs.empty:
         raise ValueError("court_stats has no form 10.3/10.3.1 article rows (for these "
                          "articles)")

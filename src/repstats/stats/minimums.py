@@ -340,13 +340,15 @@ def bracket_plot_inputs(court_stats: pd.DataFrame, shares: pd.DataFrame, article
         ``data``: the article rows of forms 10.3/10.3.1 for the article-part, with each
         year's rows taken from the form that holds its brackets (``bracket_form`` of
         ``shares``), all redactions summed: columns year, measure, value.
-        ``minimum``: year and min_months, one row per year; NaN when the sanction is not
-        established or when redactions of the same year have different minimums.
+        ``minimum``: one row per year: ``min_months`` (NaN when the sanction is not
+        established or the minimum is bounded, not known), ``min_months_low``,
+        ``min_months_high`` (bounds over the versions in the window and the
+        redactions of the year).
     """
     require_columns(court_stats, ["year", "form", "article", "part", "row_type", "measure",
                                   "value"], "court_stats")
-    require_columns(shares, ["year", "article", "part", "bracket_form", "min_months",
-                             "range_status"], "shares")
+    require_columns(shares, ["year", "article", "part", "bracket_form", "min_months_low",
+                             "min_months_high", "range_status"], "shares")
     part = norm_parts(pd.Series([part]))[0]
     sel = shares[(shares["article"] == article) & (norm_parts(shares["part"]) == part)]
     if sel.empty:
@@ -358,11 +360,13 @@ def bracket_plot_inputs(court_stats: pd.DataFrame, shares: pd.DataFrame, article
                      & court_stats["form"].isin(BRACKET_FORMS)]
     cs = cs[cs["form"] == cs["year"].map(form_by_year)]
     data = cs.groupby(["year", "measure"], as_index=False)["value"].sum()
-    mins = sel.assign(_m=[m if has_range(s, m) else np.nan
-                          for s, m in zip(sel["range_status"], sel["min_months"])])
-    minimum = mins.groupby("year")["_m"].agg(
-        lambda s: float(s.iloc[0]) if s.nunique(dropna=False) == 1 else np.nan)
-    return data, minimum.rename("min_months").reset_index()
+    ok = [has_range(s, m) for s, m in zip(sel["range_status"], sel["min_months_low"])]
+    mins = sel.assign(_lo=sel["min_months_low"].where(ok), _hi=sel["min_months_high"].where(ok))
+    minimum = mins.groupby("year").agg(min_months_low=("_lo", "min"),
+                                       min_months_high=("_hi", "max")).reset_index()
+    minimum["min_months"] = minimum["min_months_low"].where(
+        minimum["min_months_low"] == minimum["min_months_high"])
+    return data, minimum[["year", "min_months", "min_months_low", "min_months_high"]]
 
 
 def _parse_charges():
