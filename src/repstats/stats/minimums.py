@@ -108,6 +108,8 @@ def pool_bracket_shares(shares: pd.DataFrame, by=("article", "part")) -> pd.Data
         [c for _, lo, hi in _COUNT_PAIRS for c in (lo, hi)]
     keys = _by_list(by)
     require_columns(shares, need + keys, "shares")
+    if shares.empty:
+        raise ValueError("shares has no rows to pool")
     frame = shares.copy()
     frame["_n"] = pd.to_numeric(frame["n_terms"], errors="coerce").fillna(0.0)
     frame["_ok"] = [has_range(s, m) and n > 0 for s, m, n in
@@ -229,49 +231,45 @@ def claim_table(shares: pd.DataFrame, parts=CLAIM_PARTS, years=range(2009, 2025)
             wanted += [(article, p) for p in present] or [(article, None)]
         else:
             wanted.append((article, str(part)))
-    index = sh.set_index(["article", "part", "year"])
+    cols = ["n_terms", "range_status", "min_months_low", "min_months_high", "min_bracket",
+            "share_at_or_below_low", "share_at_or_below_high", "share_below_low",
+            "share_below_high", "official_below_minimum", "sanction_changed_in_window",
+            "change_dates"]
+    lookup = {(a, p, int(y)): vals for a, p, y, *vals in
+              zip(sh["article"], sh["part"], sh["year"], *(sh[c] for c in cols))}
+    first_version = table.groupby(["article", "part"])["valid_from"].min().to_dict()
+    first_article = table.groupby("article")["valid_from"].min().to_dict()
     rows = []
     for article, part in wanted:
-        versions = table[(table["article"] == article)
-                         & ((table["part"] == (part or "—")) if part else True)]
+        first = first_version.get((article, part or "—"), first_article.get(article)) \
+            if part else first_article.get(article)
         for year in years:
-            key = (article, part, int(year))
             base = dict(article=article, part=part,
                         article_part=f"{article}" + (f" ч.{part}" if part else ""),
                         year=int(year))
-            hit = index.loc[[key]].iloc[0] if key in index.index else None
-            reason = None
-            if hit is None:
-                first = versions["valid_from"].min() if len(versions) else None
+            vals = lookup.get((article, part, int(year)))
+            if vals is None:
                 if int(year) not in court_years:
                     reason = f"no court data for {year} in the table"
-                elif not len(versions):
+                elif first is None:
                     reason = "not in the package sanctions table, and no court row"
-                elif first is not None and first.year > int(year):
+                elif first.year > int(year):
                     reason = f"did not exist in {year} (in force from {first.date()})"
                 else:
                     reason = "no court row (no conviction reported under it)"
                 rows.append(base | dict(status="missing", reason=reason, n_terms=math.nan))
                 continue
+            hit = dict(zip(cols, vals))
             n = float(hit["n_terms"])
+            reason = None
             if not has_range(hit["range_status"], hit["min_months_low"]):
                 reason = f"sanction not established: {hit['range_status']}"
             elif n == 0:
                 reason = "no prison terms in the brackets"
-            off = pd.to_numeric(pd.Series([hit["official_below_minimum"]]),
-                                errors="coerce").iloc[0]
-            rows.append(base | dict(
+            off = pd.to_numeric(hit["official_below_minimum"], errors="coerce")
+            rows.append(base | {c: hit[c] for c in cols if c != "range_status"} | dict(
                 status="missing" if reason else "computed", reason=reason, n_terms=n,
-                min_months_low=hit["min_months_low"], min_months_high=hit["min_months_high"],
-                min_bracket=hit["min_bracket"],
-                share_at_or_below_low=hit["share_at_or_below_low"],
-                share_at_or_below_high=hit["share_at_or_below_high"],
-                share_below_low=hit["share_below_low"],
-                share_below_high=hit["share_below_high"],
-                official_below_minimum=off,
-                official_share=off / n if n else math.nan,
-                sanction_changed_in_window=hit["sanction_changed_in_window"],
-                change_dates=hit["change_dates"]))
+                official_below_minimum=off, official_share=off / n if n else math.nan))
     out = pd.DataFrame(rows).reindex(columns=CLAIM_COLUMNS)
     out["small_n"] = out["n_terms"].fillna(0) < min_terms
     for col in ("share_at_or_below_low", "share_at_or_below_high", "share_below_low",
@@ -354,10 +352,13 @@ def bracket_plot_inputs(court_stats: pd.DataFrame, shares: pd.DataFrame, article
     if sel.empty:
         raise ValueError(f"shares has no rows for article {article} part {part}")
     form_by_year = sel.dropna(subset=["bracket_form"]).groupby("year")["bracket_form"].first()
-    cs = court_stats[(court_stats["article"] == article)
-                     & (norm_parts(court_stats["part"]) == part)
-                     & (court_stats["row_type"] == "article")
-                     & court_stats["form"].isin(BRACKET_FORMS)]
+    # select the article first: the long table has ~750k rows; parts are normalised on
+    # the few rows left
+    cs = court_stats.loc[((court_stats["article"] == article)
+                          & (court_stats["row_type"] == "article")
+                          & court_stats["form"].isin(BRACKET_FORMS)).to_numpy(bool),
+                         ["year", "form", "article", "part", "measure", "value"]]
+    cs = cs[(norm_parts(cs["part"]) == part).to_numpy(bool)]
     cs = cs[cs["form"] == cs["year"].map(form_by_year)]
     data = cs.groupby(["year", "measure"], as_index=False)["value"].sum()
     ok = [has_range(s, m) for s, m in zip(sel["range_status"], sel["min_months_low"])]
