@@ -263,7 +263,8 @@ def classify_sentences(assessed: pd.DataFrame, *, combined=None) -> pd.DataFrame
         - ``floor_months_low``, ``floor_months_high``: the statutory minimum (single
           charge) or combined floor (art. 69) over the versions in force in the period
         - ``effective_floor_months``: the lowest lawful term after the reductions the
-          sources establish; ``ceiling_months``: the maximum or combined ceiling
+          sources establish; ``ceiling_months``: the maximum after those reductions
+          (single charge) or the combined ceiling (art. 69)
         - ``governing_charge``: the charge whose minimum is the floor
         - ``limits_complete``: every convicted charge's range is established
         - ``position``: "below minimum", "at minimum", "within range", "above maximum"
@@ -312,7 +313,10 @@ def classify_sentences(assessed: pd.DataFrame, *, combined=None) -> pd.DataFrame
             limits |= dict(rule="single charge", floor_months_low=c["min_months_low"],
                            floor_months_high=c["min_months_high"],
                            effective_floor_months=c["eff_min_months"],
-                           ceiling_months=c["max_months_high"],
+                           # the effective ceiling: an attempt or a cooperation agreement
+                           # lowers it (art. 66, 62), and a term above it is unlawful
+                           ceiling_months=c["eff_max_months"]
+                           if pd.notna(c["eff_max_months"]) else c["max_months_high"],
                            governing_charge=labels[0])
             if not known.all():
                 why = f"range of {labels[0]} not established: {c['range_status']}"
