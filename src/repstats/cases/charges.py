@@ -1,8 +1,8 @@
 """Per-charge facts of the notable cases (package data).
 
 **Unit: one row is one charge of one defendant in one verdict** (106 rows, 75
-person-verdicts). It joins :func:`repstats.cases.notable_cases` on ``person_id`` and
-``verdict_date``.
+person-verdicts). It joins :func:`repstats.cases.notable_cases` on ``person_id`` and the
+verdict year (the per-charge reference corrects or completes four verdict dates).
 
 The table ``repstats/data/notable_charges.csv`` is derived from the cited reference
 ``../shared/reference/notable_cases_charges.csv`` by the maintainer tool
