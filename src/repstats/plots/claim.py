@@ -135,9 +135,11 @@ def claim_intervals(table: pd.DataFrame, *, ncols: int = 3, axes=None,
                    Line2D([], [], marker="v", color=PALETTE["orange"], linestyle="none",
                           label="sanction changed in the window")]
         handles.append(Line2D([], [], linestyle="none", label="grey numbers: prison terms (n)"))
-        fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8)
-        if title:
-            fig.suptitle(title, fontweight="bold")
+        # title and legend in one block above the panels (a source caption may go below)
+        legend = fig.legend(handles=handles, loc="outside upper center", ncols=3, fontsize=8,
+                            title=title, title_fontproperties={"weight": "bold",
+                                                               "size": 11})
+        legend.set_alignment("left")
     return fig
 
 
