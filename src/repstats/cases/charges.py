@@ -24,6 +24,7 @@ import pandera.pandas as pa
 
 from ..config import PACKAGE_DATA
 from ..errors import ValidationError
+from .fields import coerce_to_schema, validate_lazily
 
 __all__ = ["notable_charges", "CHARGES_SCHEMA", "CHARGES_COLUMNS", "DATA_FILE", "STAGES",
            "coerce_charges", "validate_charges"]
@@ -134,30 +135,12 @@ CHARGES_COLUMNS = tuple(CHARGES_SCHEMA.columns)
 
 def coerce_charges(df: pd.DataFrame) -> pd.DataFrame:
     """Give a per-charge table read from CSV its declared dtypes (returns a copy)."""
-    out = df.copy()
-    for col, spec in CHARGES_SCHEMA.columns.items():
-        if col not in out.columns:
-            continue
-        dtype = str(spec.dtype)
-        if dtype == "Int64":
-            out[col] = pd.to_numeric(out[col], errors="raise").astype("Int64")
-        elif dtype.startswith("datetime64"):
-            out[col] = pd.to_datetime(out[col], format="ISO8601").astype("datetime64[ns]")
-        elif dtype == "boolean":
-            out[col] = out[col].map({"true": True, "false": False, True: True, False: False},
-                                    na_action="ignore").astype("boolean")
-        else:
-            out[col] = out[col].astype("string")
-    return out
+    return coerce_to_schema(df, CHARGES_SCHEMA)
 
 
 def validate_charges(df: pd.DataFrame) -> pd.DataFrame:
     """Validate against :data:`CHARGES_SCHEMA` (lazily); raise :class:`ValidationError`."""
-    try:
-        return CHARGES_SCHEMA.validate(df, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        raise ValidationError(f"notable charges fail their schema:\n{exc.failure_cases}") \
-            from exc
+    return validate_lazily(df, CHARGES_SCHEMA, "notable charges")
 
 
 def notable_charges(path: str | Path | None = None) -> pd.DataFrame:

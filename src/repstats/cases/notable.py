@@ -21,6 +21,7 @@ import pandera.pandas as pa
 
 from ..config import PACKAGE_DATA
 from ..errors import ValidationError
+from .fields import coerce_to_schema, validate_lazily
 
 __all__ = ["notable_cases", "NOTABLE_SCHEMA", "NOTABLE_COLUMNS", "METHOD_COLUMNS",
            "SENTENCE_KINDS", "REGIMES", "APPEAL_OUTCOMES", "CHARGES_BASES", "DATA_FILE"]
@@ -102,31 +103,14 @@ NOTABLE_SCHEMA = pa.DataFrameSchema(
 
 NOTABLE_COLUMNS = tuple(NOTABLE_SCHEMA.columns)
 
-_INT = ("row_id", "months", "probation_months", "fine_rub", "n_sources")
-
-
 def coerce_notable(df: pd.DataFrame) -> pd.DataFrame:
     """Give a notable-cases table read from CSV its declared dtypes (returns a copy)."""
-    out = df.copy()
-    for col in out.columns:
-        if col in _INT:
-            out[col] = pd.to_numeric(out[col], errors="raise").astype("Int64")
-        elif col == "verdict_date":
-            out[col] = pd.to_datetime(out[col], format="%Y-%m-%d").astype("datetime64[ns]")
-        elif col == "combined_sentence":
-            out[col] = out[col].map({"true": True, "false": False, True: True, False: False},
-                                    na_action="ignore").astype("boolean")
-        else:
-            out[col] = out[col].astype("string")
-    return out
+    return coerce_to_schema(df, NOTABLE_SCHEMA, date_format="%Y-%m-%d")
 
 
 def validate_notable(df: pd.DataFrame) -> pd.DataFrame:
     """Validate against :data:`NOTABLE_SCHEMA` (lazily); raise :class:`ValidationError`."""
-    try:
-        return NOTABLE_SCHEMA.validate(df, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        raise ValidationError(f"notable cases fail their schema:\n{exc.failure_cases}") from exc
+    return validate_lazily(df, NOTABLE_SCHEMA, "notable cases")
 
 
 def notable_cases(path: str | Path | None = None) -> pd.DataFrame:
