@@ -23,8 +23,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..config import PACKAGE_DATA
-from ..errors import ValidationError
-from .fields import coerce_to_schema, validate_lazily
+from .fields import coerce_to_schema, read_schema_csv, validate_lazily
 
 __all__ = ["notable_charges", "CHARGES_SCHEMA", "CHARGES_COLUMNS", "DATA_FILE", "STAGES",
            "coerce_charges", "validate_charges"]
@@ -193,11 +192,7 @@ def notable_charges(path: str | Path | None = None) -> pd.DataFrame:
           ``reference_status``: its status of article + part.
     """
     path = Path(path) if path is not None else DATA_FILE
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    missing = [c for c in CHARGES_COLUMNS if c not in raw.columns]
-    if missing:
-        raise ValidationError(f"{path}: columns {missing} missing; regenerate it with "
-                              "`python tools/build_notable_charges.py` in a checkout")
-    df = validate_charges(coerce_charges(raw[list(CHARGES_COLUMNS)]))
+    df = read_schema_csv(path, CHARGES_SCHEMA, "notable charges",
+                         tool="build_notable_charges")
     df.attrs["unit"] = "one charge of one defendant in one verdict"
     return df

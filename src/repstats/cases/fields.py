@@ -18,7 +18,7 @@ import re
 import pandas as pd
 
 __all__ = ["parse_iso_dates", "parse_list_field", "article_part_pairs", "charges_string",
-           "coerce_to_schema", "validate_lazily", "DATE_PRECISIONS"]
+           "coerce_to_schema", "validate_lazily", "read_schema_csv", "DATE_PRECISIONS"]
 
 DATE_PRECISIONS = ("day", "month", "year")
 
@@ -175,3 +175,22 @@ def validate_lazily(df: pd.DataFrame, schema, what: str) -> pd.DataFrame:
         return schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         raise ValidationError(f"{what} fail their schema:\n{exc.failure_cases}") from exc
+
+
+def read_schema_csv(path, schema, what: str, *, tool: str,
+                    date_format: str = "ISO8601") -> pd.DataFrame:
+    """Read a package-data CSV, give it the dtypes of ``schema`` and validate it.
+
+    A file lacking a column raises ``ValidationError`` naming the columns and the
+    maintainer tool (``tools/<tool>.py``) that regenerates it.
+    """
+    from ..errors import ValidationError
+
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    columns = list(schema.columns)
+    missing = [c for c in columns if c not in raw.columns]
+    if missing:
+        raise ValidationError(f"{path}: columns {missing} missing; regenerate it with "
+                              f"`python tools/{tool}.py` in a checkout")
+    return validate_lazily(coerce_to_schema(raw[columns], schema, date_format=date_format),
+                           schema, what)

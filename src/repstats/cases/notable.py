@@ -20,8 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..config import PACKAGE_DATA
-from ..errors import ValidationError
-from .fields import coerce_to_schema, validate_lazily
+from .fields import coerce_to_schema, read_schema_csv, validate_lazily
 
 __all__ = ["notable_cases", "NOTABLE_SCHEMA", "NOTABLE_COLUMNS", "METHOD_COLUMNS",
            "SENTENCE_KINDS", "REGIMES", "APPEAL_OUTCOMES", "CHARGES_BASES", "DATA_FILE"]
@@ -166,12 +165,7 @@ def notable_cases(path: str | Path | None = None) -> pd.DataFrame:
           ``"hand: <reason>"``.
     """
     path = Path(path) if path is not None else DATA_FILE
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    missing = [c for c in NOTABLE_COLUMNS if c not in raw.columns]
-    if missing:
-        raise ValidationError(f"{path}: columns {missing} missing; regenerate it with "
-                              "`python tools/build_notable.py` in a checkout")
-    df = coerce_notable(raw[list(NOTABLE_COLUMNS)])
-    df = validate_notable(df)
+    df = read_schema_csv(path, NOTABLE_SCHEMA, "notable cases", tool="build_notable",
+                         date_format="%Y-%m-%d")
     df.attrs["unit"] = "one verdict for one defendant"
     return df
