@@ -379,6 +379,10 @@ def assess_notable(notable: pd.DataFrame, *, date_shift_years: float = 0,
                    parse: Callable | None = None, **kwargs) -> pd.DataFrame:
     """Assess every notable-case sentence against its statutory and effective range.
 
+    Reads the sanction on the verdict date (shifted); for the law on the offence dates,
+    per charge, with art. 69 limits, use :func:`repstats.stats.assess_charges` and
+    :func:`repstats.stats.classify_sentences`.
+
     Parameters
     ----------
     notable : DataFrame
