@@ -278,15 +278,22 @@ def classify_sentences(assessed: pd.DataFrame, *, combined=None) -> pd.DataFrame
     require_columns(assessed, _NEED + CHARGE_COLUMNS, "assessed")
     if combined is None:
         from repstats.statutes import combined_limits as combined
+    # plain records grouped in a dict: pandas per-group work is too slow for many people
+    groups: dict = {}
+    for rec in assessed.to_dict("records"):
+        groups.setdefault((rec["person_id"], rec["verdict_date"]), []).append(rec)
     rows = []
-    for (pid, vdate), g in assessed.groupby(["person_id", "verdict_date"], sort=False):
-        first = g.iloc[0]
-        conv = g[g["convicted"].fillna(True).astype(bool) | g["article"].isna()]
-        labels = [_label(a, p, st, ep) for a, p, st, ep in
-                  zip(conv["article"], conv["part_used"], conv["stage"], conv["episodes"])]
-        n_offences = int(pd.to_numeric(conv["episodes"]).fillna(1).sum())
-        derived = (conv["part_basis"] == "derived from wording (not stated)").any()
-        start, end = conv["period_start"].min(), conv["period_end"].max()
+    for (pid, vdate), g in groups.items():
+        first = g[0]
+        conv = [c for c in g if _flag(c["convicted"]) or pd.isna(c["convicted"])
+                or pd.isna(c["article"])]
+        labels = [_label(c["article"], c["part_used"], c["stage"], c["episodes"])
+                  for c in conv]
+        n_offences = sum(1 if pd.isna(c["episodes"]) else int(c["episodes"]) for c in conv)
+        derived = any(c["part_basis"] == "derived from wording (not stated)" for c in conv)
+        starts = [c["period_start"] for c in conv if not pd.isna(c["period_start"])]
+        ends = [c["period_end"] for c in conv if not pd.isna(c["period_end"])]
+        start, end = (min(starts) if starts else pd.NaT), (max(ends) if ends else pd.NaT)
         period = (f"{'?' if pd.isna(start) else start.date().isoformat()} – "
                   f"{end.date().isoformat()}" if not pd.isna(end) else "not found")
         base = dict(person_id=pid, name_en=first["name_en"], verdict_date=vdate,
@@ -296,12 +303,13 @@ def classify_sentences(assessed: pd.DataFrame, *, combined=None) -> pd.DataFrame
                     term_months=first["final_term_months"],
                     appeal_kind=first["appeal_kind"],
                     appeal_term_months=first["appeal_term_months"])
-        known = conv["range_status"].eq("established") & conv["min_months_low"].notna()
-        art64 = conv["art64"].fillna(False).astype(bool).any()
-        minor = conv["minor"].fillna(False).astype(bool).any()
+        known = [c["range_status"] == "established" and not pd.isna(c["min_months_low"])
+                 for c in conv]
+        art64 = any(_flag(c["art64"]) for c in conv)
+        minor = any(_flag(c["minor"]) for c in conv)
         limits = dict(rule=None, floor_months_low=math.nan, floor_months_high=math.nan,
                       effective_floor_months=math.nan, ceiling_months=math.nan,
-                      governing_charge=None, limits_complete=bool(known.all()))
+                      governing_charge=None, limits_complete=all(known))
         why = None
         if first["final_kind"] == "fine":
             why = "a fine: no prison term to set against a prison minimum"
@@ -309,55 +317,54 @@ def classify_sentences(assessed: pd.DataFrame, *, combined=None) -> pd.DataFrame
             why = ("the final term also aggregates an earlier verdict (art. 70); the new "
                    "case's own term is not reported")
         elif n_offences == 1:
-            c = conv.iloc[0]
+            c = conv[0]
             limits |= dict(rule="single charge", floor_months_low=c["min_months_low"],
                            floor_months_high=c["min_months_high"],
                            effective_floor_months=c["eff_min_months"],
                            # the effective ceiling: an attempt or a cooperation agreement
                            # lowers it (art. 66, 62), and a term above it is unlawful
                            ceiling_months=c["eff_max_months"]
-                           if pd.notna(c["eff_max_months"]) else c["max_months_high"],
+                           if not pd.isna(c["eff_max_months"]) else c["max_months_high"],
                            governing_charge=labels[0])
-            if not known.all():
+            if not all(known):
                 why = f"range of {labels[0]} not established: {c['range_status']}"
-        elif known.any():
-            k = conv[known].assign(label=[lb for lb, ok in zip(labels, known) if ok])
-            k = k.loc[k.index.repeat(pd.to_numeric(k["episodes"]).fillna(1).astype(int))]
-            k = k.assign(
-                                   floor_low=conv.loc[known, "min_months_low"],
-                                   floor_high=conv.loc[known, "min_months_high"])
+        elif any(known):
+            k = [dict(c, label=lb) for c, lb, ok in zip(conv, labels, known) if ok
+                 for _ in range(1 if pd.isna(c["episodes"]) else int(c["episodes"]))]
             if len(k) >= 2:  # several charges, or several episodes of one
-                lim_lo = combined(k.assign(floor_months=k["floor_low"],
-                                           max_months=k["max_months_high"],
-                                           life=k["life_any"]), on=end)
-                rule, gov, ceiling = lim_lo.rule, lim_lo.governing, lim_lo.ceiling_months
-                floor_lo = lim_lo.floor_months
+                lim = combined(pd.DataFrame({
+                    "article": [c["article"] for c in k], "label": [c["label"] for c in k],
+                    "floor_months": [c["min_months_low"] for c in k],
+                    "max_months": [c["max_months_high"] for c in k],
+                    "life": [_flag(c["life_any"]) for c in k]}), on=end)
+                rule, gov, ceiling = lim.rule, lim.governing, lim.ceiling_months
+                floor_lo = lim.floor_months
             else:  # one charge with a known range, the others unknown
-                rule, gov, ceiling = "art. 69", k["label"].iloc[0], math.nan
-                floor_lo = float(k["floor_low"].iloc[0])
-            hi_floor = float(k["floor_high"].max())
-            eff_floor = float(pd.to_numeric(k["eff_min_months"]).max())
-            ceiling = ceiling if known.all() else math.nan
+                rule, gov, ceiling = "art. 69", k[0]["label"], math.nan
+                floor_lo = float(k[0]["min_months_low"])
             limits |= dict(rule=rule, floor_months_low=floor_lo,
-                           floor_months_high=hi_floor, effective_floor_months=eff_floor,
-                           ceiling_months=ceiling, governing_charge=gov)
-            if not known.all():
+                           floor_months_high=max(float(c["min_months_high"]) for c in k),
+                           effective_floor_months=max(float(c["eff_min_months"])
+                                                      for c in k),
+                           ceiling_months=ceiling if all(known) else math.nan,
+                           governing_charge=gov)
+            if not all(known):
                 missing = [lb for lb, ok in zip(labels, known) if not ok]
-                why_partial = (f"combined term; the range of {', '.join(missing)} is not "
-                               "established, so the floor is that of the known charges "
-                               "and the ceiling is unknown")
-                base["reason_extra"] = why_partial
+                base["reason_extra"] = (f"combined term; the range of {', '.join(missing)} "
+                                        "is not established, so the floor is that of the "
+                                        "known charges and the ceiling is unknown")
         else:
             why = "no convicted charge with an established range: " + "; ".join(
-                sorted(set(conv["range_status"].astype(str))))
+                sorted({str(c["range_status"]) for c in conv}))
         row = base | limits
         if why:
             row |= dict(position="not classified", months_from_floor=math.nan,
                         lawful_by=None, flagged=False, appeal_position="not classified",
                         appeal_months_from_floor=math.nan, reason=why)
         else:
-            rules = "; ".join(r for r in conv["effective_rules"].dropna())
-            allowed = conv["below_minimum_allowed"].fillna(False).astype(bool).any()
+            rules = "; ".join(c["effective_rules"] for c in conv
+                              if isinstance(c["effective_rules"], str))
+            allowed = any(_flag(c["below_minimum_allowed"]) for c in conv)
             pos = _classify(row["term_months"], row["floor_months_low"],
                             row["floor_months_high"], row["effective_floor_months"],
                             row["ceiling_months"], art64, allowed, rules, minor)
