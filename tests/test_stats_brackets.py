@@ -228,3 +228,14 @@ def test_brackets_read_from_one_form_without_double_counting():
     assert row["n_terms"] == 4 and row["imprisonment"] == 4
     assert row["official_below_minimum"] == 1 and row["life_imprisonment"] == 0
     assert row["warning"] is None
+
+
+def test_missing_values_are_absent_measures_not_zeros():
+    rows = court(2023, "280", "1", [3, 1, 0, 0, 0, 0, 0, 0], below=1)
+    rows = [dict(r, form="10.3.1") for r in rows]
+    rows.append(dict(rows[0], measure="imprisonment_15_20y", value=np.nan))
+    cs = pd.DataFrame(rows)
+    out = bracket_shares(cs, bounds=BOUNDS, table=fake_sanctions_table(SANCTIONS),
+                         scenarios=())
+    assert out["n_terms"].iloc[0] == 4 and out["year"].iloc[0] == 2023
+    assert out["share_below_high"].iloc[0] == pytest.approx(3 / 4)

@@ -210,7 +210,8 @@ def _bracket_table(cs: pd.DataFrame, bracket_measures: list[str]) -> pd.DataFram
     """
     keys = KEYS + ["form"]
     flat = cs.assign(part=cs["part"].fillna(""), redaction=cs["redaction"].fillna(""))
-    wide = flat.groupby(keys + ["measure"], sort=False)["value"].sum().unstack("measure")
+    wide = flat.groupby(keys + ["measure"], sort=False)["value"].sum(min_count=1) \
+        .unstack("measure")
     for m in bracket_measures + ["imprisonment", "below_minimum", "life_imprisonment"]:
         if m not in wide.columns:
             wide[m] = np.nan
@@ -390,6 +391,8 @@ def bracket_shares(court_stats: pd.DataFrame, ranges: pd.DataFrame | None = None
     used = [c for c in ("year", "form", "article", "part", "redaction", "row_type",
                         "measure", "value") if c in court_stats.columns]
     cs = court_stats.loc[mask.to_numpy(bool), used]
+    # a missing value is an absent measure (not a zero): it never enters a bracket sum
+    cs = cs[pd.to_numeric(cs["value"], errors="coerce").notna().to_numpy(bool)]
     if cs.empty:
         raise ValueError("court_stats has no form 10.3/10.3.1 article rows (for these "
                          "articles)")
