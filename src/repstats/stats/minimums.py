@@ -112,8 +112,10 @@ def pool_bracket_shares(shares: pd.DataFrame, by=("article", "part")) -> pd.Data
         raise ValueError("shares has no rows to pool")
     frame = shares.copy()
     frame["_n"] = pd.to_numeric(frame["n_terms"], errors="coerce").fillna(0.0)
+    # a minimum bounded over several versions (min_months NaN) is still established
+    low = frame["min_months_low"] if "min_months_low" in frame.columns else frame["min_months"]
     frame["_ok"] = [has_range(s, m) and n > 0 for s, m, n in
-                    zip(frame["range_status"], frame["min_months"], frame["_n"])]
+                    zip(frame["range_status"], low, frame["_n"])]
     for name, lo, hi in _COUNT_PAIRS:
         for col, tag in ((lo, "lo"), (hi, "hi")):
             frame[f"_{name}_{tag}"] = (pd.to_numeric(frame[col], errors="coerce")
