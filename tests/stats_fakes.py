@@ -51,6 +51,19 @@ def fake_lookup(table):
     return lookup
 
 
+def fake_sanctions_table(rows):
+    """A sanctions table (``repstats.statutes.sanctions_table`` columns) from
+    [(article, part, valid_from, valid_to, min, max)]."""
+    return pd.DataFrame({
+        "article": [r[0] for r in rows], "part": [r[1] for r in rows],
+        "valid_from": pd.to_datetime([r[2] for r in rows]),
+        "valid_to": pd.to_datetime([r[3] for r in rows]),
+        "min_months": pd.array([r[4] for r in rows], dtype="Int64"),
+        "max_months": pd.array([r[5] for r in rows], dtype="Int64"),
+        "life": False, "imprisonment": pd.array([True] * len(rows), dtype="boolean"),
+        "confidence": "confirmed_text", "note": None})
+
+
 def fake_effective(min_months, max_months, *, special_procedure=False, cooperation=False,
                    attempt=False, preparation=False, minor=False, life=False):
     """Caps the maximum (2/3 for art. 62, 3/4 for attempt, 1/2 for preparation); when the

@@ -5,10 +5,13 @@ import pandas as pd
 import pytest
 
 from repstats.cases import notable_cases
-from repstats.cases.build_notable import (build_notable, classify_appeal, extract_conflicts,
-                                          method_summary)
+from tools_loader import load_tool
 from repstats.cases.notable import METHOD_COLUMNS, NOTABLE_COLUMNS
 from repstats.errors import InputError, ValidationError
+
+builder = load_tool("build_notable")
+build_notable, classify_appeal = builder.build_notable, builder.classify_appeal
+extract_conflicts, method_summary = builder.extract_conflicts, builder.method_summary
 
 
 @pytest.fixture(scope="module")
@@ -149,17 +152,13 @@ def test_builder_reproduces_package_data(reference):
 
 
 def test_builder_refuses_misaligned_hand_file(reference, tmp_path):
-    from repstats.cases.build_notable import HAND_FILE
-
-    hand = pd.read_csv(HAND_FILE, dtype=str, keep_default_na=False)
+    hand = pd.read_csv(builder.HAND_FILE, dtype=str, keep_default_na=False)
     hand.iloc[::-1].to_csv(tmp_path / "hand.csv", index=False)
     with pytest.raises(InputError, match="not aligned"):
         build_notable(reference / "notable_cases.csv", tmp_path / "hand.csv")
 
 
 def test_builder_falls_back_to_hand_values(reference, monkeypatch):
-    from repstats.cases import build_notable as builder
-
     monkeypatch.setattr(builder, "_parser", lambda name: (None, f"{name} switched off"))
     rebuilt = builder.build_notable(reference / "notable_cases.csv")
     values = [c for c in NOTABLE_COLUMNS if not c.endswith("_method")]
@@ -170,8 +169,6 @@ def test_builder_falls_back_to_hand_values(reference, monkeypatch):
 
 
 def test_builder_reports_parser_disagreement(reference, monkeypatch):
-    from repstats.cases import build_notable as builder
-
     def fake_sentence(series):
         return pd.DataFrame({"kind": "fine", "months": float("nan"), "regime": None,
                              "probation_months": float("nan"), "fine_rub": 1.0},

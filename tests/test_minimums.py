@@ -93,14 +93,17 @@ def test_bracket_plot_inputs_uses_the_bracket_form_and_flags_disagreeing_minimum
         "value": [3, 99, 4, 1, 2]})
     shares = pd.DataFrame({"year": [2017, 2018, 2018], "article": ["205.5"] * 3,
                            "part": ["2"] * 3, "bracket_form": ["10.3.1"] * 3,
-                           "min_months": [120.0, 60.0, 120.0],
+                           "min_months_low": [120.0, 60.0, 120.0],
+                           "min_months_high": [120.0, 60.0, 120.0],
                            "range_status": ["established"] * 3})
     data, minimum = bracket_plot_inputs(cs, shares, "205.5", "2")
     got = data.set_index(["year", "measure"])["value"]
     assert got[(2017, "imprisonment_5_8y")] == 3  # the 10.3 row is not added
     assert got[(2018, "imprisonment_5_8y")] == 3  # redactions summed
-    m = minimum.set_index("year")["min_months"]
-    assert m[2017] == 120 and np.isnan(m[2018])
+    m = minimum.set_index("year")
+    assert m.loc[2017, "min_months"] == 120 and np.isnan(m.loc[2018, "min_months"])
+    # redactions with different minimums: the minimum is bounded, not known
+    assert (m.loc[2018, "min_months_low"], m.loc[2018, "min_months_high"]) == (60, 120)
     with pytest.raises(ValueError, match="no rows"):
         bracket_plot_inputs(cs, shares, "205.5", "1")
 
@@ -177,3 +180,41 @@ def test_compare_assessments_classifies_changes():
     assert out.loc[1, "below_base"] and not out.loc[1, "below_alt"]
     with pytest.raises(ValueError, match="same index"):
         compare_assessments(base, alt.iloc[:2])
+
+
+def _claim_shares():
+    base = dict(redaction=None, range_status="established", min_bracket="imprisonment_10_15y",
+                share_below_low=0.0, share_below_high=0.2, sanction_changed_in_window=False,
+                change_dates=None)
+    return pd.DataFrame([
+        base | dict(year=2020, article="205.4", part="1", n_terms=5.0, min_months_low=180.0,
+                    min_months_high=180.0, share_at_or_below_low=0.4,
+                    share_at_or_below_high=0.4, official_below_minimum=0.0),
+        base | dict(year=2021, article="205.4", part="1", n_terms=19.0, min_months_low=180.0,
+                    min_months_high=180.0, share_at_or_below_low=0.26,
+                    share_at_or_below_high=0.26, official_below_minimum=1.0),
+        base | dict(year=2019, article="318", part="1", n_terms=50.0, min_months_low=2.0,
+                    min_months_high=2.0, share_at_or_below_low=0.0,
+                    share_at_or_below_high=0.1, official_below_minimum=0.0),
+    ])
+
+
+def test_claim_table_always_shows_the_claim_parts_with_reasons():
+    from repstats.stats.minimums import CLAIM_COLUMNS, claim_table
+    table = pd.DataFrame({
+        "article": ["205.4", "205.4", "207.3"], "part": ["1", "2", "2"],
+        "valid_from": pd.to_datetime(["2013-11-14", "2013-11-14", "2022-03-04"])})
+    out = claim_table(_claim_shares(), parts=[("205.4", "1"), ("207.3", "2"), ("282.4", None)],
+                      years=range(2019, 2024), table=table)
+    assert list(out.columns) == CLAIM_COLUMNS
+    assert len(out) == 3 * 5  # every part x every year, with or without data
+    r = out.set_index(["article_part", "year"])
+    assert r.loc[("205.4 ч.1", 2021), "status"] == "computed"
+    assert not r.loc[("205.4 ч.1", 2021), "small_n"] and r.loc[("205.4 ч.1", 2020), "small_n"]
+    assert r.loc[("205.4 ч.1", 2021), "official_share"] == pytest.approx(1 / 19)
+    assert r.loc[("205.4 ч.1", 2019), "reason"].startswith("no court row")
+    assert r.loc[("205.4 ч.1", 2022), "reason"] == "no court data for 2022 in the table"
+    assert r.loc[("207.3 ч.2", 2020), "reason"].startswith("did not exist in 2020")
+    assert r.loc[("282.4", 2021), "reason"].startswith("not in the package sanctions table")
+    # an article-part's shares are never pooled with another's
+    assert "318" not in set(out["article"])

@@ -1,5 +1,5 @@
-"""Bracket interval reasoning on hand-built brackets; bracket_shares with a fake statutes
-lookup (contract 2 signatures)."""
+"""Bracket interval reasoning on hand-built brackets; bracket_shares with a hand-built
+sanctions table, bounded over the versions in force in a window before the verdict year."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,10 +9,10 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from stats_fakes import BOUNDS, fake_effective, fake_lookup
+from stats_fakes import BOUNDS, fake_effective, fake_sanctions_table
 
 from repstats.stats import bracket_interval, bracket_shares, sanctions_in_force
-from repstats.stats.brackets import COLUMNS, representative_date
+from repstats.stats.brackets import COLUMNS, window_bounds
 
 
 
@@ -120,55 +120,78 @@ def table():
 def test_bracket_shares_end_to_end_with_fake_statutes():
     cs = table()
     before = cs.copy()
-    out = bracket_shares(cs, bounds=BOUNDS, lookup=fake_lookup(SANCTIONS),
+    out = bracket_shares(cs, bounds=BOUNDS, table=fake_sanctions_table(SANCTIONS),
                          effective=fake_effective)
     pd.testing.assert_frame_equal(cs, before)
     assert list(out.columns) == COLUMNS
     assert len(out) == 5
+    # 2015: window 2012-2015 holds only the 2013 version (the article part was created
+    # inside the window, which is no change of sanction)
     r15 = out[(out["article"] == "205.2") & (out["year"] == 2015)].iloc[0]
     assert r15["min_months"] == 60 and r15["range_status"] == "established"
-    assert r15["sanction_changed_in_window"]  # 2013-11-05 falls in 2013..2015
+    assert not r15["sanction_changed_in_window"] and r15["n_versions"] == 1
     assert r15["n_below_certain"] == 3 and r15["n_min_bracket"] == 4
     assert r15["official_vs_bounds"] == "below lower bound"
-    # 2017, plain row: the sanction on 1 Jan 2017 is the 2016 one (min 10 years)
+    # 2017, plain row: the window 2014-2017 holds the 60-84 and the 120-180 versions, so
+    # the minimum is bounded in [60, 120] and the shares become wider intervals
     new = out[(out["year"] == 2017) & (out["article"] == "205.2")
               & out["redaction"].isna()].iloc[0]
-    assert new["min_months"] == 120 and new["min_bracket"] == "imprisonment_8_10y"
+    assert np.isnan(new["min_months"])
+    assert (new["min_months_low"], new["min_months_high"]) == (60, 120)
+    assert new["sanction_changed_in_window"] and new["change_dates"] == "2016-07-20"
+    assert new["min_bracket"] == "imprisonment_3_5y / imprisonment_8_10y"
+    # counts [0, 0, 1, 2, 5, 6, 3, 0]: certainly below 60 -> 1 term (2-3y); possibly
+    # below 120 -> 14 terms; certainly at or below 60 -> 3 (the 3-5y bracket ends at 60)
+    assert new["share_below_low"] == pytest.approx(1 / 17)
     assert new["share_below_high"] == pytest.approx(14 / 17)
+    assert new["share_at_or_below_low"] == pytest.approx(3 / 17)
     assert new["official_vs_bounds"] == "within bounds"
-    # old-redaction row: read the day before the amending law -> the old sanction
+    # old-redaction row: the window ends the day before the amending law -> old sanction
     old = out[out["redaction"].notna()].iloc[0]
-    assert old["min_months"] == 60
+    assert old["min_months"] == 60 and old["window_end"] == pd.Timestamp("2016-07-05")
     # art. 62: cap 2/3 * 84 = 56 < 60, so the minimum stops binding; attempt: 3/4 * 84 =
     # 63 >= 60 still binds; preparation: 42 < 60
     assert r15["below_min_allowed_by"] == "special_procedure, cooperation, preparation"
     assert r15["effective_min_months"] == 2
-    # unknown sanction: no bounds, status and warning say so
+    # unknown article: no bounds, status and warning say so
     unknown = out[out["article"] == "999"].iloc[0]
-    assert unknown["range_status"].startswith("unknown")
+    assert unknown["range_status"].startswith("unmatched")
     assert math.isnan(unknown["share_below_low"])
     assert "not established" in unknown["warning"]
     mismatch = out[out["article"] == "280"].iloc[0]
     assert "differs from imprisonment" in mismatch["warning"]
 
 
-def test_representative_date_rules():
-    assert representative_date(2017, "year_start") == (dt.date(2017, 1, 1), "year_start")
-    assert representative_date(2017, "year_mid")[0] == dt.date(2017, 7, 1)
-    assert representative_date(2017, lambda y: f"{y - 1}-06-30")[0] == dt.date(2016, 6, 30)
-    assert representative_date(
-        2017, "year_mid", "в старой редакции до ФЗ от 06.07.2016 № 375-ФЗ")[0] == dt.date(
-        2016, 7, 5)
-    with pytest.raises(ValueError, match="on must be"):
-        representative_date(2017, "year_end")
+def test_window_widens_exactly_where_the_sanction_changed():
+    """A year where the sanction changed mid-year: 205.2 ч.2 rose on 20.07.2016."""
+    cs = pd.DataFrame(court(2016, "205.2", "2", [0, 0, 1, 2, 5, 6, 3, 0])
+                      + court(2021, "205.2", "2", [0, 0, 1, 2, 5, 6, 3, 0]))
+    t = fake_sanctions_table(SANCTIONS)
+    wide = bracket_shares(cs, bounds=BOUNDS, table=t, scenarios=()).set_index("year")
+    assert (wide.loc[2016, "min_months_low"], wide.loc[2016, "min_months_high"]) == (60, 120)
+    assert wide.loc[2016, "share_below_high"] - wide.loc[2016, "share_below_low"] > 0.5
+    # five years later the window holds only the new version: a point minimum
+    assert wide.loc[2021, "min_months"] == 120 and not wide.loc[2021, "sanction_changed_in_window"]
+    # window 0 reads only the verdict year: 2016 still spans both versions (mid-year)
+    zero = bracket_shares(cs, bounds=BOUNDS, table=t, scenarios=(), window_years=0)
+    assert zero.set_index("year").loc[2016, "min_months_low"] == 60
+    with pytest.raises(ValueError, match="window_years"):
+        window_bounds(2016, -1)
 
 
-def test_on_rule_changes_the_sanction():
-    keys = pd.DataFrame({"year": [2016], "article": ["205.2"], "part": ["2"]})
-    start = sanctions_in_force(keys, "year_start", lookup=fake_lookup(SANCTIONS))
-    late = sanctions_in_force(keys, lambda y: dt.date(y, 12, 1), lookup=fake_lookup(SANCTIONS))
-    assert start["min_months"].iloc[0] == 60 and late["min_months"].iloc[0] == 120
-    assert start["sanction_changed_in_window"].iloc[0]
+def test_window_bounds_rules():
+    assert window_bounds(2017) == (dt.date(2014, 1, 1), dt.date(2017, 12, 31))
+    assert window_bounds(2017, 0) == (dt.date(2017, 1, 1), dt.date(2017, 12, 31))
+    assert window_bounds(2017, 3, "в старой редакции до ФЗ от 06.07.2016 № 375-ФЗ") == (
+        dt.date(2014, 1, 1), dt.date(2016, 7, 5))
+
+
+def test_sanctions_in_force_bounds_over_versions():
+    keys = pd.DataFrame({"year": [2016, 2013], "article": ["205.2", "280"],
+                         "part": ["2", "1"]})
+    got = sanctions_in_force(keys, table=fake_sanctions_table(SANCTIONS))
+    assert list(got["min_months_low"]) == [60, 2] and list(got["min_months_high"]) == [120, 2]
+    assert list(got["sanction_changed_in_window"]) == [True, False]
 
 
 def test_ranges_given_directly_and_effective_unavailable(monkeypatch):
@@ -205,3 +228,14 @@ def test_brackets_read_from_one_form_without_double_counting():
     assert row["n_terms"] == 4 and row["imprisonment"] == 4
     assert row["official_below_minimum"] == 1 and row["life_imprisonment"] == 0
     assert row["warning"] is None
+
+
+def test_missing_values_are_absent_measures_not_zeros():
+    rows = court(2023, "280", "1", [3, 1, 0, 0, 0, 0, 0, 0], below=1)
+    rows = [dict(r, form="10.3.1") for r in rows]
+    rows.append(dict(rows[0], measure="imprisonment_15_20y", value=np.nan))
+    cs = pd.DataFrame(rows)
+    out = bracket_shares(cs, bounds=BOUNDS, table=fake_sanctions_table(SANCTIONS),
+                         scenarios=())
+    assert out["n_terms"].iloc[0] == 4 and out["year"].iloc[0] == 2023
+    assert out["share_below_high"].iloc[0] == pytest.approx(3 / 4)

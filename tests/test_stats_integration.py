@@ -46,11 +46,12 @@ def test_political_counts_on_processed_court_stats(court_stats):
 
 
 def test_bracket_shares_on_processed_court_stats(court_stats):
-    statutory_range, effective_range = _contract("repstats.statutes", "statutory_range",
+    sanctions_table, effective_range = _contract("repstats.statutes", "sanctions_table",
                                                  "effective_range")
     (bracket_bounds,) = _contract("repstats.courts", "bracket_bounds")
-    out = bracket_shares(court_stats, articles=["280", "282.2", "318"], lookup=statutory_range,
-                         effective=effective_range, bounds=bracket_bounds())
+    out = bracket_shares(court_stats, articles=["280", "282.2", "318"],
+                         table=sanctions_table(), effective=effective_range,
+                         bounds=bracket_bounds())
     assert set(out.loc[out["year"] <= 2010, "bracket_form"].dropna()) == {"10.3"}
     assert set(out.loc[out["year"] >= 2011, "bracket_form"].dropna()) == {"10.3.1"}
     ok = out.dropna(subset=["share_below_low"])

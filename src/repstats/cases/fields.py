@@ -7,6 +7,8 @@
   :func:`json.loads` or a tokenizer, never ``eval``.
 * :func:`charges_string` / :func:`article_part_pairs` — the canonical charge string
   ``"205.4(1); 222(1)"`` (article, part in brackets when known, ``;``-separated).
+* :func:`coerce_to_schema` / :func:`validate_lazily` — a package-data CSV read as strings
+  given its schema's dtypes, and validated reporting every failure.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import re
 import pandas as pd
 
 __all__ = ["parse_iso_dates", "parse_list_field", "article_part_pairs", "charges_string",
-           "DATE_PRECISIONS"]
+           "coerce_to_schema", "validate_lazily", "read_schema_csv", "DATE_PRECISIONS"]
 
 DATE_PRECISIONS = ("day", "month", "year")
 
@@ -138,3 +140,57 @@ def charges_string(pairs) -> str | None:
             seen.add(label)
             parts.append(label)
     return "; ".join(parts) if parts else None
+
+
+def coerce_to_schema(df: pd.DataFrame, schema, *, date_format: str = "ISO8601") -> pd.DataFrame:
+    """A table read from CSV as strings, given the dtypes its pandera ``schema`` declares.
+
+    Int64 columns are parsed as numbers (an unreadable value raises), datetime columns
+    with ``date_format``, boolean columns from "true"/"false", everything else as pandas
+    strings. Columns absent from ``schema`` stay strings; the input is not modified.
+    """
+    out = df.copy()
+    for col in out.columns:
+        spec = schema.columns.get(col)
+        dtype = str(spec.dtype) if spec is not None else "string"
+        if dtype == "Int64":
+            out[col] = pd.to_numeric(out[col], errors="raise").astype("Int64")
+        elif dtype.startswith("datetime64"):
+            out[col] = pd.to_datetime(out[col], format=date_format).astype("datetime64[ns]")
+        elif dtype == "boolean":
+            out[col] = out[col].map({"true": True, "false": False, True: True, False: False},
+                                    na_action="ignore").astype("boolean")
+        else:
+            out[col] = out[col].astype("string")
+    return out
+
+
+def validate_lazily(df: pd.DataFrame, schema, what: str) -> pd.DataFrame:
+    """Validate against ``schema`` reporting every failure; raise ``ValidationError``."""
+    import pandera.pandas as pa
+
+    from ..errors import ValidationError
+
+    try:
+        return schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise ValidationError(f"{what} fail their schema:\n{exc.failure_cases}") from exc
+
+
+def read_schema_csv(path, schema, what: str, *, tool: str,
+                    date_format: str = "ISO8601") -> pd.DataFrame:
+    """Read a package-data CSV, give it the dtypes of ``schema`` and validate it.
+
+    A file lacking a column raises ``ValidationError`` naming the columns and the
+    maintainer tool (``tools/<tool>.py``) that regenerates it.
+    """
+    from ..errors import ValidationError
+
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    columns = list(schema.columns)
+    missing = [c for c in columns if c not in raw.columns]
+    if missing:
+        raise ValidationError(f"{path}: columns {missing} missing; regenerate it with "
+                              f"`python tools/{tool}.py` in a checkout")
+    return validate_lazily(coerce_to_schema(raw[columns], schema, date_format=date_format),
+                           schema, what)

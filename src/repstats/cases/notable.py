@@ -5,7 +5,7 @@ the 2016 verdict and the 2017 retrial, Miftakhov the 2021 and 2024 cases, Navaln
 2022 and 2023 cases).
 
 The table ``repstats/data/notable_cases.csv`` is derived from the cited reference table
-``../shared/reference/notable_cases.csv`` by :mod:`repstats.cases.build_notable`. Every
+``../shared/reference/notable_cases.csv`` by the maintainer tool ``tools/build_notable.py``. Every
 cleaned field has a ``<field>_method`` column: ``"parsed"`` when the package's parsers
 produced the value (and it matched the curated value), or ``"hand: <reason>"`` when it
 was set by hand from the reference text (the reason says why: parser missing, parser
@@ -20,7 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..config import PACKAGE_DATA
-from ..errors import ValidationError
+from .fields import coerce_to_schema, read_schema_csv, validate_lazily
 
 __all__ = ["notable_cases", "NOTABLE_SCHEMA", "NOTABLE_COLUMNS", "METHOD_COLUMNS",
            "SENTENCE_KINDS", "REGIMES", "APPEAL_OUTCOMES", "CHARGES_BASES", "DATA_FILE"]
@@ -102,31 +102,14 @@ NOTABLE_SCHEMA = pa.DataFrameSchema(
 
 NOTABLE_COLUMNS = tuple(NOTABLE_SCHEMA.columns)
 
-_INT = ("row_id", "months", "probation_months", "fine_rub", "n_sources")
-
-
 def coerce_notable(df: pd.DataFrame) -> pd.DataFrame:
     """Give a notable-cases table read from CSV its declared dtypes (returns a copy)."""
-    out = df.copy()
-    for col in out.columns:
-        if col in _INT:
-            out[col] = pd.to_numeric(out[col], errors="raise").astype("Int64")
-        elif col == "verdict_date":
-            out[col] = pd.to_datetime(out[col], format="%Y-%m-%d").astype("datetime64[ns]")
-        elif col == "combined_sentence":
-            out[col] = out[col].map({"true": True, "false": False, True: True, False: False},
-                                    na_action="ignore").astype("boolean")
-        else:
-            out[col] = out[col].astype("string")
-    return out
+    return coerce_to_schema(df, NOTABLE_SCHEMA, date_format="%Y-%m-%d")
 
 
 def validate_notable(df: pd.DataFrame) -> pd.DataFrame:
     """Validate against :data:`NOTABLE_SCHEMA` (lazily); raise :class:`ValidationError`."""
-    try:
-        return NOTABLE_SCHEMA.validate(df, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        raise ValidationError(f"notable cases fail their schema:\n{exc.failure_cases}") from exc
+    return validate_lazily(df, NOTABLE_SCHEMA, "notable cases")
 
 
 def notable_cases(path: str | Path | None = None) -> pd.DataFrame:
@@ -182,12 +165,7 @@ def notable_cases(path: str | Path | None = None) -> pd.DataFrame:
           ``"hand: <reason>"``.
     """
     path = Path(path) if path is not None else DATA_FILE
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    missing = [c for c in NOTABLE_COLUMNS if c not in raw.columns]
-    if missing:
-        raise ValidationError(f"{path}: columns {missing} missing; regenerate it with "
-                              "`python -m repstats.cases.build_notable`")
-    df = coerce_notable(raw[list(NOTABLE_COLUMNS)])
-    df = validate_notable(df)
+    df = read_schema_csv(path, NOTABLE_SCHEMA, "notable cases", tool="build_notable",
+                         date_format="%Y-%m-%d")
     df.attrs["unit"] = "one verdict for one defendant"
     return df

@@ -20,6 +20,21 @@ def _bracket_label(lo: float, hi: float) -> str:
     return f"{lo / 12:g}–{hi / 12:g} y"
 
 
+def _minimum_bounds(minimum, years) -> tuple[pd.Series, pd.Series]:
+    """Lowest and highest applicable minimum per year (equal unless the sanction changed
+    in the window read; see ``repstats.stats.bracket_shares``)."""
+    if isinstance(minimum, pd.DataFrame) and {"min_months_low", "min_months_high"} <= \
+            set(minimum.columns):
+        require_columns(minimum, ["year"], "minimum")
+        if minimum["year"].duplicated().any():
+            raise ValueError("minimum has several rows per year; pass one article-part")
+        m = minimum.set_index("year")
+        return (m["min_months_low"].astype(float).reindex(years),
+                m["min_months_high"].astype(float).reindex(years))
+    one = _minimum_by_year(minimum, years)
+    return one, one
+
+
 def _minimum_by_year(minimum, years) -> pd.Series:
     if minimum is None:
         return pd.Series(np.nan, index=years)
@@ -48,9 +63,10 @@ def bracket_bars(data: pd.DataFrame, minimum=None, *, bounds: pd.DataFrame | Non
         measure is not a bracket of ``bounds`` are ignored.
     minimum : number, Series or DataFrame, optional
         Statutory minimum in months: one number, a Series indexed by year, or a
-        DataFrame with ``year`` and ``min_months`` (e.g. ``bracket_shares`` output for
-        the article-part). The bracket containing it (lower bound exclusive, upper
-        inclusive) is hatched; a black tick marks the minimum's position when it lies on
+        DataFrame with ``year`` and ``min_months`` - or ``min_months_low`` and
+        ``min_months_high`` when the applicable minimum is bounded over several versions
+        (``repstats.stats.minimums.bracket_plot_inputs``). The bracket(s) containing it
+        (lower bound exclusive, upper inclusive) are hatched; a black tick marks the minimum's position when it lies on
         a bracket edge, and the value is printed above the bar whenever it changes.
     bounds : DataFrame, optional
         measure, lower_months, upper_months; default ``repstats.courts.bracket_bounds()``.
@@ -80,7 +96,7 @@ def bracket_bars(data: pd.DataFrame, minimum=None, *, bounds: pd.DataFrame | Non
     table = table[b["measure"]].fillna(0)
     totals = table.sum(axis=1)
     shown = table.div(totals.where(totals > 0), axis=0) * 100 if normalize else table
-    mins = _minimum_by_year(minimum, table.index)
+    mins, mins_high = _minimum_bounds(minimum, table.index)
     cmap = mpl.colormaps[SEQUENTIAL]
     colors = [cmap(v) for v in np.linspace(0.1, 0.95, len(b))]
     with use_style():
@@ -92,13 +108,14 @@ def bracket_bars(data: pd.DataFrame, minimum=None, *, bounds: pd.DataFrame | Non
                                              "upper_months"]].itertuples(index=False),
                                           colors):
             heights = shown[meas].fillna(0).to_numpy()
-            holds = ((lo < mins) & (mins <= hi)).to_numpy() & (totals.to_numpy() > 0)
+            holds = (((lo < mins) & (mins <= hi)) | ((lo < mins_high) & (mins_high <= hi))
+                     ).to_numpy() & (totals.to_numpy() > 0)
             ax.bar(x, heights, bottom=bottom, color=color, width=0.75,
                    label=_bracket_label(lo, hi), edgecolor="white", linewidth=0.5)
             if holds.any():
                 ax.bar(x[holds], heights[holds], bottom=bottom[holds], width=0.75,
                        facecolor="none", edgecolor="black", hatch="///", linewidth=0.8)
-                on_edge = holds & (mins.to_numpy() == hi)
+                on_edge = holds & ((mins.to_numpy() == hi) | (mins_high.to_numpy() == hi))
                 top = bottom + heights
                 ax.hlines(top[on_edge], x[on_edge] - 0.42, x[on_edge] + 0.42,
                           color="black", linewidth=2.2)
@@ -106,17 +123,20 @@ def bracket_bars(data: pd.DataFrame, minimum=None, *, bounds: pd.DataFrame | Non
             bottom = bottom + heights
         previous = None
         ceiling = 100.0 if normalize else float(np.nanmax(bottom)) if len(bottom) else 0.0
-        for xi, m, top in zip(x, mins.to_numpy(), bottom):
-            same = (np.isnan(m) and previous is not None and np.isnan(previous)) or \
-                m == previous
+        def _fmt(v):
+            return f"{v / 12:g} y" if v >= 12 else f"{v:g} mo"
+
+        for xi, m, mh, top in zip(x, mins.to_numpy(), mins_high.to_numpy(), bottom):
+            same = (np.isnan(m) and previous is not None and np.isnan(previous[0])) or \
+                (previous is not None and m == previous[0] and mh == previous[1])
             if minimum is not None and not same:
                 text = ("min unknown" if not np.isfinite(m) else
-                        f"min {m / 12:g} y" if m >= 12 else f"min {m:g} mo")
+                        f"min {_fmt(m)}" if m == mh else f"min {_fmt(m)}–{_fmt(mh)}")
                 ax.annotate(text, (xi, max(top, ceiling if not np.isfinite(m) else top)),
                             xytext=(0, 3), textcoords="offset points", ha="center",
                             va="bottom", fontsize=8,
                             color="black" if np.isfinite(m) else "#6E6E6E")
-            previous = m
+            previous = (m, mh)
         handles, labels = ax.get_legend_handles_labels()
         if np.isfinite(mins).any():
             handles.append(Patch(facecolor="white", edgecolor="black", hatch="///"))

@@ -21,7 +21,8 @@ def range_chart(data: pd.DataFrame, *, label: str = "name", sentence: str = "sen
                 min_col: str = "min_months", max_col: str = "max_months",
                 eff_min: str | None = "eff_min_months", eff_max: str | None = "eff_max_months",
                 life_allowed: str | None = "life", life_sentence: str | None = "life_sentence",
-                sort: bool = True, ax=None, title: str | None = None):
+                kind: str | None = "sentence_kind", sort: bool = True, ax=None,
+                title: str | None = None):
     """One row per defendant: statutory min–max bar, effective range, sentence as a dot.
 
     Parameters
@@ -37,6 +38,9 @@ def range_chart(data: pd.DataFrame, *, label: str = "name", sentence: str = "sen
     life_allowed, life_sentence : str or None
         Boolean columns: life imprisonment in the sanction (a "+life" mark right of the
         bar) and a life sentence (a diamond at the right edge labelled "life").
+    kind : str or None
+        Column with the kind of sentence: "suspended" terms are drawn as hollow circles,
+        real ones as filled circles.
     sort : bool
         Sort by sentence (life sentences last, i.e. at the top).
 
@@ -70,8 +74,13 @@ def range_chart(data: pd.DataFrame, *, label: str = "name", sentence: str = "sen
             elo, ehi = months_to_years(d[eff_min]), months_to_years(d[eff_max])
             ax.barh(y, ehi - elo, left=elo, height=0.26, color=COLORS[0], alpha=0.75,
                     zorder=2)
-        ax.scatter(sent[~d["_life"]], y[~d["_life"].to_numpy()], color=PALETTE["vermillion"],
+        susp = (d[kind].astype(str) == "suspended").to_numpy() if kind and kind in d.columns \
+            else np.zeros(len(d), dtype=bool)
+        real = ~d["_life"].to_numpy() & ~susp
+        ax.scatter(sent[real], y[real], color=PALETTE["vermillion"],
                    edgecolor="black", linewidth=0.5, s=46, zorder=4)
+        ax.scatter(sent[susp], y[susp], facecolor="white", edgecolor=PALETTE["vermillion"],
+                   linewidth=1.6, s=46, zorder=4)
         life_rows = y[d["_life"].to_numpy()]
         ax.scatter(np.full(len(life_rows), life_x), life_rows, marker="D",
                    color=PALETTE["vermillion"], edgecolor="black", s=46, zorder=4)
@@ -97,7 +106,12 @@ def range_chart(data: pd.DataFrame, *, label: str = "name", sentence: str = "sen
                                  label="effective range (art. 62/66/88)"))
         handles.append(Line2D([], [], marker="o", linestyle="none",
                               color=PALETTE["vermillion"], markeredgecolor="black",
-                              label="sentence"))
+                              label="real prison term"))
+        if susp.any():
+            handles.append(Line2D([], [], marker="o", linestyle="none",
+                                  markerfacecolor="white",
+                                  markeredgecolor=PALETTE["vermillion"],
+                                  label="suspended term"))
         if len(life_rows):
             handles.append(Line2D([], [], marker="D", linestyle="none",
                                   color=PALETTE["vermillion"], markeredgecolor="black",

@@ -22,14 +22,16 @@ certainly above:
 - above:        [A, A + M] / N if ``upper > m`` else [A, A] / N
 
 Which sanction applies? Courts apply the law in force when the offence was committed
-(art. 9-10 of the Criminal Code; a harsher law is not retroactive), and offences precede
-verdicts by months or years, so the law in force for most of a year's convictions is
-usually *older* than the verdict year. The default representative date is therefore
-``on="year_start"`` (1 January of the verdict year); ``"year_mid"`` (1 July) and a
-callable ``year -> date`` are offered. A row annotated "в старой редакции до ФЗ от
-DD.MM.YYYY" is evaluated the day before that date. ``sanction_changed_in_window`` flags
-sanctions that changed between 1 January ``window_years`` before the verdict year and
-31 December of it: for those rows the convictions mix two sanctions.
+(art. 9-10 of the Criminal Code; a harsher law is not retroactive), and a year's
+convictions carry no offence dates. The applicable version is therefore **bounded**, not
+known: every version of the article-part in force on some day of a window before the
+verdict year (from 1 January ``window_years`` years before it to 31 December of the
+verdict year; default 3) may have applied. Every share is bounded over those versions:
+because the shares are monotone in the minimum, the bounds over all versions are the
+lower bounds under the lowest minimum and the upper bounds under the highest one, so an
+interval widens exactly where the sanction changed. A row annotated "в старой редакции
+до ФЗ от DD.MM.YYYY" convicts under the version before that law: its window ends the day
+before it.
 """
 from __future__ import annotations
 
@@ -45,14 +47,15 @@ from repstats.stats._series import require_columns
 from repstats.stats.inputs import (COURT_STATS, RANGES, flag, has_range, norm_part,
                                    norm_parts, validate)
 
-ON_RULES = ("year_start", "year_mid")
 DEFAULT_SCENARIOS = ("special_procedure", "cooperation", "attempt", "preparation", "minor")
 _OLD_REDACTION = re.compile(r"до\s+(?:ФЗ|федерального закона)\s+от\s+(\d{1,2})\.(\d{1,2})\."
                             r"(\d{4})", re.IGNORECASE)
 KEYS = ["year", "article", "part", "redaction"]
 BRACKET_FORMS = ("10.3", "10.3.1")
 COLUMNS = KEYS + [
-    "min_months", "max_months", "life", "range_status", "sanction_changed_in_window",
+    "window_start", "window_end", "n_versions", "min_months", "min_months_low",
+    "min_months_high", "max_months", "life", "range_status", "sanction_changed_in_window",
+    "change_dates",
     "bracket_form", "n_terms", "imprisonment", "life_imprisonment", "min_bracket",
     "n_below_certain", "n_min_bracket", "n_above_certain", "share_below_low", "share_below_high",
     "share_at_or_below_low", "share_at_or_below_high", "share_min_bracket",
@@ -123,162 +126,207 @@ def bracket_interval(brackets: pd.DataFrame, min_months: float) -> dict:
 
 
 # ------------------------------------------------------------------------ sanctions
-def representative_date(year: int, on: str | Callable = "year_start",
-                        redaction: str | None = None) -> tuple[dt.date, str]:
-    """Date on which to read the sanction for convictions of ``year``, and the rule used."""
+def window_bounds(year: int, window_years: int = 3,
+                  redaction: str | None = None) -> tuple[dt.date, dt.date]:
+    """First and last day of the window whose versions may apply to ``year``'s verdicts.
+
+    ``[1 January (year - window_years), 31 December year]``; for a row annotated as an
+    older redaction ("в старой редакции до ФЗ от DD.MM.YYYY") the window ends the day
+    before that law.
+    """
+    if isinstance(window_years, bool) or not isinstance(window_years, int) or \
+            window_years < 0:
+        raise ValueError(f"window_years must be an integer >= 0, got {window_years!r}")
+    start, end = dt.date(int(year) - window_years, 1, 1), dt.date(int(year), 12, 31)
     if redaction:
         hit = _OLD_REDACTION.search(str(redaction))
         if hit:
             d, mth, y = map(int, hit.groups())
-            return dt.date(y, mth, d) - dt.timedelta(days=1), "old redaction: day before law"
-    if callable(on):
-        value = on(int(year))
-        return pd.Timestamp(value).date(), "callable"
-    if on == "year_start":
-        return dt.date(int(year), 1, 1), on
-    if on == "year_mid":
-        return dt.date(int(year), 7, 1), on
-    raise ValueError(f"on must be one of {ON_RULES} or a callable year -> date, got {on!r}")
+            end = min(end, dt.date(y, mth, d) - dt.timedelta(days=1))
+            start = min(start, end)
+    return start, end
 
 
-def _changed(valid_from, valid_to, year: int, window_years: int):
-    if valid_from is None and valid_to is None:
-        return pd.NA
-    start, end = pd.Timestamp(int(year) - window_years, 1, 1), pd.Timestamp(int(year), 12, 31)
-    vf = pd.Timestamp(valid_from) if valid_from is not None and not pd.isna(valid_from) \
-        else None
-    vt = pd.Timestamp(valid_to) if valid_to is not None and not pd.isna(valid_to) else None
-    return bool((vf is not None and vf > start) or (vt is not None and vt < end))
-
-
-def sanctions_in_force(keys: pd.DataFrame, on: str | Callable = "year_start", *,
-                       window_years: int = 2, lookup: Callable | None = None) -> pd.DataFrame:
-    """The sanction in force for each article-part-year (``repstats.statutes``).
+def sanctions_in_force(keys: pd.DataFrame, *, window_years: int = 3,
+                       table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Bounds of the sanction over the versions that may apply to each article-part-year.
 
     Parameters
     ----------
     keys : DataFrame
         Columns year, article, part (optional redaction).
-    on : {"year_start", "year_mid"} or callable
-        Representative date rule (see the module docstring).
     window_years : int
-        Years before the verdict year searched for a change of sanction.
-    lookup : callable, optional
-        ``lookup(article, part, on=date)`` returning a StatutoryRange; default
-        ``repstats.statutes.statutory_range``.
+        Years before the verdict year whose versions may apply (see the module
+        docstring); 0 reads only the verdict year itself.
+    table : DataFrame, optional
+        Sanctions table (default :func:`repstats.statutes.sanctions_table`).
 
     Returns
     -------
     DataFrame
-        ``keys`` columns plus ``on`` (date used), ``date_rule``, ``min_months``,
-        ``max_months``, ``life``, ``range_status``, ``valid_from``, ``valid_to``,
-        ``sanction_changed_in_window`` (bool; NA when validity dates are unknown).
+        ``keys`` columns plus ``window_start``, ``window_end`` (dates), ``n_versions``,
+        ``min_months`` (the minimum when every version in the window has the same one,
+        else NaN), ``min_months_low``, ``min_months_high``, ``max_months`` (highest),
+        ``life`` (life in some version), ``range_status`` ("established", "unknown:
+        ...", "unmatched: ..."), ``sanction_changed_in_window`` (the prison range or
+        life option changed inside the window), ``change_dates``, ``versions``.
     """
     require_columns(keys, ["year", "article", "part"], "keys")
-    if lookup is None:
-        from repstats.statutes import statutory_range as lookup
-    rows = []
-    red = keys["redaction"] if "redaction" in keys.columns else [None] * len(keys)
-    for (year, article, part), redaction in zip(
-            keys[["year", "article", "part"]].itertuples(index=False), red):
-        date, rule = representative_date(year, on, redaction)
-        try:
-            rng = lookup(article, norm_part(part), on=date)
-        except ValueError as exc:  # unknown article/part, date outside its life
-            rows.append(dict(year=int(year), article=article, part=norm_part(part),
-                             redaction=redaction, on=date, date_rule=rule,
-                             min_months=None, max_months=None, life=None,
-                             range_status=f"unmatched: {exc}", valid_from=None,
-                             valid_to=None, sanction_changed_in_window=pd.NA))
-            continue
-        status = rng.status if rng.status.startswith("established") or not rng.reason \
-            else f"{rng.status}: {rng.reason}"
-        rows.append(dict(year=int(year), article=article, part=norm_part(part),
-                         redaction=redaction, on=date, date_rule=rule,
-                         min_months=rng.min_months, max_months=rng.max_months,
-                         life=rng.life, range_status=status, valid_from=rng.valid_from,
-                         valid_to=rng.valid_to,
-                         sanction_changed_in_window=_changed(rng.valid_from, rng.valid_to,
-                                                             year, window_years)))
-    return pd.DataFrame(rows)
+    from repstats.statutes import applicable_ranges
+
+    red = keys["redaction"] if "redaction" in keys.columns else pd.Series(None,
+                                                                          index=keys.index)
+    distinct = pd.DataFrame({"year": keys["year"].astype(int).to_numpy(),
+                             "redaction": red.to_numpy(object)}).drop_duplicates()
+    windows = {(y, r if isinstance(r, str) else None): window_bounds(y, window_years,
+                                                                     r if isinstance(r, str)
+                                                                     else None)
+               for y, r in distinct.itertuples(index=False)}
+    wk = [windows[(int(y), r if isinstance(r, str) else None)]
+          for y, r in zip(keys["year"], red)]
+    probe = pd.DataFrame({"year": keys["year"].astype(int).to_numpy(),
+                          "article": keys["article"].to_numpy(object),
+                          "part": [norm_part(p) for p in keys["part"]],
+                          "redaction": red.to_numpy(object),
+                          "window_start": pd.to_datetime([w[0] for w in wk]),
+                          "window_end": pd.to_datetime([w[1] for w in wk])})
+    got = applicable_ranges(probe, start="window_start", end="window_end", table=table)
+    same = got["min_months_low"] == got["min_months_high"]
+    return got.assign(min_months=got["min_months_low"].where(same),
+                      max_months=got["max_months_high"], life=got["life_any"],
+                      sanction_changed_in_window=got["sanction_changed"]).drop(
+        columns=["max_months_low", "max_months_high", "life_any", "life_all",
+                 "sanction_changed"])
 
 
-def _form_values(group, bracket_measures) -> tuple[pd.Series, str | None, str | None]:
-    """Measures of one article-part-year, each read from the right form.
+def _bracket_table(cs: pd.DataFrame, bracket_measures: list[str]) -> pd.DataFrame:
+    """One row per year x article x part x redaction, each measure read from one form.
 
     Until 2010 form 10.3 holds the brackets; from 2011 form 10.3.1 holds the brackets,
     ``imprisonment`` and ``below_minimum`` while 10.3 keeps ``imprisonment`` too, so
     summing over forms would double count. Brackets, ``imprisonment`` and
-    ``below_minimum`` come from the form holding the brackets; ``life_imprisonment``
-    (10.3 only) from wherever it is.
+    ``below_minimum`` come from the latest form holding brackets (a note says when
+    several do); ``life_imprisonment`` (10.3 only) from wherever it is.
     """
-    if group is None or group.empty:
-        return pd.Series(dtype=float), None, "no court rows"
-    table = group.groupby(["form", "measure"])["value"].sum()
-    forms = sorted({f for f, m in table.index if m in bracket_measures})
-    note = None
-    if not forms:
-        form, note = ("10.3" if "10.3" in table.index.get_level_values(0) else
-                      table.index[0][0]), "no bracket rows"
-    else:
-        form = forms[-1]
-        if len(forms) > 1:
-            note = f"brackets in forms {forms}; {form} used"
-    values = table.loc[form].copy()
-    life = table[table.index.get_level_values(1) == "life_imprisonment"]
-    values["life_imprisonment"] = life.max() if len(life) else math.nan
-    return values, (form if forms else None), note
+    keys = KEYS + ["form"]
+    flat = cs.assign(part=cs["part"].fillna(""), redaction=cs["redaction"].fillna(""))
+    wide = flat.groupby(keys + ["measure"], sort=False)["value"].sum(min_count=1) \
+        .unstack("measure")
+    for m in bracket_measures + ["imprisonment", "below_minimum", "life_imprisonment"]:
+        if m not in wide.columns:
+            wide[m] = np.nan
+    wide = wide.reset_index()
+    has = wide[bracket_measures].notna().any(axis=1)
+    wide["_rank"] = has.astype(int) * 10 + wide["form"].map({"10.3": 1, "10.3.1": 2}) \
+        .fillna(0)
+    n_forms = wide[has].groupby(KEYS)["form"].agg(lambda f: sorted(set(f)))
+    life = wide.groupby(KEYS)["life_imprisonment"].max()
+    best = wide.sort_values("_rank", kind="stable").groupby(KEYS, sort=False).tail(1)
+    best = best.set_index(KEYS)
+    out = best[bracket_measures + ["imprisonment", "below_minimum"]].copy()
+    out["life_imprisonment"] = life.reindex(out.index)
+    out["bracket_form"] = best["form"].where(best["_rank"] >= 10)
+    out["form_note"] = None
+    multi = n_forms[n_forms.map(len) > 1]
+    out.loc[multi.index, "form_note"] = [f"brackets in forms {f}; {f[-1]} used"
+                                         for f in multi]
+    none = out["bracket_form"].isna()
+    out.loc[none, "form_note"] = "no bracket rows"
+    out = out.reset_index()
+    out["part"] = out["part"].replace("", None)
+    out["redaction"] = out["redaction"].replace("", None)
+    return out
 
 
-def _effective(row, scenarios, effective) -> dict:
-    """Lowest minimum reachable under the scenarios, and which allow going below it."""
-    best, allowed = math.nan, []
-    for scenario in scenarios:
-        flags = (scenario,) if isinstance(scenario, str) else tuple(scenario)
-        try:
-            er = effective(row["min_months"], row["max_months"], life=flag(row["life"]),
-                           **dict.fromkeys(flags, True))
-        except ValueError:  # scenario impossible for this offence (e.g. art. 30 part 2)
-            continue
-        if er.min_months is not None and not pd.isna(er.min_months):
-            best = er.min_months if math.isnan(best) else min(best, er.min_months)
-        if er.below_minimum_allowed:
-            allowed.append("+".join(flags))
-    return dict(effective_min_months=best, below_min_allowed_by=", ".join(allowed) or None)
+def _count_where(counts: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    return (counts * mask).sum(axis=1)
 
 
-def _official_vs(off, res) -> str | None:
-    if off is None or pd.isna(off) or pd.isna(res["n_below_certain"]):
-        return None
-    if off < res["n_below_certain"]:
-        return "below lower bound"
-    if off > res["n_below_certain"] + res["n_min_bracket"]:
-        return "above upper bound"
-    return "within bounds"
+def _interval_arrays(counts, lo, hi, m_low, m_high) -> dict:
+    """Vectorised :func:`bracket_interval` bounds over minimums in [m_low, m_high].
+
+    ``counts`` is keys x brackets (NaN = bracket absent in the key's form).
+    """
+    present = ~np.isnan(counts)
+    c = np.where(present, counts, 0.0)
+    n = c.sum(axis=1)
+    ml, mh = m_low[:, None], m_high[:, None]
+    below_certain = _count_where(c, hi[None, :] < ml)          # under every version
+    lt_high = _count_where(c, lo[None, :] < mh)                # possibly below
+    le_low = _count_where(c, hi[None, :] <= ml)                # certainly at or below
+    above_certain = _count_where(c, lo[None, :] >= mh)
+    gt_low = _count_where(c, hi[None, :] > ml)                 # possibly above
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = lambda x: np.where(n > 0, x / n, np.nan)  # noqa: E731
+        out = dict(n_terms=n, n_below_certain=below_certain,
+                   n_min_bracket=lt_high - below_certain, n_above_certain=above_certain,
+                   share_below_low=share(below_certain), share_below_high=share(lt_high),
+                   share_at_or_below_low=share(le_low), share_at_or_below_high=share(lt_high),
+                   share_min_bracket=share(lt_high - below_certain),
+                   share_above_low=share(above_certain), share_above_high=share(gt_low))
+    unknown = np.isnan(m_low) | np.isnan(m_high)
+    for k in list(out):
+        if k != "n_terms":
+            out[k] = np.where(unknown, np.nan, out[k])
+    return out
+
+
+def _holding(labels, counts, lo, hi, m) -> list:
+    """Label of the present bracket holding each minimum (None when none)."""
+    present = ~np.isnan(counts)
+    holds = present & (lo[None, :] < m[:, None]) & (m[:, None] <= hi[None, :])
+    idx = np.where(holds.any(axis=1), holds.argmax(axis=1), -1)
+    return [labels[i] if i >= 0 else None for i in idx]
+
+
+def _effective_min(ranges: pd.DataFrame, scenarios, effective) -> pd.DataFrame:
+    """Lowest minimum reachable under the scenarios, per distinct sanction."""
+    rows = {}
+    for key in set(zip(ranges["min_months_low"], ranges["max_months"], ranges["life"])):
+        lo, hi, life = key
+        best, allowed = math.nan, []
+        if not (pd.isna(lo) or pd.isna(hi)) and lo > 0:
+            for scenario in scenarios:
+                flags = (scenario,) if isinstance(scenario, str) else tuple(scenario)
+                try:
+                    er = effective(lo, hi, life=flag(life), **dict.fromkeys(flags, True))
+                except ValueError:  # impossible for this offence (e.g. art. 30 ч.2)
+                    continue
+                if er.min_months is not None and not pd.isna(er.min_months):
+                    best = er.min_months if math.isnan(best) else min(best, er.min_months)
+                if er.below_minimum_allowed:
+                    allowed.append("+".join(flags))
+        rows[key] = (best, ", ".join(allowed) or None)
+    keys = list(zip(ranges["min_months_low"], ranges["max_months"], ranges["life"]))
+    return pd.DataFrame([rows[k] for k in keys], index=ranges.index,
+                        columns=["effective_min_months", "below_min_allowed_by"])
 
 
 def bracket_shares(court_stats: pd.DataFrame, ranges: pd.DataFrame | None = None, *,
-                   on: str | Callable = "year_start", window_years: int = 2,
+                   window_years: int = 3, table: pd.DataFrame | None = None,
                    bounds: pd.DataFrame | None = None,
                    articles: Iterable[str] | None = None,
                    scenarios: Iterable = DEFAULT_SCENARIOS,
-                   effective: Callable | None = None,
-                   lookup: Callable | None = None) -> pd.DataFrame:
-    """Bounds on the share of prison terms below, around and above the minimum.
+                   effective: Callable | None = None) -> pd.DataFrame:
+    """Bounds on the share of prison terms below, around and above the applicable minimum.
 
     Parameters
     ----------
     court_stats : DataFrame
-        Long court table (contract 1). Forms 10.3 and 10.3.1 ``row_type == "article"``
-        rows with the bracket measures of ``bounds``, ``imprisonment``,
-        ``life_imprisonment`` and ``below_minimum`` are used, each measure from one form
-        (brackets sit in 10.3 until 2010 and in 10.3.1 from 2011).
+        Long court table (contract 1), any years. Forms 10.3 and 10.3.1
+        ``row_type == "article"`` rows with the bracket measures of ``bounds``,
+        ``imprisonment``, ``life_imprisonment`` and ``below_minimum`` are used, each
+        measure from one form (brackets sit in 10.3 until 2010 and in 10.3.1 from 2011).
     ranges : DataFrame, optional
         Already-attached sanctions: year, article, part (optional redaction),
-        min_months, max_months, life, range_status (optional valid_from, valid_to,
-        sanction_changed_in_window). Default: :func:`sanctions_in_force` with ``on``.
-    on, window_years, lookup
-        Passed to :func:`sanctions_in_force` when ``ranges`` is None.
+        ``min_months`` or ``min_months_low`` and ``min_months_high``, ``max_months``,
+        ``life``, ``range_status`` (optional ``sanction_changed_in_window``). Default:
+        :func:`sanctions_in_force` with ``window_years`` and ``table``.
+    window_years : int
+        Years before the verdict year whose sanction versions may apply (default 3; see
+        the module docstring).
+    table : DataFrame, optional
+        Sanctions table passed to :func:`sanctions_in_force`.
     bounds : DataFrame, optional
         measure, lower_months (exclusive), upper_months (inclusive); default
         ``repstats.courts.bracket_bounds()``.
@@ -298,113 +346,148 @@ def bracket_shares(court_stats: pd.DataFrame, ranges: pd.DataFrame | None = None
         One row per year x article x part x redaction:
 
         - ``year``, ``article``, ``part``, ``redaction``
-        - ``min_months``, ``max_months``, ``life`` (life imprisonment in the sanction),
-          ``range_status`` ("established" or why not), ``sanction_changed_in_window``
+        - ``window_start``, ``window_end``, ``n_versions``: the window read and the
+          sanction versions in force in it
+        - ``min_months`` (when every version has the same minimum, else NaN),
+          ``min_months_low``, ``min_months_high``, ``max_months``, ``life`` (life
+          imprisonment in some version), ``range_status`` ("established" or why not),
+          ``sanction_changed_in_window``, ``change_dates``
         - ``bracket_form``: form the brackets were read from (None when there are none)
         - ``n_terms``: terms in brackets (the denominator of every share);
           ``imprisonment``: official count of real imprisonment; ``life_imprisonment``
           (not in ``n_terms``)
-        - ``min_bracket``: measure of the bracket containing the minimum
-        - ``n_below_certain``, ``n_min_bracket``, ``n_above_certain``
+        - ``min_bracket``: bracket(s) holding the minimum (" / "-joined when the
+          minimum changed in the window)
+        - ``n_below_certain`` (below every applicable minimum), ``n_min_bracket``
+          (possibly below, at or above), ``n_above_certain``
         - ``share_below_low``, ``share_below_high``, ``share_at_or_below_low``,
           ``share_at_or_below_high``, ``share_min_bracket``, ``share_above_low``,
-          ``share_above_high``: interval bounds (module docstring)
+          ``share_above_high``: interval bounds over the brackets and over the versions
         - ``official_below_minimum``: form 10.3 count of punishments below the minimum
           (art. 64; it may include milder kinds of punishment, not only prison terms)
         - ``official_vs_bounds``: "within bounds", "below lower bound" (terms certainly
-          below the minimum exceed the art. 64 count: other legal routes, or a wrong
-          sanction), "above upper bound" (art. 64 also used for non-custodial
-          punishments), None when not comparable
-        - ``effective_min_months``: lowest minimum reachable under ``scenarios``;
-          ``below_min_allowed_by``: scenarios whose effective range allows going below
-          the statutory minimum
+          below the minimum exceed the art. 64 count: other legal routes), "above upper
+          bound" (art. 64 also used for non-custodial punishments), None when not
+          comparable
+        - ``effective_min_months``: lowest minimum reachable under ``scenarios`` (under
+          the lowest-minimum version); ``below_min_allowed_by``: scenarios whose
+          effective range allows going below the statutory minimum
         - ``share_below_effective_low``, ``share_below_effective_high``: bounds on terms
           below even ``effective_min_months``
         - ``warning``: notes or None
     """
-    cs = validate(court_stats, COURT_STATS)
     if bounds is None:
         from repstats.courts import bracket_bounds
         bounds = bracket_bounds()
     require_columns(bounds, ["measure", "lower_months", "upper_months"], "bounds")
-    cs = cs[cs["form"].isin(BRACKET_FORMS) & (cs["row_type"] == "article")].copy()
+    require_columns(court_stats, ["year", "form", "article", "part", "row_type", "measure",
+                                  "value"], "court_stats")
+    wanted = list(bounds["measure"]) + ["imprisonment", "life_imprisonment", "below_minimum"]
+    # one combined mask, then one take of the few columns used (the full table is large)
+    mask = (court_stats["form"].isin(BRACKET_FORMS) & (court_stats["row_type"] == "article")
+            & court_stats["measure"].isin(wanted))
     if articles is not None:
-        cs = cs[cs["article"].isin(list(articles))]
+        mask &= court_stats["article"].isin(list(articles))
+    used = [c for c in ("year", "form", "article", "part", "redaction", "row_type",
+                        "measure", "value") if c in court_stats.columns]
+    cs = court_stats.loc[mask.to_numpy(bool), used]
+    # a missing value is an absent measure (not a zero): it never enters a bracket sum
+    cs = cs[pd.to_numeric(cs["value"], errors="coerce").notna().to_numpy(bool)]
     if cs.empty:
         raise ValueError("court_stats has no form 10.3/10.3.1 article rows (for these "
                          "articles)")
-    cs["part"] = norm_parts(cs["part"])
+    cs = validate(cs, COURT_STATS)  # only the rows used: fast on the full table
+    # normalise each distinct part / redaction once
+    parts = {v: norm_part(v) for v in cs["part"].drop_duplicates()}
     red = cs["redaction"] if "redaction" in cs.columns else pd.Series(None, index=cs.index)
-    cs["redaction"] = pd.Series([None if pd.isna(v) or not str(v).strip() else str(v)
-                                 for v in red], index=cs.index, dtype=object)
-    wanted = set(bounds["measure"]) | {"imprisonment", "life_imprisonment", "below_minimum"}
-    cs = cs[cs["measure"].isin(wanted)]
-    keys = cs[KEYS].drop_duplicates().reset_index(drop=True)
+    reds = {v: (None if v is None or pd.isna(v) or not str(v).strip() else str(v))
+            for v in red.drop_duplicates()}
+    cs = cs.assign(part=cs["part"].map(parts).astype(object),
+                   redaction=red.map(reds).astype(object))
+    b = bounds.sort_values("lower_months")
+    measures = list(b["measure"])
+    wide = _bracket_table(cs, measures)
 
     if ranges is None:
-        ranges = sanctions_in_force(keys, on, window_years=window_years, lookup=lookup)
-    require_columns(ranges, ["year", "article", "part", "min_months", "max_months", "life",
+        ranges = sanctions_in_force(wide[KEYS], window_years=window_years, table=table)
+    require_columns(ranges, ["year", "article", "part", "max_months", "life",
                              "range_status"], "ranges")
     ranges = validate(ranges, RANGES).assign(part=lambda d: norm_parts(d["part"]))
+    if "min_months_low" not in ranges.columns:
+        require_columns(ranges, ["min_months"], "ranges")
+        ranges = ranges.assign(min_months_low=ranges["min_months"],
+                               min_months_high=ranges["min_months"])
     join = ["year", "article", "part"] + (["redaction"] if "redaction" in ranges.columns
                                           else [])
     if ranges.duplicated(join).any():
         raise ValueError(f"ranges has several rows per {join}")
-    keep = join + [c for c in ("min_months", "max_months", "life", "range_status",
-                               "sanction_changed_in_window") if c in ranges.columns]
-    keys = keys.merge(ranges[keep], on=join, how="left")
-    keys["range_status"] = keys["range_status"].fillna("unmatched: no range row")
-    if "sanction_changed_in_window" not in keys.columns:
-        keys["sanction_changed_in_window"] = pd.NA
+    extra = ["window_start", "window_end", "n_versions", "min_months", "change_dates",
+             "sanction_changed_in_window"]
+    keep = join + ["min_months_low", "min_months_high", "max_months", "life",
+                   "range_status"] + [c for c in extra if c in ranges.columns]
+    out = wide.merge(ranges[keep], on=join, how="left")
+    for col in extra:
+        if col not in out.columns:
+            out[col] = pd.NA
+    out["range_status"] = out["range_status"].fillna("unmatched: no range row")
+    established = np.array([has_range(s, m) for s, m in zip(out["range_status"],
+                                                            out["min_months_low"])])
+    m_low = np.where(established, pd.to_numeric(out["min_months_low"]).to_numpy(float),
+                     np.nan)
+    m_high = np.where(established, pd.to_numeric(out["min_months_high"]).to_numpy(float),
+                      np.nan)
+    out["min_months"] = np.where(m_low == m_high, m_low, np.nan)
+    counts = out[measures].to_numpy(float)
+    lo = b["lower_months"].to_numpy(float)
+    hi = b["upper_months"].fillna(np.inf).to_numpy(float)
+    res = _interval_arrays(counts, lo, hi, m_low, m_high)
+    for k, v in res.items():
+        out[k] = v
+    h_low, h_high = _holding(measures, counts, lo, hi, m_low), \
+        _holding(measures, counts, lo, hi, m_high)
+    out["min_bracket"] = [None if a is None and c is None else
+                          a if a == c or c is None else c if a is None else f"{a} / {c}"
+                          for a, c in zip(h_low, h_high)]
+    off = pd.to_numeric(out["below_minimum"], errors="coerce")
+    lo_b, hi_b = out["n_below_certain"], out["n_below_certain"] + out["n_min_bracket"]
+    out["official_below_minimum"] = off
+    out["official_vs_bounds"] = np.select(
+        [off.isna() | lo_b.isna(), off < lo_b, off > hi_b],
+        [None, "below lower bound", "above upper bound"], "within bounds")
+    out["official_vs_bounds"] = out["official_vs_bounds"].where(
+        out["official_vs_bounds"].astype(str) != "None", None)
 
+    notes = [[n] if isinstance(n, str) else [] for n in out["form_note"]]
     if effective is None:
         try:
             from repstats.statutes import effective_range as effective
         except ImportError:
             effective = None
     scenarios = tuple(scenarios)
-
-    def _key(year, article, part, redaction):
-        return (int(year), article, part or "", redaction or "")
-
-    cs["_key"] = [_key(*t) for t in cs[KEYS].itertuples(index=False)]
-    grouped = dict(tuple(cs.groupby("_key", sort=False)))
-    rows = []
-    for key in keys.itertuples(index=False):
-        k = key._asdict()
-        group = grouped.get(_key(*(k[c] for c in KEYS)))
-        values, bracket_form, form_note = _form_values(group, set(bounds["measure"]))
-        br = bounds.assign(count=bounds["measure"].map(values)).dropna(subset=["count"])
-        notes = [form_note] if form_note else []
-        established = has_range(k["range_status"], k["min_months"])
-        m = k["min_months"] if established else math.nan
-        res = bracket_interval(br, m)
-        if res["n_terms"] == 0:
-            notes.append("no prison terms in brackets")
-        if not established:
-            notes.append(f"sanction not established ({k['range_status']})")
-        imprisonment = values.get("imprisonment", math.nan)
-        if not pd.isna(imprisonment) and res["n_terms"] != imprisonment:
-            notes.append(f"bracket sum {res['n_terms']:g} differs from imprisonment "
-                         f"{imprisonment:g}")
-        official = values.get("below_minimum", math.nan)
-        eff = dict(effective_min_months=math.nan, below_min_allowed_by=None)
-        eff_res = dict(share_below_low=math.nan, share_below_high=math.nan)
-        if established and effective is not None and scenarios:
-            eff = _effective(k, scenarios, effective)
-            eff_res = bracket_interval(br, eff["effective_min_months"])
-        elif established and effective is None:
-            notes.append("effective ranges not computed: repstats.statutes unavailable")
-        rows.append(k | dict(bracket_form=bracket_form, n_terms=res["n_terms"],
-                             imprisonment=imprisonment,
-                             life_imprisonment=values.get("life_imprisonment", math.nan))
-                    | {c: res[c] for c in res if c != "n_terms"}
-                    | dict(official_below_minimum=official,
-                           official_vs_bounds=_official_vs(official, res))
-                    | eff
-                    | dict(share_below_effective_low=eff_res["share_below_low"],
-                           share_below_effective_high=eff_res["share_below_high"],
-                           warning="; ".join(notes) or None))
-    out = pd.DataFrame(rows, columns=COLUMNS)
+    eff = pd.DataFrame({"effective_min_months": np.nan, "below_min_allowed_by": None},
+                       index=out.index)
+    if effective is not None and scenarios:
+        sub = out[established]
+        if len(sub):
+            eff.loc[sub.index] = _effective_min(sub, scenarios, effective).to_numpy(object)
+    out = out.join(eff)
+    out["effective_min_months"] = pd.to_numeric(out["effective_min_months"])
+    e = out["effective_min_months"].to_numpy(float)
+    eff_res = _interval_arrays(counts, lo, hi, e, e)
+    out["share_below_effective_low"] = eff_res["share_below_low"]
+    out["share_below_effective_high"] = eff_res["share_below_high"]
+    imp = pd.to_numeric(out["imprisonment"], errors="coerce")
+    for i, (n, st, ok, im) in enumerate(zip(out["n_terms"], out["range_status"],
+                                            established, imp)):
+        if n == 0:
+            notes[i].append("no prison terms in brackets")
+        if not ok:
+            notes[i].append(f"sanction not established ({st})")
+        elif effective is None:
+            notes[i].append("effective ranges not computed: repstats.statutes unavailable")
+        if not pd.isna(im) and n != im:
+            notes[i].append(f"bracket sum {n:g} differs from imprisonment {im:g}")
+    out["warning"] = ["; ".join(n) or None for n in notes]
+    out = out[COLUMNS]
     return out.sort_values(["article", "part", "redaction", "year"], na_position="first",
                            kind="stable").reset_index(drop=True)

@@ -320,6 +320,9 @@ def test_against_minimum(assessed: pd.DataFrame, by=None, *, against: str = "min
                          alternative: str = "two-sided") -> pd.DataFrame:
     """Wilcoxon signed-rank test of sentence - minimum (scipy.stats.wilcoxon).
 
+    Only for a random sample of sentences: a hand-picked selection (such as the notable
+    cases) supports description, not inference, so the reports do not run it there.
+
     Differences of zero (sentences exactly at the minimum) are dropped before ranking
     (Wilcoxon's convention, ``zero_method="wilcox"``) and counted in ``n_zero``. Life
     sentences, when ``include_life``, enter as differences larger than every finite one

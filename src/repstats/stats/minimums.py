@@ -3,6 +3,10 @@
 - :func:`pool_bracket_shares` - bounds of :func:`repstats.stats.bracket_shares` pooled over
   years (per article-part or overall), with how many terms fall in years whose sanction
   is not established (so unknowns stay visible).
+- :func:`claim_table` - the claim's article-parts (205.4 ч.1/ч.2) and the wartime ones
+  (207.3, 275, 280.3, 282.4) for every year, shown even where there are no data (with
+  the reason), with interval shares at or below the applicable minimum and the official
+  art. 64 count beside them.
 - :func:`range_status_grid` - article-part x year grid of the sanction status.
 - :func:`bracket_plot_inputs` - one article-part's court rows and yearly minimum, ready for
   :func:`repstats.plots.bracket_bars`.
@@ -104,10 +108,14 @@ def pool_bracket_shares(shares: pd.DataFrame, by=("article", "part")) -> pd.Data
         [c for _, lo, hi in _COUNT_PAIRS for c in (lo, hi)]
     keys = _by_list(by)
     require_columns(shares, need + keys, "shares")
+    if shares.empty:
+        raise ValueError("shares has no rows to pool")
     frame = shares.copy()
     frame["_n"] = pd.to_numeric(frame["n_terms"], errors="coerce").fillna(0.0)
+    # a minimum bounded over several versions (min_months NaN) is still established
+    low = frame["min_months_low"] if "min_months_low" in frame.columns else frame["min_months"]
     frame["_ok"] = [has_range(s, m) and n > 0 for s, m, n in
-                    zip(frame["range_status"], frame["min_months"], frame["_n"])]
+                    zip(frame["range_status"], low, frame["_n"])]
     for name, lo, hi in _COUNT_PAIRS:
         for col, tag in ((lo, "lo"), (hi, "hi")):
             frame[f"_{name}_{tag}"] = (pd.to_numeric(frame[col], errors="coerce")
@@ -150,6 +158,126 @@ def pool_bracket_shares(shares: pd.DataFrame, by=("article", "part")) -> pd.Data
     out = pd.DataFrame(rows, columns=keys + POOLED_COLUMNS)
     for col in ("first_year", "last_year"):
         out[col] = out[col].astype("Int64")
+    return out
+
+
+#: Article-parts always shown: the claim's (205.4 ч.1/ч.2) and the wartime articles
+#: (None = every part present in the data, or the article itself when it has none).
+CLAIM_PARTS = (("205.4", "1"), ("205.4", "2"), ("207.3", "1"), ("207.3", "2"),
+               ("207.3", "3"), ("275", None), ("280.3", "1"), ("280.3", "2"),
+               ("282.4", None))
+CLAIM_COLUMNS = ["article", "part", "article_part", "year", "status", "reason", "n_terms",
+                 "small_n", "min_months_low", "min_months_high", "min_bracket",
+                 "share_at_or_below_low", "share_at_or_below_high", "share_below_low",
+                 "share_below_high", "official_below_minimum", "official_share",
+                 "sanction_changed_in_window", "change_dates"]
+
+
+def claim_table(shares: pd.DataFrame, parts=CLAIM_PARTS, years=range(2009, 2025), *,
+                min_terms: int = 10, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every claim article-part x year, computed where the data allow, else the reason.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        :func:`repstats.stats.bracket_shares` output (any years; the years present are
+        taken as the years the court table covers).
+    parts : iterable of (article, part or None)
+        Article-parts always shown (default :data:`CLAIM_PARTS`); ``None`` expands to
+        every part of the article present in ``shares`` (or the article itself).
+    years : iterable of int
+        Years always shown (default 2009-2024).
+    min_terms : int
+        Years with fewer prison terms are flagged ``small_n`` (shown, greyed in charts).
+    table : DataFrame, optional
+        Sanctions table used to tell why a row is missing (default
+        :func:`repstats.statutes.sanctions_table`).
+
+    Returns
+    -------
+    DataFrame
+        One row per article-part x year (shares of each article-part are never pooled
+        with another's):
+
+        - ``article``, ``part``, ``article_part`` ("205.4 ч.1"), ``year``
+        - ``status``: "computed" or "missing"; ``reason``: why missing (no court data for
+          the year, the article did not exist yet, not in the sanctions table, sanction
+          not established, no prison terms, no court row) or None
+        - ``n_terms``: prison terms in brackets; ``small_n``: ``n_terms < min_terms``
+        - ``min_months_low``, ``min_months_high``: the applicable minimum, bounded over
+          the versions in force in the window; ``min_bracket``
+        - ``share_at_or_below_low``/``_high``, ``share_below_low``/``_high``: interval
+          shares of prison terms at or below / below the applicable minimum
+        - ``official_below_minimum``: the official art. 64 count; ``official_share``:
+          that / ``n_terms`` (it may include non-custodial punishments)
+        - ``sanction_changed_in_window``, ``change_dates``
+    """
+    require_columns(shares, ["year", "article", "part", "range_status", "n_terms",
+                             "min_months_low", "min_months_high", "min_bracket",
+                             "share_at_or_below_low", "share_at_or_below_high",
+                             "share_below_low", "share_below_high",
+                             "official_below_minimum", "sanction_changed_in_window",
+                             "change_dates"], "shares")
+    if table is None:
+        from repstats.statutes import sanctions_table
+        table = sanctions_table()
+    sh = shares.assign(part=norm_parts(shares["part"]))
+    if "redaction" in sh.columns:  # one row per article-part-year: the current redaction
+        sh = sh[sh["redaction"].isna()] if sh["redaction"].isna().any() else sh
+    court_years = set(int(y) for y in sh["year"].unique())
+    wanted = []
+    for article, part in parts:
+        if part is None:
+            present = sorted({p for p in sh.loc[sh["article"] == article, "part"]
+                              if p is not None}, key=lambda x: float(x))
+            wanted += [(article, p) for p in present] or [(article, None)]
+        else:
+            wanted.append((article, str(part)))
+    cols = ["n_terms", "range_status", "min_months_low", "min_months_high", "min_bracket",
+            "share_at_or_below_low", "share_at_or_below_high", "share_below_low",
+            "share_below_high", "official_below_minimum", "sanction_changed_in_window",
+            "change_dates"]
+    lookup = {(a, p, int(y)): vals for a, p, y, *vals in
+              zip(sh["article"], sh["part"], sh["year"], *(sh[c] for c in cols))}
+    first_version = table.groupby(["article", "part"])["valid_from"].min().to_dict()
+    first_article = table.groupby("article")["valid_from"].min().to_dict()
+    rows = []
+    for article, part in wanted:
+        first = first_version.get((article, part or "—"), first_article.get(article)) \
+            if part else first_article.get(article)
+        for year in years:
+            base = dict(article=article, part=part,
+                        article_part=f"{article}" + (f" ч.{part}" if part else ""),
+                        year=int(year))
+            vals = lookup.get((article, part, int(year)))
+            if vals is None:
+                if int(year) not in court_years:
+                    reason = f"no court data for {year} in the table"
+                elif first is None:
+                    reason = "not in the package sanctions table, and no court row"
+                elif first.year > int(year):
+                    reason = f"did not exist in {year} (in force from {first.date()})"
+                else:
+                    reason = "no court row (no conviction reported under it)"
+                rows.append(base | dict(status="missing", reason=reason, n_terms=math.nan))
+                continue
+            hit = dict(zip(cols, vals))
+            n = float(hit["n_terms"])
+            reason = None
+            if not has_range(hit["range_status"], hit["min_months_low"]):
+                reason = f"sanction not established: {hit['range_status']}"
+            elif n == 0:
+                reason = "no prison terms in the brackets"
+            off = pd.to_numeric(hit["official_below_minimum"], errors="coerce")
+            rows.append(base | {c: hit[c] for c in cols if c != "range_status"} | dict(
+                status="missing" if reason else "computed", reason=reason, n_terms=n,
+                official_below_minimum=off, official_share=off / n if n else math.nan))
+    out = pd.DataFrame(rows).reindex(columns=CLAIM_COLUMNS)
+    out["small_n"] = out["n_terms"].fillna(0) < min_terms
+    for col in ("share_at_or_below_low", "share_at_or_below_high", "share_below_low",
+                "share_below_high", "official_share", "min_months_low", "min_months_high",
+                "official_below_minimum", "n_terms"):
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
     return out
 
 
@@ -212,29 +340,36 @@ def bracket_plot_inputs(court_stats: pd.DataFrame, shares: pd.DataFrame, article
         ``data``: the article rows of forms 10.3/10.3.1 for the article-part, with each
         year's rows taken from the form that holds its brackets (``bracket_form`` of
         ``shares``), all redactions summed: columns year, measure, value.
-        ``minimum``: year and min_months, one row per year; NaN when the sanction is not
-        established or when redactions of the same year have different minimums.
+        ``minimum``: one row per year: ``min_months`` (NaN when the sanction is not
+        established or the minimum is bounded, not known), ``min_months_low``,
+        ``min_months_high`` (bounds over the versions in the window and the
+        redactions of the year).
     """
     require_columns(court_stats, ["year", "form", "article", "part", "row_type", "measure",
                                   "value"], "court_stats")
-    require_columns(shares, ["year", "article", "part", "bracket_form", "min_months",
-                             "range_status"], "shares")
+    require_columns(shares, ["year", "article", "part", "bracket_form", "min_months_low",
+                             "min_months_high", "range_status"], "shares")
     part = norm_parts(pd.Series([part]))[0]
     sel = shares[(shares["article"] == article) & (norm_parts(shares["part"]) == part)]
     if sel.empty:
         raise ValueError(f"shares has no rows for article {article} part {part}")
     form_by_year = sel.dropna(subset=["bracket_form"]).groupby("year")["bracket_form"].first()
-    cs = court_stats[(court_stats["article"] == article)
-                     & (norm_parts(court_stats["part"]) == part)
-                     & (court_stats["row_type"] == "article")
-                     & court_stats["form"].isin(BRACKET_FORMS)]
+    # select the article first: the long table has ~750k rows; parts are normalised on
+    # the few rows left
+    cs = court_stats.loc[((court_stats["article"] == article)
+                          & (court_stats["row_type"] == "article")
+                          & court_stats["form"].isin(BRACKET_FORMS)).to_numpy(bool),
+                         ["year", "form", "article", "part", "measure", "value"]]
+    cs = cs[(norm_parts(cs["part"]) == part).to_numpy(bool)]
     cs = cs[cs["form"] == cs["year"].map(form_by_year)]
     data = cs.groupby(["year", "measure"], as_index=False)["value"].sum()
-    mins = sel.assign(_m=[m if has_range(s, m) else np.nan
-                          for s, m in zip(sel["range_status"], sel["min_months"])])
-    minimum = mins.groupby("year")["_m"].agg(
-        lambda s: float(s.iloc[0]) if s.nunique(dropna=False) == 1 else np.nan)
-    return data, minimum.rename("min_months").reset_index()
+    ok = [has_range(s, m) for s, m in zip(sel["range_status"], sel["min_months_low"])]
+    mins = sel.assign(_lo=sel["min_months_low"].where(ok), _hi=sel["min_months_high"].where(ok))
+    minimum = mins.groupby("year").agg(min_months_low=("_lo", "min"),
+                                       min_months_high=("_hi", "max")).reset_index()
+    minimum["min_months"] = minimum["min_months_low"].where(
+        minimum["min_months_low"] == minimum["min_months_high"])
+    return data, minimum[["year", "min_months", "min_months_low", "min_months_high"]]
 
 
 def _parse_charges():
@@ -245,6 +380,10 @@ def _parse_charges():
 def assess_notable(notable: pd.DataFrame, *, date_shift_years: float = 0,
                    parse: Callable | None = None, **kwargs) -> pd.DataFrame:
     """Assess every notable-case sentence against its statutory and effective range.
+
+    Reads the sanction on the verdict date (shifted); for the law on the offence dates,
+    per charge, with art. 69 limits, use :func:`repstats.stats.assess_charges` and
+    :func:`repstats.stats.classify_sentences`.
 
     Parameters
     ----------
@@ -416,5 +555,6 @@ def compare_assessments(base: pd.DataFrame, alternative: pd.DataFrame) -> pd.Dat
         "change": change}, index=base.index)
 
 
-__all__ = ["pool_bracket_shares", "range_status_grid", "bracket_plot_inputs",
+__all__ = ["claim_table", "CLAIM_PARTS", "CLAIM_COLUMNS", "pool_bracket_shares",
+           "range_status_grid", "bracket_plot_inputs",
            "assess_notable", "candidate_ranges", "compare_assessments", "STATUS_CODES", "POOLED_COLUMNS"]

@@ -1,6 +1,8 @@
 """Regenerate ``repstats/data/notable_cases.csv`` from the cited reference table.
 
-Run ``python -m repstats.cases.build_notable [--reference PATH] [--out PATH]``.
+A maintainer's tool, not part of the library: run it from a checkout with
+``python tools/build_notable.py [--reference PATH] [--out PATH]`` after the reference
+table changes, then commit the regenerated package data.
 
 Inputs
 ------
@@ -32,11 +34,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..config import PACKAGE_DATA, reference_dir
-from ..errors import InputError
-from ..io import write_csv
-from .fields import charges_string, parse_iso_dates
-from .notable import (APPEAL_OUTCOMES, DATA_FILE, NOTABLE_COLUMNS, coerce_notable,
+from repstats.config import PACKAGE_DATA, reference_dir
+from repstats.errors import InputError
+from repstats.io import write_csv
+from repstats.cases.fields import charges_string, parse_iso_dates
+from repstats.cases.notable import (APPEAL_OUTCOMES, DATA_FILE, NOTABLE_COLUMNS, coerce_notable,
                       validate_notable)
 
 __all__ = ["build_notable", "classify_appeal", "extract_conflicts", "main"]

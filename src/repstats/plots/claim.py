@@ -1,0 +1,261 @@
+"""Charts for claim (b): yearly interval shares per article-part, and defendants' terms
+against the ranges and combined limits that applied."""
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from repstats.plots._common import months_to_years
+from repstats.plots.style import GREY, LIGHT_GREY, PALETTE, use_style
+from repstats.stats._series import require_columns
+
+__all__ = ["claim_intervals", "case_chart"]
+
+_NEED_CLAIM = ["article_part", "year", "status", "reason", "n_terms", "small_n",
+               "share_at_or_below_low", "share_at_or_below_high", "official_share",
+               "sanction_changed_in_window"]
+
+
+def _runs(years: list[int]) -> str:
+    """[2009, 2010, 2011, 2014] -> "2009–2011, 2014"."""
+    out, start, prev = [], None, None
+    for y in sorted(years):
+        if start is None:
+            start = prev = y
+        elif y == prev + 1:
+            prev = y
+        else:
+            out.append(f"{start}–{prev}" if prev > start else str(start))
+            start = prev = y
+    if start is not None:
+        out.append(f"{start}–{prev}" if prev > start else str(start))
+    return ", ".join(out)
+
+
+def _short_reason(reason: str) -> str:
+    if reason.startswith("did not exist"):
+        return "article-part not yet in force"
+    if reason.startswith("no court data"):
+        return "no court data"
+    if reason.startswith("sanction not established"):
+        return "sanction not established"
+    if reason.startswith("no prison terms"):
+        return "no prison terms"
+    if reason.startswith("not in the package sanctions"):
+        return "sanction not in the package table"
+    return "no court row"
+
+
+def claim_intervals(table: pd.DataFrame, *, ncols: int = 3, axes=None,
+                    title: str | None = None):
+    """Small multiples: per article-part, the yearly share of prison terms at or below
+    the applicable minimum, as an interval, with the official art. 64 share beside it.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`repstats.stats.minimums.claim_table` output.
+    ncols : int
+        Panels per row.
+    axes : array of Axes, optional
+        At least one Axes per article-part.
+
+    Each computed year is a vertical bar from the lower to the upper bound (a dot when
+    they coincide); years with few terms (``small_n``) are grey; a triangle marks years
+    whose window held a change of the sanction; an ``x`` is the official art. 64 count
+    as a share of the prison terms; missing years are listed under each panel with the
+    reason. Shares of different article-parts are never pooled.
+
+    Returns
+    -------
+    Figure
+    """
+    require_columns(table, _NEED_CLAIM, "table")
+    panels = list(dict.fromkeys(table["article_part"]))
+    if not panels:
+        raise ValueError("table has no article-parts")
+    nrows = math.ceil(len(panels) / ncols)
+    years = sorted(table["year"].unique())
+    with use_style():
+        if axes is None:
+            fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.1 * nrows),
+                                     sharey=True, squeeze=False)
+        axes = np.asarray(axes).ravel()
+        if len(axes) < len(panels):
+            raise ValueError(f"need {len(panels)} axes, got {len(axes)}")
+        fig = axes[0].figure
+        for ax, name in zip(axes, panels):
+            d = table[table["article_part"] == name].sort_values("year")
+            ok = d[d["status"] == "computed"]
+            for _, r in ok.iterrows():
+                lo, hi = 100 * r["share_at_or_below_low"], 100 * r["share_at_or_below_high"]
+                color = LIGHT_GREY if r["small_n"] else PALETTE["blue"]
+                edge = GREY if r["small_n"] else PALETTE["blue"]
+                if hi - lo > 0.5:
+                    ax.bar(r["year"], hi - lo, bottom=lo, width=0.62, color=color,
+                           edgecolor=edge, linewidth=0.8, zorder=2)
+                else:
+                    ax.plot(r["year"], lo, "o", color=edge, markersize=6, zorder=3)
+                if pd.notna(r["official_share"]):
+                    ax.plot(r["year"], 100 * min(r["official_share"], 1.0), "x",
+                            color="black", markersize=6, markeredgewidth=1.4, zorder=4)
+                ax.annotate(f"{int(r['n_terms'])}", (r["year"], -3), ha="center",
+                            va="top", fontsize=6.5, color=GREY, rotation=90)
+                if bool(r["sanction_changed_in_window"]) and \
+                        pd.notna(r["sanction_changed_in_window"]):
+                    ax.plot(r["year"], 106, "v", color=PALETTE["orange"], markersize=6,
+                            zorder=4)
+            missing = d[d["status"] == "missing"]
+            notes = []
+            for why, g in missing.groupby(missing["reason"].map(_short_reason), sort=False):
+                notes.append(f"{why}: {_runs(list(g['year']))}")
+            if notes:
+                ax.text(0.0, -0.30, "\n".join(notes), transform=ax.transAxes, fontsize=7,
+                        color=GREY, va="top", ha="left")
+            ax.set_title(f"art. {name}", fontsize=10)
+            ax.set_xlim(years[0] - 0.7, years[-1] + 0.7)
+            ax.set_ylim(-12, 112)
+            ax.set_yticks([0, 25, 50, 75, 100])
+            ax.set_xticks([y for y in years if y % 3 == 0])
+            ax.grid(True, axis="y")
+        for ax in axes[len(panels):]:
+            ax.set_visible(False)
+        for ax in axes[::ncols][:nrows]:
+            ax.set_ylabel("% of prison terms\nat or below the minimum")
+        handles = [Patch(facecolor=PALETTE["blue"], label="interval (brackets x sanction "
+                         "versions in the window)"),
+                   Patch(facecolor=LIGHT_GREY, edgecolor=GREY, label="fewer than 10 terms"),
+                   Line2D([], [], marker="x", color="black", linestyle="none",
+                          label="official art. 64 count / prison terms"),
+                   Line2D([], [], marker="v", color=PALETTE["orange"], linestyle="none",
+                          label="sanction changed in the window")]
+        handles.append(Line2D([], [], linestyle="none", label="grey numbers: prison terms (n)"))
+        # title and legend in one block above the panels (a source caption may go below)
+        legend = fig.legend(handles=handles, loc="outside upper center", ncols=3, fontsize=8,
+                            title=title, title_fontproperties={"weight": "bold",
+                                                               "size": 11})
+        legend.set_alignment("left")
+    return fig
+
+
+_NEED_PERSONS = ["name_en", "term_months", "final_kind", "appeal_term_months",
+                 "floor_months_low", "ceiling_months", "effective_floor_months", "rule",
+                 "position"]
+
+
+def case_chart(persons: pd.DataFrame, charges: pd.DataFrame, *, label: str = "name_en",
+               ax=None, title: str | None = None):
+    """Each defendant: every charge's range on its offence dates, the combined limits
+    (art. 69), the final and appeal terms.
+
+    Parameters
+    ----------
+    persons : DataFrame
+        :func:`repstats.stats.persons.classify_sentences` rows, in the order to show
+        (top to bottom).
+    charges : DataFrame
+        :func:`repstats.stats.persons.assess_charges` rows of the same people (joined on
+        ``person_id`` and ``verdict_date``).
+    label : str
+        Column of ``persons`` naming each row.
+
+    Marks: thin grey bars are single charges' statutory ranges (labelled; "range
+    unknown" where not established); a wide pale band is the combined floor-ceiling of
+    art. 69 (open to the right when a charge's range is unknown); a blue tick is the
+    effective floor when lawful reductions lower it; a filled circle is a real prison
+    term, a hollow circle a suspended one; a diamond is the term after appeal when it
+    differs.
+
+    Returns
+    -------
+    Axes
+    """
+    require_columns(persons, _NEED_PERSONS + ["person_id", "verdict_date", label],
+                    "persons")
+    require_columns(charges, ["person_id", "verdict_date", "article", "part_used",
+                              "min_months_low", "max_months_high", "range_status",
+                              "convicted"], "charges")
+    n = len(persons)
+    finite = pd.concat([persons["term_months"].astype(float),
+                        persons["ceiling_months"].astype(float),
+                        charges["max_months_high"].astype(float)]).dropna()
+    right = months_to_years(finite.max()) * 1.08 + 1 if len(finite) else 30
+    with use_style():
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(10, 0.75 + 0.62 * n))
+        ax.grid(True, axis="x")
+        ax.grid(False, axis="y")
+        for i, (_, p) in enumerate(persons.iterrows()):
+            y = n - 1 - i
+            mine = charges[(charges["person_id"] == p["person_id"])
+                           & (charges["verdict_date"] == p["verdict_date"])
+                           & charges["convicted"].fillna(True).astype(bool)]
+            combined = isinstance(p["rule"], str) and p["rule"].startswith("art. 69")
+            if combined and pd.notna(p["floor_months_low"]):
+                lo = months_to_years(p["floor_months_low"])
+                hi = months_to_years(p["ceiling_months"]) if pd.notna(p["ceiling_months"]) \
+                    else right
+                ax.barh(y, hi - lo, left=lo, height=0.78, color=PALETTE["sky"], alpha=0.22,
+                        hatch=None if pd.notna(p["ceiling_months"]) else "..",
+                        edgecolor=PALETTE["sky"], linewidth=0.6, zorder=1)
+            k = max(len(mine), 1)
+            offsets = np.linspace(-0.26, 0.26, k) if k > 1 else [0.0]
+            for off, (_, c) in zip(offsets, mine.iterrows()):
+                name = (f"{c['article']}" + (f" ч.{c['part_used']}" if isinstance(
+                    c["part_used"], str) and c["part_used"] != "—" else "")
+                        if pd.notna(c["article"]) else "unidentified count")
+                if c["range_status"] == "established" and pd.notna(c["min_months_low"]):
+                    lo = months_to_years(c["min_months_low"])
+                    hi = months_to_years(c["max_months_high"])
+                    ax.barh(y + off, hi - lo, left=lo, height=0.11, color=GREY, zorder=2)
+                    ax.annotate(name, (hi, y + off), xytext=(3, 0), textcoords="offset "
+                                "points", va="center", fontsize=6.5, color=GREY)
+                else:
+                    ax.annotate(f"{name}: range unknown", (0.2, y + off), va="center",
+                                fontsize=6.5, color=GREY, style="italic")
+            eff = p["effective_floor_months"]
+            if pd.notna(eff) and pd.notna(p["floor_months_low"]) and \
+                    eff < p["floor_months_low"]:
+                ax.plot(months_to_years(eff), y, marker="|", color=PALETTE["blue"],
+                        markersize=14, markeredgewidth=2.2, zorder=3)
+            term = p["term_months"]
+            if pd.notna(term):
+                suspended = p["final_kind"] == "suspended"
+                ax.plot(months_to_years(term), y, "o", markersize=8, zorder=5,
+                        markerfacecolor="white" if suspended else PALETTE["vermillion"],
+                        markeredgecolor=PALETTE["vermillion"] if suspended else "black",
+                        markeredgewidth=1.6 if suspended else 0.6)
+            app = p["appeal_term_months"]
+            if pd.notna(app) and pd.notna(term) and app != term:
+                ax.plot(months_to_years(app), y, "D", markersize=5.5, zorder=6,
+                        color=PALETTE["orange"], markeredgecolor="black",
+                        markeredgewidth=0.5)
+        ax.set_yticks(range(n), list(persons[label].astype(str))[::-1])
+        ax.set_ylim(-0.7, n - 0.3)
+        ax.set_xlim(0, right)
+        ax.set_xlabel("Years of imprisonment")
+        handles = [Patch(facecolor=GREY, label="charge's statutory range on the offence "
+                         "dates"),
+                   Patch(facecolor=PALETTE["sky"], alpha=0.35, label="combined limits "
+                         "(art. 69); dotted = ceiling unknown"),
+                   Line2D([], [], marker="|", color=PALETTE["blue"], linestyle="none",
+                          markersize=10, markeredgewidth=2, label="effective floor "
+                          "(art. 62/66/88)"),
+                   Line2D([], [], marker="o", color=PALETTE["vermillion"],
+                          markeredgecolor="black", linestyle="none", label="real term"),
+                   Line2D([], [], marker="o", markerfacecolor="white",
+                          markeredgecolor=PALETTE["vermillion"], linestyle="none",
+                          label="suspended term"),
+                   Line2D([], [], marker="D", color=PALETTE["orange"],
+                          markeredgecolor="black", linestyle="none",
+                          label="term after appeal")]
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09 *
+                  max(1.0, 10 / max(n, 1)) ** 0.5), ncols=3, fontsize=8)
+        if title:
+            ax.set_title(title)
+    return ax
