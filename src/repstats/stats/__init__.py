@@ -19,3 +19,6 @@ from repstats.stats.speccurve import specification_curve
 
 __all__ = ["political_counts", "associate", "count_regression", "change_points",
            "bracket_shares", "bracket_interval", "sanctions_in_force", "assess_sentences",
+           "summarise_severity", "test_against_minimum", "outcome_series",
+           "interrupted_time_series", "monthly_association", "lead_lag_profile",
+           "specification_curve", "assess_charges", "classify_sentences"]
