@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..fetch import sha256_file
+from .fetch import sha256_file
 
 __all__ = ["source_status", "row_flow", "status_counts", "largest_disagreements",
            "method_summary", "yearly_coverage", "FLOW_COLUMNS", "PERIODS_PER_YEAR"]
