@@ -108,3 +108,16 @@ def test_codebooks_cover_every_built_table(mirror, tmp_path):
     plain = pd.read_parquet(tmp_path / "court_stats.parquet")
     assert court.memory_usage(deep=True).sum() < plain.memory_usage(deep=True).sum() / 3
     assert (court["value"].astype("int64") == plain["value"]).all()
+
+
+def test_old_quality_path_still_works_and_tables_stays_callable():
+    import importlib
+    import sys
+
+    sys.modules.pop("repstats.tables.quality", None)
+    with pytest.warns(DeprecationWarning, match="repstats.quality"):
+        old = importlib.import_module("repstats.tables.quality")
+    from repstats.quality import row_flow
+    assert old.row_flow is row_flow
+    listed = repstats.tables(processed="/nonexistent")  # the attribute is now the package
+    assert "court_stats" in set(listed["table"])
