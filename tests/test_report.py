@@ -58,7 +58,7 @@ def test_report_for_readers_hides_code_orders_summary_toc_captions(tmp_path):
               ("marker_in_code = 'CODE-ONLY-MARKER'", []),
               ("## Method", []),
               ("print('method output')", []),
-              ("## Results", []),
+              ("## Results: Code's «итоги» (1)", []),
               ("import matplotlib.pyplot as plt\nfrom repstats import plots\n"
                "ax = plots.scatter_fit(__import__('pandas').DataFrame("
                "{'x': [1, 2, 3, 4], 'y': [2, 4, 5, 8]}), x='x', y='y', title='Repstats chart')\n"
@@ -75,6 +75,8 @@ def test_report_for_readers_hides_code_orders_summary_toc_captions(tmp_path):
                                      "method output")]
     assert order == sorted(order)
     assert 'href="#Method"' in page and 'id="Method"' in page
+    for target in re.findall(r'<a href="#([^"]+)">', page):  # every contents link lands
+        assert f'id="{target}"' in page, target
     # both the repstats chart and the later plain pandas plot are shown, with captions
     pngs = [p for p in written if p.suffix == ".png"]
     assert len(pngs) == 2, pngs

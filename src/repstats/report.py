@@ -169,7 +169,9 @@ def _table_of_contents(nb):
         for level, text in _headings(cell.source):
             if level in (2, 3):
                 indent = "  " * (level - 2)
-                lines.append(f"{indent}- [{_plain(text)}](#{_anchor(text)})")
+                # raw HTML: a markdown link would percent-encode the anchor again
+                lines.append(f'{indent}- <a href="#{html.escape(_anchor(text))}">'
+                             f"{html.escape(_plain(text))}</a>")
     if not lines:
         return None
     return nbformat.v4.new_markdown_cell("**Contents**\n\n" + "\n".join(lines),
@@ -292,6 +294,22 @@ def _add_alt_text(page: str, figures) -> str:
 
 
 # ------------------------------------------------------------------ executing
+def _kernel_manager(kernel_name: str):
+    """A kernel manager whose kernel runs this Python (this environment's repstats), not
+    whatever a user-wide ``python3`` kernel spec points to."""
+    from ipykernel.kernelspec import KERNEL_NAME, RESOURCES, get_kernel_dict
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    class ThisPython(KernelSpecManager):
+        def get_kernel_spec(self, name):
+            if name == KERNEL_NAME:
+                return KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
+            return super().get_kernel_spec(name)
+
+    return KernelManager(kernel_name=kernel_name, kernel_spec_manager=ThisPython())
+
+
 def execute_notebook(path: Path, params: dict, timeout: int = 600, kernel_name="python3",
                      cwd: Path | None = None):
     """Execute one notebook (with the setup and parameter cells injected) and return it.
@@ -313,7 +331,8 @@ def execute_notebook(path: Path, params: dict, timeout: int = 600, kernel_name="
             log.info("  %s: section %d of %d: %s", path.stem, order[cell_index], total,
                      starts[cell_index])
 
-    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
+    client = NotebookClient(nb, km=_kernel_manager(kernel_name), timeout=timeout,
+                            kernel_name=kernel_name,
                             resources={"metadata": {"path": str(cwd or path.parent)}},
                             on_cell_start=on_cell_start)
     try:
