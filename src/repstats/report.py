@@ -243,8 +243,9 @@ def _scrub_outputs(nb, pairs) -> None:
 
 
 # ------------------------------------------------------------------ figures and captions
-def _slug(text: str, words: int = 6) -> str:
-    tokens = re.findall(r"[a-z0-9]+", text.lower().split(".")[0])
+def _slug(text: str, words: int = 8) -> str:
+    title = re.split(r"\.\s+Source:", text)[0]
+    tokens = re.findall(r"[a-z0-9]+", title.lower())
     return "_".join(tokens[:words]) or "figure"
 
 
