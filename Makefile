@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: report test install fetch build notebooks clean benchmark
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"

@@ -121,3 +121,29 @@ def test_old_quality_path_still_works_and_tables_stays_callable():
     assert old.row_flow is row_flow
     listed = repstats.tables(processed="/nonexistent")  # the attribute is now the package
     assert "court_stats" in set(listed["table"])
+
+
+def test_every_module_has_a_docstring_help_shows():
+    import importlib
+    import pkgutil
+
+    missing = []
+    for info in pkgutil.walk_packages(repstats.__path__, "repstats."):
+        if info.name.endswith("__main__") or info.name == "repstats.tables.quality":
+            continue  # running / deprecated-alias modules
+        module = importlib.import_module(info.name)
+        if not (module.__doc__ or "").strip():
+            missing.append(info.name)
+    assert not missing
+    import pydoc
+    text = pydoc.render_doc(repstats, renderer=pydoc.plaintext)
+    assert "repstats.load(name)" in text and "courts" in text
+
+
+def test_python_dash_m_repstats():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "repstats", "--version"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.startswith("repstats ")
