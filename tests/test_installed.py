@@ -102,12 +102,16 @@ def _venv(tmp_path: Path, wheel: Path) -> Path:
                    timeout=120)
     bin_dir = venv / "bin"
     site = next((venv / "lib").glob("python3*/site-packages"))
-    # this environment's third-party packages, without its own (editable) repstats
-    dirs = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
-    (site / "_project_env.pth").write_text("".join(f"{d}\n" for d in dirs))
+    # install first: pip must not see this environment (nor its editable repstats)
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     subprocess.run([sys.executable, "-m", "pip", "--python", str(bin_dir / "python"),
                     "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
-                   check=True, capture_output=True, text=True, timeout=300)
+                   check=True, capture_output=True, text=True, timeout=300, env=clean)
+    assert (bin_dir / "repstats").is_file()
+    # then give it this environment's third-party packages (a plain path: the .pth files
+    # there, such as the editable install of the checkout, are not processed)
+    dirs = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
+    (site / "_project_env.pth").write_text("".join(f"{d}\n" for d in dirs))
     return bin_dir
 
 

@@ -192,6 +192,11 @@ def load(name: str, *, columns=None, processed=None) -> pd.DataFrame:
         pandas Periods, repeated text as categories, counts as nullable ``Int64``, text as
         ``string``, dates as ``datetime64`` and flags as nullable ``boolean``.
 
+    Notes
+    -----
+    Group by categorical columns with ``observed=True`` (the default from pandas 3), so
+    that categories absent from a subset do not come back as empty groups.
+
     Raises
     ------
     ValueError
