@@ -112,6 +112,12 @@ def _venv(tmp_path: Path, wheel: Path) -> Path:
     # there, such as the editable install of the checkout, are not processed)
     dirs = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
     (site / "_project_env.pth").write_text("".join(f"{d}\n" for d in dirs))
+    # ... and the data files their installation put in <prefix>/share/jupyter (nbconvert's
+    # templates; also a python3 kernel spec for the other Python, which must not be used)
+    shared = Path(sys.prefix) / "share" / "jupyter"
+    if shared.is_dir():
+        (venv / "share").mkdir(exist_ok=True)
+        (venv / "share" / "jupyter").symlink_to(shared)
     return bin_dir
 
 
