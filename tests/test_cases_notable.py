@@ -1,17 +1,11 @@
 """Curated notable cases: package data, its derivation, and its readers."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-# the maintainers' tool that regenerates the package data lives outside the package
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-
 from repstats.cases import notable_cases
-from build_notable import (build_notable, classify_appeal, extract_conflicts,
+from repstats.cases.build_notable import (build_notable, classify_appeal, extract_conflicts,
                                           method_summary)
 from repstats.cases.notable import METHOD_COLUMNS, NOTABLE_COLUMNS
 from repstats.errors import InputError, ValidationError
@@ -155,7 +149,7 @@ def test_builder_reproduces_package_data(reference):
 
 
 def test_builder_refuses_misaligned_hand_file(reference, tmp_path):
-    from build_notable import HAND_FILE
+    from repstats.cases.build_notable import HAND_FILE
 
     hand = pd.read_csv(HAND_FILE, dtype=str, keep_default_na=False)
     hand.iloc[::-1].to_csv(tmp_path / "hand.csv", index=False)
@@ -164,7 +158,7 @@ def test_builder_refuses_misaligned_hand_file(reference, tmp_path):
 
 
 def test_builder_falls_back_to_hand_values(reference, monkeypatch):
-    import build_notable as builder
+    from repstats.cases import build_notable as builder
 
     monkeypatch.setattr(builder, "_parser", lambda name: (None, f"{name} switched off"))
     rebuilt = builder.build_notable(reference / "notable_cases.csv")
@@ -176,7 +170,7 @@ def test_builder_falls_back_to_hand_values(reference, monkeypatch):
 
 
 def test_builder_reports_parser_disagreement(reference, monkeypatch):
-    import build_notable as builder
+    from repstats.cases import build_notable as builder
 
     def fake_sentence(series):
         return pd.DataFrame({"kind": "fine", "months": float("nan"), "regime": None,

@@ -86,14 +86,14 @@ def wheel(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
-def test_wheel_ships_notebooks_codebooks_and_no_tools(wheel):
+def test_wheel_ships_notebooks_and_codebooks_not_tools_or_tests(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     notebooks = sorted(n for n in names if n.startswith("repstats/notebooks/"))
     assert [Path(n).name for n in notebooks] == sorted(
         p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert "repstats/data/codebooks/tables.csv" in names
     assert "repstats/data/codebooks/sanctions.csv" in names
-    assert not any("build_notable" in n or n.startswith("tools/") for n in names)
+    assert not any(n.startswith(("tools/", "tests/")) for n in names)
 
 
 def _venv(tmp_path: Path, wheel: Path) -> Path:

@@ -5,7 +5,7 @@ the 2016 verdict and the 2017 retrial, Miftakhov the 2021 and 2024 cases, Navaln
 2022 and 2023 cases).
 
 The table ``repstats/data/notable_cases.csv`` is derived from the cited reference table
-``../shared/reference/notable_cases.csv`` by the maintainers' tool ``tools/build_notable.py`` (not part of the package). Every
+``../shared/reference/notable_cases.csv`` by :mod:`repstats.cases.build_notable`. Every
 cleaned field has a ``<field>_method`` column: ``"parsed"`` when the package's parsers
 produced the value (and it matched the curated value), or ``"hand: <reason>"`` when it
 was set by hand from the reference text (the reason says why: parser missing, parser
@@ -186,7 +186,7 @@ def notable_cases(path: str | Path | None = None) -> pd.DataFrame:
     missing = [c for c in NOTABLE_COLUMNS if c not in raw.columns]
     if missing:
         raise ValidationError(f"{path}: columns {missing} missing; regenerate it with "
-                              "`python tools/build_notable.py` in a checkout")
+                              "`python -m repstats.cases.build_notable`")
     df = coerce_notable(raw[list(NOTABLE_COLUMNS)])
     df = validate_notable(df)
     df.attrs["unit"] = "one verdict for one defendant"

@@ -1,7 +1,6 @@
 """Regenerate ``repstats/data/notable_cases.csv`` from the cited reference table.
 
-A maintainers' tool, not part of the installed package: in a checkout run
-``python tools/build_notable.py [--reference PATH] [--out PATH]``.
+Run ``python -m repstats.cases.build_notable [--reference PATH] [--out PATH]``.
 
 Inputs
 ------
@@ -33,12 +32,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from repstats.cases.fields import charges_string, parse_iso_dates
-from repstats.cases.notable import (APPEAL_OUTCOMES, DATA_FILE, NOTABLE_COLUMNS, coerce_notable,
+from ..config import PACKAGE_DATA, reference_dir
+from ..errors import InputError
+from ..io import write_csv
+from .fields import charges_string, parse_iso_dates
+from .notable import (APPEAL_OUTCOMES, DATA_FILE, NOTABLE_COLUMNS, coerce_notable,
                       validate_notable)
-from repstats.config import PACKAGE_DATA, reference_dir
-from repstats.errors import InputError
-from repstats.io import write_csv
 
 __all__ = ["build_notable", "classify_appeal", "extract_conflicts", "main"]
 
