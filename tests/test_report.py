@@ -55,7 +55,7 @@ def test_report_for_readers_hides_code_orders_summary_toc_captions(tmp_path):
     (tmp_path / "notebooks").mkdir()
     nb = _nb([("# Demo report", []),
               ("RAW_DIR = None", ["parameters"]),
-              ("marker_in_code = 'CODE-ONLY-MARKER'", []),
+              ("marker_in_code = 'CODE-ONLY-MARKER'\nprint('computed answer: 42')", []),
               ("## Method", []),
               ("print('method output')", []),
               ("## Results: Code's «итоги» (1)", []),
@@ -71,7 +71,8 @@ def test_report_for_readers_hides_code_orders_summary_toc_captions(tmp_path):
     page = (tmp_path / "reports" / "01_demo.html").read_text()
     assert "CODE-ONLY-MARKER" not in page and code_cells_shown(page) == 0
     # first screen: title, then the answer, then the contents, then the sections
-    order = [page.index(s) for s in ('id="Demo-report"', "The claim holds", "<strong>Contents",
+    order = [page.index(s) for s in ('id="Demo-report"', "The claim holds",
+                                     "computed answer: 42", "<strong>Contents",
                                      "method output")]
     assert order == sorted(order)
     assert 'href="#Method"' in page and 'id="Method"' in page

@@ -13,9 +13,9 @@ then writes ``<reports>/<name>.html`` and each figure as ``<reports>/figures/<na
 - **no local path**: every absolute path of this machine in an output (data folders, home,
   Python installation, temporary folder) is replaced by a placeholder such as
   ``<processed>`` or ``~``;
-- **the first screen is the claim and its answer**: cells tagged ``summary`` are moved
-  right after the title (the first cell), followed by a table of contents built from the
-  ``##``/``###`` headings;
+- **the first screen is the claim and its answer**: the title (first cell), the cells
+  tagged ``summary`` (moved up), and the opening cells before the first ``##`` heading
+  come first; then a table of contents built from the ``##``/``###`` headings;
 - **captions as text**: every figure gets a caption below it (``Figure N.`` and the figure's
   title and source line), also used as the image's alt text.
 
@@ -179,7 +179,9 @@ def _table_of_contents(nb):
 
 
 def _reorder_for_readers(nb) -> None:
-    """Title, then the cells tagged ``summary``, then the table of contents, then the rest."""
+    """Title, then the cells tagged ``summary``, then the opening (the cells before the
+    first ``##`` heading: the claim and its computed answer), then the table of contents,
+    then the sections. Removed cells (parameters, setup, ``remove-cell``) are dropped."""
     cells = [c for c in nb.cells if not set(_tags(c)) & set(REMOVED_TAGS)]
     if not cells:
         nb.cells = []
@@ -187,9 +189,11 @@ def _reorder_for_readers(nb) -> None:
     title, rest = cells[0], cells[1:]
     summary = [c for c in rest if "summary" in _tags(c)]
     rest = [c for c in rest if "summary" not in _tags(c)]
-    nb.cells = [title, *summary]
+    first = next((i for i, c in enumerate(rest) if c.cell_type == "markdown" and any(
+        level == 2 for level, _ in _headings(c.source))), len(rest))
     toc = _table_of_contents(nb.__class__(nb, cells=rest))
-    nb.cells += ([toc] if toc is not None else []) + rest
+    nb.cells = [title, *summary, *rest[:first], *([toc] if toc is not None else []),
+                *rest[first:]]
 
 
 # ------------------------------------------------------------------ no local paths
