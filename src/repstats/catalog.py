@@ -20,6 +20,7 @@ column, kept as an object column because one column cannot mix frequencies).
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -41,10 +42,20 @@ class TableNotBuiltError(RepstatsError, FileNotFoundError):
     """The table's file is not in the processed folder (run ``repstats build``)."""
 
 
-def _registry() -> pd.DataFrame:
+@functools.lru_cache(maxsize=1)
+def _registry_cached() -> pd.DataFrame:
     df = pd.read_csv(CODEBOOKS / "tables.csv", dtype=str, keep_default_na=False)
     df["open_columns"] = df["open_columns"] == "true"
     return df.set_index("table")
+
+
+def _registry() -> pd.DataFrame:
+    return _registry_cached().copy()
+
+
+@functools.lru_cache(maxsize=None)
+def _codebook_cached(stem: str) -> pd.DataFrame:
+    return pd.read_csv(CODEBOOKS / f"{stem}.csv", dtype=str, keep_default_na=False)
 
 
 def _table_name(name: str) -> str:
@@ -69,8 +80,7 @@ def codebook(name: str) -> pd.DataFrame:
         One row per column of the table: ``column``, ``dtype`` (a code of :data:`DTYPES`,
         the dtype :func:`load` gives it) and ``description``.
     """
-    stem = _table_name(name)
-    return pd.read_csv(CODEBOOKS / f"{stem}.csv", dtype=str, keep_default_na=False)
+    return _codebook_cached(_table_name(name)).copy()
 
 
 def tables(processed=None) -> pd.DataFrame:
@@ -125,13 +135,22 @@ def _periods(s: pd.Series, freq) -> pd.Series:
         return pd.Series(pd.PeriodIndex(s.astype("string").to_numpy(dtype=object,
                                                                     na_value=None),
                                         freq=freq), index=s.index, name=s.name)
-    return pd.Series([pd.NaT if pd.isna(v) else pd.Period(str(v), freq=f)
-                      for v, f in zip(s, freq)], index=s.index, name=s.name, dtype=object)
+    # one frequency per row: convert each frequency's rows at once
+    freqs = np.asarray(freq, dtype=object)
+    present = s.notna().to_numpy()
+    out = np.full(len(s), pd.NaT, dtype=object)
+    text = s.astype("string").to_numpy(dtype=object, na_value=None)
+    for f in pd.unique(freqs[present]):
+        rows = present & (freqs == f)
+        out[rows] = pd.PeriodIndex(list(text[rows]), freq=f).astype(object)
+    return pd.Series(out, index=s.index, name=s.name, dtype=object)
 
 
 def _convert(df: pd.DataFrame, column: str, code: str) -> pd.Series:
     s = df[column]
     if code == "category":
+        if isinstance(s.dtype, pd.CategoricalDtype):  # read as a parquet dictionary
+            return s
         return s.astype("string").astype("category")
     if code == "string":
         return s.astype("string")
@@ -225,7 +244,11 @@ def load(name: str, *, columns=None, processed=None) -> pd.DataFrame:
         have = pq.read_schema(path).names
         if wanted is not None:
             _check_columns(wanted, have, stem)
-        df = pd.read_parquet(path, columns=needed if wanted is not None else None)
+        book = codebook(stem)
+        read = needed if wanted is not None else have
+        categories = [c for c in book.loc[book["dtype"] == "category", "column"] if c in read]
+        # repeated text straight into categories (no intermediate column of strings)
+        df = pq.read_table(path, columns=read, read_dictionary=categories).to_pandas()
     else:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
                          encoding="utf-8")
