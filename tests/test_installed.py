@@ -62,11 +62,6 @@ def test_every_core_dependency_is_imported():
     assert any(r.startswith("jupyterlab") for r in extras["notebooks"])
 
 
-def test_packaged_manifest_is_the_committed_one():
-    assert (ROOT / "src/repstats/data/sources.csv").read_bytes() == \
-        (ROOT / "data/raw/manifest.csv").read_bytes()
-
-
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     # build from a copy of the sources (an in-tree build/ folder may hold stale files)
@@ -94,6 +89,9 @@ def test_wheel_ships_notebooks_and_codebooks_not_tools_or_tests(wheel):
     assert "repstats/data/codebooks/tables.csv" in names
     assert "repstats/data/codebooks/sanctions.csv" in names
     assert not any(n.startswith(("tools/", "tests/")) for n in names)
+    # the package's manifest (a symlink in the checkout) ships as the committed file
+    shipped = zipfile.ZipFile(wheel).read("repstats/data/sources.csv")
+    assert shipped == (ROOT / "data" / "raw" / "manifest.csv").read_bytes()
 
 
 def _venv(tmp_path: Path, wheel: Path) -> Path:
