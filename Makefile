@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: report test install fetch build notebooks clean benchmark
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
@@ -29,7 +29,7 @@ report: build
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
-benchmark: $(STAMP)
+benchmark: build
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:

@@ -20,9 +20,12 @@ def test_unknown_source_is_an_error(capsys, tmp_path):
     assert "unknown source id(s) ['nope']" in capsys.readouterr().err
 
 
-def test_unknown_stage_is_an_error(capsys, tmp_path):
-    assert main(["build", "--stage", "nope", "--processed-dir", str(tmp_path)]) == 2
-    assert "unknown stage 'nope'" in capsys.readouterr().err
+def test_unknown_stage_is_an_error_listing_the_stages(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        main(["build", "--stage", "nope", "--processed-dir", str(tmp_path)])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'nope'" in err and "courts" in err and "instability" in err
 
 
 def test_fetch_group_from_mirror(mirror, tmp_path, capsys):
@@ -97,3 +100,84 @@ def test_fetch_ovdinfo_api_over_loopback(tmp_path, capsys):
     saved = json.loads((tmp_path / "ovdinfo_prosecutions" / "api.json").read_text())
     assert [r["id"] for r in saved] == [1, 2]
     assert "OVD-Info prosecutions saved" in capsys.readouterr().out
+
+
+def test_help_lists_environment_defaults_and_choices(capsys):
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    out = capsys.readouterr().out
+    assert "{courts,statutes,instability,cases}" in out
+    for var in ("REPSTATS_MIRROR", "REPSTATS_REPORTS", "REPSTATS_HOME", "REPSTATS_PROCESSED"):
+        assert var in out
+    assert "(default: " in out and "(default: None)" not in out
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    out = capsys.readouterr().out
+    assert "--keep-code" in out and "--out DIR" in out and "--notebooks DIR" in out
+
+
+def _fake_checks(monkeypatch):
+    import pandas as pd
+
+    import repstats.build
+
+    long = "a detail " * 40 + "END"
+    df = pd.DataFrame({"stage": ["courts", "courts", "cases"], "check": ["x", "y", "z"],
+                       "status": ["pass", "warn", "fail"], "detail": ["", long, "bad"],
+                       "extra": [1, 2, 3]})
+    monkeypatch.setattr(repstats.build, "run_validate", lambda p, stages=None: df)
+    return long
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_validate_formats(fmt, monkeypatch, capsys, tmp_path):
+    import io
+    import json
+
+    import pandas as pd
+
+    long = _fake_checks(monkeypatch)
+    assert main(["validate", "--format", fmt, "--processed-dir", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    if fmt == "json":
+        records = json.loads(out)
+        assert [r["status"] for r in records] == ["pass", "warn", "fail"]
+        assert records[1]["detail"] == long
+    elif fmt == "csv":
+        df = pd.read_csv(io.StringIO(out), keep_default_na=False)
+        assert df["detail"].tolist()[1] == long
+    else:
+        assert "END" in out and "1 failed, 1 warnings" in out  # details never cut
+        assert max(len(line) for line in out.splitlines()) <= 120
+
+
+def test_read_only_folder_is_one_line_naming_the_path(tmp_path, capsys):
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root ignores folder permissions")
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        code = main(["build", "--stage", "statutes", "--processed-dir", str(ro / "out"),
+                     "--quiet"])
+    finally:
+        ro.chmod(0o700)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and str(ro) in err[0] and "Traceback" not in err[0]
+
+
+def test_oserror_without_a_file_name_names_the_folder(monkeypatch, tmp_path, capsys):
+    import errno
+
+    import repstats.build
+
+    def full_disk(p, stages=None, log=None):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(repstats.build, "run_build", full_disk)
+    assert main(["build", "--processed-dir", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"repstats build: error: no space left on the device while writing a "
+                   f"file in {tmp_path / 'out'}"]

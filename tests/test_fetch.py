@@ -128,3 +128,67 @@ def test_skip_manual_source(tmp_path):
     r = fetch_one(src, tmp_path / "raw", None, skip_manual=True)
     assert r.action == "skipped" and "by hand" in r.detail
     assert not (tmp_path / "raw" / src.file).exists()
+
+
+# ---------------------------------------------------------------- failure hygiene (pooch)
+def test_download_failure_no_sleep_after_last_retry_no_empty_dirs(tmp_path, monkeypatch):
+    import pooch.core
+
+    sleeps = []
+    monkeypatch.setattr(pooch.core.time, "sleep", sleeps.append)
+    src = _source(tmp_path, b"abc", url="http://127.0.0.1:9/never", name="cdep/deep/f.bin")
+    src = Source(**{**src.__dict__, "note": "By hand: ask the court department."})
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    with pytest.raises(FetchError) as info:
+        fetch_one(src, raw, None, retries=2)
+    message = str(info.value)
+    assert sleeps == [1, 2]  # between the three attempts, none after the last
+    assert "could not connect after 3 attempt(s)" in message and "offline" in message
+    assert message.count("By hand") == 1
+    assert list(raw.iterdir()) == []  # no empty cdep/deep/ left behind
+
+
+def test_server_error_is_not_called_offline(tmp_path, server, monkeypatch):
+    import http.server as hs
+
+    import pooch.core
+
+    monkeypatch.setattr(pooch.core.time, "sleep", lambda s: None)
+    monkeypatch.setattr(hs.SimpleHTTPRequestHandler, "do_GET",
+                        lambda self: self.send_error(503, "busy"))
+    _, base = server
+    src = _source(tmp_path, b"abc", url=f"{base}/f.bin")
+    with pytest.raises(FetchError, match="server error HTTP 503") as info:
+        fetch_one(src, tmp_path / "raw", None, retries=1)
+    assert "offline" not in str(info.value)
+
+
+def test_fetch_removes_stale_temporaries_and_logs_n_of_n(tmp_path, monkeypatch, caplog):
+    import logging
+
+    import repstats.fetch as f
+
+    payload = b"hello" * 10
+    mirror = tmp_path / "mirror"
+    (mirror / "x").mkdir(parents=True)
+    (mirror / "x" / "file.bin").write_bytes(payload)
+    (mirror / "x" / "other.bin").write_bytes(payload + b"!")
+    srcs = [_source(tmp_path, payload),
+            Source(**{**_source(tmp_path, payload + b"!").__dict__, "id": "u",
+                      "file": "x/other.bin"})]
+    monkeypatch.setattr(f, "sources", lambda ids, path=None: srcs)
+    raw = tmp_path / "raw"
+    (raw / "x").mkdir(parents=True)
+    stale = [raw / "x" / ".file.bin.ab12cd34.part", raw / "x" / "tmpab12_x9z"]
+    for s in stale:
+        s.write_bytes(b"partial")
+    keep = raw / "x" / "notes.txt"
+    keep.write_text("mine")
+    with caplog.at_level(logging.INFO, logger="repstats.fetch"):
+        results = f.fetch(raw_dir=raw, mirror=mirror, progress=False)
+    assert [r.action for r in results] == ["copied", "copied"]
+    assert not any(s.exists() for s in stale) and keep.exists()
+    lines = [r.getMessage() for r in caplog.records]
+    assert "fetch 1 of 2: t copied" in lines and "fetch 2 of 2: u copied" in lines
+    assert any("removed 2 temporary file(s)" in m for m in lines)

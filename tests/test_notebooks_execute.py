@@ -1,6 +1,9 @@
 """CI executes every notebook against the mirror: build into a temporary folder, run all."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from repstats.build import run_build
@@ -24,6 +27,12 @@ def test_all_notebooks_execute_against_the_mirror(mirror, tmp_path):
     for name in EXPECTED:
         html = p.reports / f"{name}.html"
         assert html.is_file() and html.stat().st_size > 10_000, name
-        assert "Traceback" not in html.read_text(encoding="utf-8"), name
-        assert any(w.name.startswith(f"{name}_c") and w.suffix == ".png" for w in written), \
+        text = html.read_text(encoding="utf-8")
+        assert "Traceback" not in text, name
+        assert any(w.name.startswith(f"{name}_fig") and w.suffix == ".png" for w in written), \
             f"{name} shows no figure"
+        # a report for readers: no code cell, no absolute path of this machine
+        cells = re.findall(r'class="jp-Cell jp-CodeCell[^"]*"', text)
+        assert all("jp-mod-noInput" in c for c in cells), name
+        for local in (str(tmp_path), str(mirror), str(Path(__file__).resolve().parents[1])):
+            assert local not in text, (name, local)

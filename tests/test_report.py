@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -17,8 +18,17 @@ def _nb(cells):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     for src, tags in cells:
-        nb.cells.append(nbformat.v4.new_code_cell(src, metadata={"tags": tags}))
+        if src.startswith(("#", "**")):
+            nb.cells.append(nbformat.v4.new_markdown_cell(src, metadata={"tags": tags}))
+        else:
+            nb.cells.append(nbformat.v4.new_code_cell(src, metadata={"tags": tags}))
     return nb
+
+
+def code_cells_shown(page: str) -> int:
+    """Code cells whose source the HTML shows (nbconvert's lab template)."""
+    cells = re.findall(r'class="jp-Cell jp-CodeCell[^"]*"', page)
+    return sum("jp-mod-noInput" not in c for c in cells)
 
 
 def _paths(tmp_path):
@@ -34,16 +44,58 @@ def test_runs_notebook_with_parameters_and_figures(tmp_path):
     nbformat.write(nb, tmp_path / "notebooks" / "01_demo.ipynb")
     written = run_reports(_paths(tmp_path), log=lambda s: None)
     html = (tmp_path / "reports" / "01_demo.html").read_text()
-    assert str(tmp_path / "raw") in html
+    assert "raw is &lt;raw&gt;" in html or "raw is <raw>" in html  # ran with the parameter
+    assert str(tmp_path) not in html  # ... but no local path is shown
+    assert "RAW_DIR = None" not in html and "RAW_DIR =" not in html
     pngs = [p for p in written if p.suffix == ".png"]
     assert len(pngs) == 1 and pngs[0].read_bytes()[:4] == b"\x89PNG"
+
+
+def test_report_for_readers_hides_code_orders_summary_toc_captions(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    nb = _nb([("# Demo report", []),
+              ("RAW_DIR = None", ["parameters"]),
+              ("marker_in_code = 'CODE-ONLY-MARKER'\nprint('computed answer: 42')", []),
+              ("## Method", []),
+              ("print('method output')", []),
+              ("## Results: Code's «итоги» (1)", []),
+              ("import matplotlib.pyplot as plt\nfrom repstats import plots\n"
+               "ax = plots.scatter_fit(__import__('pandas').DataFrame("
+               "{'x': [1, 2, 3, 4], 'y': [2, 4, 5, 8]}), x='x', y='y', title='Repstats chart')\n"
+               "plots.add_source(ax.figure, 'test data')\nplt.show()", []),
+              ("import pandas as pd\nax = pd.Series([3, 1, 2]).plot(title='Plain pandas')\n"
+               "plt.show()\nprint('interactive:', plt.isinteractive())", []),
+              ("**Answer.** The claim holds in this demo.", ["summary"])])
+    nbformat.write(nb, tmp_path / "notebooks" / "01_demo.ipynb")
+    written = run_reports(_paths(tmp_path), log=lambda s: None)
+    page = (tmp_path / "reports" / "01_demo.html").read_text()
+    assert "CODE-ONLY-MARKER" not in page and code_cells_shown(page) == 0
+    # first screen: title, then the answer, then the contents, then the sections
+    order = [page.index(s) for s in ('id="Demo-report"', "The claim holds",
+                                     "computed answer: 42", "<strong>Contents",
+                                     "method output")]
+    assert order == sorted(order)
+    assert 'href="#Method"' in page and 'id="Method"' in page
+    for target in re.findall(r'<a href="#([^"]+)">', page):  # every contents link lands
+        assert f'id="{target}"' in page, target
+    # both the repstats chart and the later plain pandas plot are shown, with captions
+    pngs = [p for p in written if p.suffix == ".png"]
+    assert len(pngs) == 2, pngs
+    assert "Figure 1.</b> Repstats chart. Source: test data." in page
+    assert "Figure 2.</b> Plain pandas." in page and 'alt="Figure 2. Plain pandas."' in page
+    assert "interactive: True" in page
+    assert pngs[0].name == "01_demo_fig01_repstats_chart.png"
+    kept = run_reports(_paths(tmp_path), keep_code=True, log=lambda s: None)
+    page = kept[0].read_text()
+    assert "CODE-ONLY-MARKER" in page and "RAW_DIR" not in page
+    assert code_cells_shown(page) == 4  # parameter and setup cells are never shown
 
 
 def test_failing_cell_names_notebook_and_cell(tmp_path):
     (tmp_path / "notebooks").mkdir()
     nbformat.write(_nb([("x = 1", []), ("raise RuntimeError('boom')", [])]),
                    tmp_path / "notebooks" / "02_bad.ipynb")
-    with pytest.raises(NotebookError, match=r"02_bad\.ipynb.*cell 2.*boom"):
+    with pytest.raises(NotebookError, match=r"02_bad\.ipynb.*cell 2 .*boom"):
         run_reports(_paths(tmp_path), log=lambda s: None)
     assert not (tmp_path / "reports" / "02_bad.html").exists()
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import InputError
-from .layout import check_range, check_unique, existing_file, require_columns, rows, to_number
+from .layout import (
+    check_range, check_unique, existing_file, read_csv_text, require_columns, rows,
+    to_number)
 
 #: From this month (full-scale war; the 4 March 2022 law on "fakes") reporting conditions
 #: change and the counts fall sharply through 2022-23; rows are flagged "coverage_drop" so
@@ -37,7 +39,7 @@ def read_acled(path, count_column: str = "n_events_union") -> pd.DataFrame:
         that is not a non-negative integer below 100,000.
     """
     p = existing_file(path, "ACLED")
-    df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df = read_csv_text(p, what="ACLED")
     df.columns = [str(c).strip() for c in df.columns]
     require_columns(df, ["month", count_column], file=p)
     month = df["month"].str.strip()

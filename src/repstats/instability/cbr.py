@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .layout import existing_file, require_columns, rows, to_number
+from .layout import existing_file, read_csv_text, require_columns, rows, to_number
 
 #: Months with fewer published rates than this are flagged "few_days".
 MIN_DAYS = 10
@@ -28,7 +28,7 @@ def read_cbr_daily(path) -> pd.DataFrame:
         rate, a rate above 1,000, or one date listed twice with different rates.
     """
     p = existing_file(path, "CBR")
-    df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df = read_csv_text(p, what="CBR")
     df.columns = [str(c).strip() for c in df.columns]
     require_columns(df, ["date", "rate"], file=p)
     dates = pd.to_datetime(df["date"].str.strip(), format="%m/%d/%Y", errors="coerce")

@@ -79,6 +79,27 @@ def check_unique(keys: pd.Series, *, file, sheet=None, column=None,
                          expected="one row per period")
 
 
+def read_csv_text(path, *, what: str) -> pd.DataFrame:
+    """Read a UTF-8 CSV file as text cells (no value turned into NaN).
+
+    Raises ``InputError`` naming the file when it is missing, empty, not UTF-8 (e.g. saved
+    as cp1251 by a spreadsheet program) or not a CSV table at all.
+    """
+    p = existing_file(path, what)
+    try:
+        return pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{what} file is not UTF-8 text (byte {exc.start}: "
+                         f"{exc.object[exc.start:exc.start + 1]!r}); if it was re-saved as "
+                         "cp1251, fetch it again", file=str(p)) from exc
+    except pd.errors.EmptyDataError as exc:
+        raise InputError(f"{what} file is empty", file=str(p),
+                         expected="a CSV table with a header row") from exc
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{what} file is not a readable CSV table: "
+                         f"{' '.join(str(exc).split())}", file=str(p)) from exc
+
+
 def read_sheet(path, sheet, *, what: str) -> pd.DataFrame:
     """Read one sheet of a workbook as strings-or-numbers with row 1 as header.
 

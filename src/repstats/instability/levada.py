@@ -4,7 +4,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import InputError
-from .layout import check_range, check_unique, existing_file, require_columns, rows, to_number
+from .layout import (
+    check_range, check_unique, existing_file, read_csv_text, require_columns, rows,
+    to_number)
 
 #: file kind -> (columns read, {column: panel indicator}).
 LEVADA_LAYOUTS = {
@@ -79,7 +81,7 @@ def read_levada(path, kind: str) -> pd.DataFrame:
         raise ValueError(f"kind must be one of {sorted(LEVADA_LAYOUTS)}, got {kind!r}")
     columns, indicators = LEVADA_LAYOUTS[kind]
     p = existing_file(path, "Levada")
-    df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df = read_csv_text(p, what="Levada")
     df.columns = [str(c).strip() for c in df.columns]
     require_columns(df, columns, file=p)
     dates = pd.to_datetime(df["Date"].str.strip(), format="%Y-%m-%d", errors="coerce")

@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
 from ..sources import raw_path
-from .layout import existing_file, require_columns
+from .layout import existing_file, read_csv_text, require_columns
 
 MATCH_THRESHOLD = 0.6
 _WEIGHTS = {"place": 0.4, "detainees": 0.3, "subject": 0.1, "description": 0.2}
@@ -133,7 +133,7 @@ def read_ovdinfo_list(path, list_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         raise ValueError(f"list_id must be one of {sorted(LISTS)}, got {list_id!r}")
     _, columns, fixed_region = LISTS[list_id]
     p = existing_file(path, f"OVD-Info {list_id}")
-    raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = read_csv_text(p, what=f"OVD-Info {list_id}")
     raw.columns = [str(c).strip() for c in raw.columns]
     require_columns(raw, list(columns), file=p)
     df = raw[list(columns)].rename(columns=columns).apply(lambda c: c.str.strip())

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .layout import check_range, existing_file, require_columns, rows, to_number
+from .layout import (
+    check_range, existing_file, read_csv_text, require_columns, rows, to_number)
 
 #: Gleditsch-Ward number of Russia (the Soviet Union before 1992).
 GW_RUSSIA = 365
@@ -44,7 +45,7 @@ def ucdp_conflict_years(path, gwno: int = GW_RUSSIA) -> pd.DataFrame:
         Missing columns, a year outside 1946-2100 or an intensity outside 1-2.
     """
     p = existing_file(path, "UCDP/PRIO ACD")
-    df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df = read_csv_text(p, what="UCDP/PRIO ACD")
     df.columns = [str(c).strip() for c in df.columns]
     require_columns(df, UCDP_COLUMNS, file=p)
     year = to_number(df["year"], file=p, column="year", allow_missing=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import InputError
-from .layout import existing_file, require_columns, rows, to_number
+from .layout import existing_file, read_csv_text, require_columns, rows, to_number
 
 #: demspaces column -> panel indicator.
 DEMSPACES_COLUMNS = {
@@ -19,7 +19,7 @@ DEMSPACES_COLUMNS = {
 
 def _country_rows(path, country: str, columns, what: str) -> tuple[pd.DataFrame, list]:
     p = existing_file(path, what)
-    df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df = read_csv_text(p, what=what)
     df.columns = [str(c).strip() for c in df.columns]
     require_columns(df, ["country_text_id", "year", *columns], file=p)
     sub = df[df["country_text_id"].str.strip() == country]

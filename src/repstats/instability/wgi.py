@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .layout import existing_file, require_columns, rows
+from .layout import existing_file, read_csv_text, require_columns, rows
 
 #: WGI dimensions read into the panel (code prefix -> panel indicator).
 WGI_CODES = {"PV": "wgi_pv", "VA": "wgi_va", "GE": "wgi_ge", "RQ": "wgi_rq", "RL": "wgi_rl",
@@ -47,7 +47,7 @@ def read_wgi(path, country: str = "RUS") -> pd.DataFrame:
         outside (0, 1.5].
     """
     p = existing_file(path, "WGI")
-    df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df = read_csv_text(p, what="WGI")
     df.columns = [str(c).strip() for c in df.columns]
     require_columns(df, ["Country Code", "Indicator Code"], file=p)
     years = [c for c in df.columns if re.fullmatch(r"\d{4}", c)]

@@ -1,9 +1,10 @@
-"""Heat map of a value by category (rows) and year (columns)."""
+"""Heat map of a value by category (rows) and year (columns), drawn with seaborn."""
 from __future__ import annotations
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+import seaborn as sns
 
 from repstats.plots._common import figure_and_axes
 from repstats.plots.style import SEQUENTIAL, use_style
@@ -38,7 +39,7 @@ def category_heatmap(data: pd.DataFrame, *, row: str = "category", col: str = "y
                          "or aggregate first")
     table = data.pivot(index=row, columns=col, values=value).astype(float)
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
-    values = table.to_numpy()
+    values = table.to_numpy(dtype=float)
     finite = values[np.isfinite(values)]
     if log:
         positive = finite[finite > 0]
@@ -51,29 +52,26 @@ def category_heatmap(data: pd.DataFrame, *, row: str = "category", col: str = "y
     if colorbar_label is None:
         colorbar_label = (data["unit"].dropna().iloc[0] if "unit" in data.columns and
                           data["unit"].notna().any() else value)
+    labels = np.vectorize(lambda v: fmt.format(v) if np.isfinite(v) else "")(values) \
+        if annotate and values.size else False
     with use_style():
         fig, ax = figure_and_axes(ax, figsize=(min(10.0, max(6.0, 0.45 * table.shape[1]
                                                              + 3.5)),
                                                1.9 + 0.55 * table.shape[0]))
+        # seaborn picks dark or light annotation text from each cell's colour
+        sns.heatmap(pd.DataFrame(shown, index=table.index, columns=table.columns), ax=ax,
+                    cmap=cmap, norm=norm, mask=~np.isfinite(values), annot=labels, fmt="",
+                    annot_kws={"fontsize": 7}, cbar_kws={"pad": 0.01}, linewidths=0,
+                    square=False)
         ax.grid(False)
-        image = ax.imshow(np.ma.masked_invalid(shown), aspect="auto", cmap=cmap, norm=norm)
-        ax.set_xticks(np.arange(table.shape[1]), [str(c) for c in table.columns],
+        ax.set_xticks(np.arange(table.shape[1]) + 0.5, [str(c) for c in table.columns],
                       rotation=45 if table.shape[1] > 10 else 0)
-        ax.set_yticks(np.arange(table.shape[0]), [str(r) for r in table.index])
+        ax.set_yticks(np.arange(table.shape[0]) + 0.5, [str(r) for r in table.index],
+                      rotation=0)
         ax.tick_params(length=0)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        if annotate:
-            cm = mpl.colormaps[cmap]
-            for (i, j), v in np.ndenumerate(values):
-                if not np.isfinite(v):
-                    continue
-                r, g, b, _ = cm(norm(shown[i, j]))
-                dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
-                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
-                        color="white" if dark else "black")
-        bar = fig.colorbar(image, ax=ax, pad=0.01)
+        bar = ax.collections[0].colorbar
         bar.set_label("\n".join(_wrap(colorbar_label)), fontsize=8)
+        bar.outline.set_visible(False)
         ax.set_xlabel(col.capitalize())
         ax.set_ylabel(row.capitalize())
         if title:

@@ -3,12 +3,18 @@
 Use ``with use_style(): ...`` around your own plotting code, or ``use_style().apply()``
 once in a notebook. Every chart function of :mod:`repstats.plots` draws inside
 ``use_style()`` itself, so its output looks the same whatever the global settings.
+
+The style never changes matplotlib's interactive mode or backend: in Jupyter, plain
+matplotlib and pandas figures keep displaying after a repstats chart. ``fig.savefig``
+writes at print resolution (300 dpi; or pass ``"chart.svg"`` for a vector file).
+:func:`categorical_colors` gives as many distinct colours as there are categories.
 """
 from __future__ import annotations
 
 import textwrap
 
 import matplotlib as mpl
+import seaborn as sns
 from matplotlib.figure import Figure
 
 #: Okabe-Ito colours (safe for the common colour-vision deficiencies).
@@ -27,7 +33,7 @@ SEQUENTIAL = "viridis"
 RC = {
     "figure.figsize": (8.0, 4.5),
     "figure.dpi": 100,
-    "savefig.dpi": 150,
+    "savefig.dpi": 300,
     "savefig.bbox": "tight",
     "figure.constrained_layout.use": True,
     "font.size": 10,
@@ -82,11 +88,34 @@ class use_style:  # noqa: N801 - used like a function: ``with use_style():``
         return self
 
     def __exit__(self, *exc):
-        return self._ctx.__exit__(*exc)
+        # rc_context restores every rcParam it saved, including ``interactive``: when the
+        # first figure of a Jupyter session is drawn inside the context, the inline backend
+        # switches interactive mode on, and restoring it would stop later figures from
+        # displaying. The mode as it is now is kept.
+        interactive = mpl.is_interactive()
+        try:
+            return self._ctx.__exit__(*exc)
+        finally:
+            mpl.interactive(interactive)
 
     def apply(self) -> None:
-        """Apply the style globally (until ``matplotlib.rcdefaults()``)."""
+        """Apply the style globally (until ``matplotlib.rcdefaults()``); interactive mode
+        and backend are left as they are."""
         mpl.rcParams.update(self.params)
+
+
+def categorical_colors(n: int) -> list:
+    """``n`` distinct colours for unordered categories.
+
+    Up to eight: the Okabe-Ito colours of :data:`COLORS` (safe for colour-vision
+    deficiencies); more: seaborn's ``husl`` palette, evenly spaced hues of equal
+    lightness, so no colour repeats.
+    """
+    if not isinstance(n, int) or n < 0:
+        raise ValueError(f"n must be a non-negative integer, got {n!r}")
+    if n <= len(COLORS):
+        return list(COLORS[:n])
+    return [mpl.colors.to_hex(c) for c in sns.color_palette("husl", n)]
 
 
 def add_source(fig: Figure, text: str, *, prefix: str = "Source: ", width: int = 120):

@@ -1,4 +1,4 @@
-"""Unit tests for repstats.tables.quality (inputs built in code)."""
+"""Unit tests for repstats.quality (inputs built in code)."""
 from __future__ import annotations
 
 import hashlib
@@ -6,7 +6,7 @@ import hashlib
 import pandas as pd
 import pytest
 
-from repstats.tables.quality import (largest_disagreements, method_summary, row_flow,
+from repstats.quality import (largest_disagreements, method_summary, row_flow,
                                      source_status, status_counts, yearly_coverage)
 
 
