@@ -358,8 +358,9 @@ def _secondary(grid: _Grid, state: np.ndarray) -> tuple[np.ndarray, list]:
     First the classic pass (no line with exactly one hidden cell, hiding the smallest
     published non-zero count of the line), then, while the linear-programming audit finds
     a hidden cell whose interval is too narrow, the published cell of one of its lines
-    that widens it enough at the smallest count (or widens it most). Returns the new
-    state and the cells that could not be protected.
+    that widens it enough at the smallest count (or widens it most; a cell that neither
+    widens it nor can be protected itself is never hidden). Returns the new state and the cells that could not
+    be protected.
     """
     state = state.copy()
     arr = grid.arr
@@ -383,15 +384,19 @@ def _secondary(grid: _Grid, state: np.ndarray) -> tuple[np.ndarray, list]:
     while pending:
         cell = pending.pop(0)
         lo, hi = grid.intervals(state != "published", [cell])[cell]
-        if hi - lo > grid.threshold:
+        width = hi - lo
+        if width > grid.threshold:
             continue
         best, best_key = None, None
         for cand in _line_partners(grid, cell, state):
             trial = state != "published"
             trial[cand] = True
             lo, hi = grid.intervals(trial, [cell])[cell]
+            gain = hi - lo > width + 1e-9
+            if not gain and grid.known_total(cand) <= grid.threshold:
+                continue  # it would be recovered itself and protect nothing
             ok = hi - lo > grid.threshold
-            key = (not ok, arr[cand] if ok else -(hi - lo), arr[cand])
+            key = (not ok, not gain, arr[cand] if ok else -(hi - lo), arr[cand])
             if best_key is None or key < best_key:
                 best, best_key = cand, key
         if best is None:
