@@ -34,7 +34,7 @@ from ..config import paths as _paths
 from ..errors import FetchError, InputError, ValidationError
 from ..io import write_json
 from .fields import article_part_pairs, charges_string, parse_iso_dates, parse_list_field
-from .pages import PageCache, walk_pages
+from .pages import ConnectError, PageCache, walk_pages
 
 __all__ = ["read_ovdinfo_prosecutions", "clean_prosecutions", "fetch_ovdinfo",
            "download_ovdinfo", "monthly_prosecutions", "PROSECUTIONS_SCHEMA", "TERM_FLAGS"]
@@ -254,6 +254,8 @@ def _read_json_records(path: Path) -> pd.DataFrame:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"not a JSON file: {exc}", file=str(path)) from exc
+    except RecursionError:
+        raise InputError("JSON nested too deeply to read", file=str(path)) from None
     pages = payload if isinstance(payload, list) and payload and all(
         isinstance(p, dict) and "results" in p for p in payload) else [payload]
     records = []
@@ -403,7 +405,8 @@ def fetch_ovdinfo(url: str, cache_dir, *, style: str = "auto", page_size: int | 
         it instead of the network (``refresh=True`` refetches). ``None`` disables it.
     style, page_size, max_pages, max_page_bytes : see :func:`repstats.cases.pages.walk_pages`
     timeout : float
-        Seconds per request.
+        Total deadline per request attempt, in seconds (connecting and reading the whole
+        body: a server dripping bytes is cut off).
     retries : int
         Attempts per page (connection errors and HTTP 5xx are retried).
     backoff : float
@@ -443,18 +446,16 @@ def _fetch_records(url: str, cache_dir, **walk_kwargs) -> pd.DataFrame:
     frames = []
     try:
         for page in walk_pages(url, cache=cache, **walk_kwargs):
-            if not all(isinstance(r, dict) for r in page.records):
-                raise FetchError(f"{page.url}: records must be JSON objects")
             frame = pd.DataFrame.from_records(page.records)
             frame["_page_url"], frame["page"] = page.url, page.number
             frames.append(frame)
     except FetchError as exc:
         have = f"; {len(frames)} page(s) fetched so far are cached in {cache_dir}" \
             if frames and cache_dir is not None else ""
-        raise FetchError(
-            f"OVD-Info API: {exc}{have}. If you are offline, rerun when online (cached "
-            "pages are not fetched again) or read a downloaded CSV export with "
-            "read_ovdinfo_prosecutions(path).") from exc
+        hint = (" If you are offline, rerun when online (cached pages are not fetched "
+                "again) or read a downloaded CSV export with read_ovdinfo_prosecutions(path)."
+                if isinstance(exc, ConnectError) else "")
+        raise type(exc)(f"OVD-Info API: {exc}{have}.{hint}") from exc
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
