@@ -7,7 +7,9 @@ expects, so a changed upstream file is caught at the first read, not in a chart.
 """
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -79,10 +81,51 @@ def check_unique(keys: pd.Series, *, file, sheet=None, column=None,
                          expected="one row per period")
 
 
+def uncached_formulas(path, sheet: str, limit: int = 5) -> list[str]:
+    """Cells (e.g. ``"B5"``) of an ``.xlsx`` sheet holding a formula without a cached value.
+
+    Such a cell reads as blank (a workbook saved by a program that does not compute
+    formulas), which would silently become a missing value. Other formats: ``[]``.
+    """
+    p = Path(path)
+    if p.suffix.lower() not in (".xlsx", ".xlsm"):
+        return []
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    try:
+        with zipfile.ZipFile(p) as z:
+            book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            rid = next((s.get(f"{{{ns['r']}}}id") for s in book.iter(f"{{{ns['m']}}}sheet")
+                        if s.get("name") == sheet), None)
+            target = next((r.get("Target") for r in rels.iter(f"{{{ns['rel']}}}Relationship")
+                           if r.get("Id") == rid), None)
+            if target is None:
+                return []
+            member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            found = []
+            with z.open(member) as fh:
+                for _event, cell in ElementTree.iterparse(fh):
+                    if cell.tag != f"{{{ns['m']}}}c":
+                        continue
+                    formula = cell.find("m:f", ns)
+                    value = cell.find("m:v", ns)
+                    if formula is not None and (value is None or not (value.text or "")):
+                        found.append(cell.get("r"))
+                        if len(found) >= limit:
+                            break
+                    cell.clear()
+            return found
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return []  # not a standard workbook: the reader reports what it cannot read
+
+
 def read_sheet(path, sheet, *, what: str) -> pd.DataFrame:
     """Read one sheet of a workbook as strings-or-numbers with row 1 as header.
 
-    Raises ``InputError`` naming the file and sheet when the sheet does not exist.
+    Raises ``InputError`` naming the file and sheet when the sheet does not exist, and
+    naming the cells when a formula cell has no cached value (it would read as blank).
     """
     p = existing_file(path, what)
     try:
@@ -94,7 +137,13 @@ def read_sheet(path, sheet, *, what: str) -> pd.DataFrame:
         if sheet not in names:
             raise InputError("expected sheet not found", file=str(p), sheet=sheet,
                              expected=f"one of {names}")
-        return pd.read_excel(book, sheet_name=sheet, header=0)
+        df = pd.read_excel(book, sheet_name=sheet, header=0)
+    cells = uncached_formulas(p, sheet)
+    if cells:
+        raise InputError(f"formula cell(s) {cells} have no cached value and would read as "
+                         "missing", file=str(p), sheet=sheet, expected="a workbook saved "
+                         "with computed values (open it in a spreadsheet program and save)")
+    return df
 
 
 def numeric_rows(indicator: str, periods, cells: pd.Series, bounds: tuple[float, float], *,
