@@ -96,6 +96,12 @@ def test_safe_export_pseudonymises_slugs_with_a_key_and_keeps_by_name(named, tmp
     assert kept["comment"].tolist() == ["Kulkov appealed", "none"]
     with pytest.raises(ValueError, match="not in the table"):
         safe_export(named, tmp_path / "z.csv", keep=["nope"])
+    # ids pseudonymised beforehand are kept as they are
+    pre = pseudonymize(named[["person_id", "months"]], "person_id", key=KEY)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        again = pd.read_csv(safe_export(pre, tmp_path / "p.csv"))
+    assert again["person_id"].tolist() == pre["person_id"].tolist()
 
 
 def test_slug_in_any_id_column_is_detected(tmp_path):
@@ -209,6 +215,7 @@ def test_readme_privacy_snippet_runs(monkeypatch, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         exec(compile(block, "README.md", "exec"), {})
-    assert list(tmp_path.glob("*.csv"))
+    shared = pd.read_csv(tmp_path / "cases_for_partners.csv")
+    assert shared["person_id"].str.fullmatch(r"P-[0-9a-f]{16}").all()
     blob = b"".join(p.read_bytes() for p in tmp_path.glob("*.csv"))
     assert "Шакурский".encode() not in blob and b"shakursky" not in blob.lower()

@@ -521,11 +521,13 @@ def suppress_small_cells(df: pd.DataFrame, count_cols, threshold: int = 5, *,
 
 
 # ------------------------------------------------------------------------- safe export
-#: Columns holding identifiers made from names (slugs such as ``mikhail-kulkov``); any
-#: ``*_id``/``id``/``slug`` column whose values look like ``word-word`` slugs also counts.
+#: Columns holding identifiers made from names (slugs such as ``mikhail-kulkov``) unless
+#: every value is already a pseudonym (``P-<hex>``); any ``*_id``/``id``/``slug`` column
+#: whose values look like ``word-word`` slugs also counts.
 NAME_ID_COLUMNS = frozenset({"person_id", "defendant_id", "people_id", "slug", "person_slug"})
 
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n|\x0b|\x0c|\x1c|\x1d|\x1e|\x85|\u2028|\u2029)")
+_PSEUDONYM = re.compile(r"^[A-Za-z_]{0,8}-?[0-9a-f]{8,64}$")  # as made by pseudonymize
 _SLUG = re.compile(r"^[^\W\d_]+(?:[-_.][^\W\d_]+)+$")
 _URL = re.compile(r"(?i)\b(?:https?|ftp|file)://|\bwww\.")
 _SENTENCE_MARKS = re.compile(r"[,;:!?«»\"“”„()\[\]]")
@@ -618,7 +620,8 @@ def _name_id_columns(df: pd.DataFrame) -> list[str]:
             continue
         low = c.casefold()
         if low in NAME_ID_COLUMNS:
-            found.append(c)
+            if not all(_PSEUDONYM.match(v.strip()) for v in _texts(df[c])):
+                found.append(c)  # already pseudonymised values pass
         elif low in ("id", "slug") or low.endswith(("_id", "_slug")):
             if any(_SLUG.match(v.strip()) for v in _texts(df[c])):
                 found.append(c)
