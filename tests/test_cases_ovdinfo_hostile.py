@@ -40,6 +40,9 @@ def test_unknown_layout_refused_naming_the_file(tmp_path):
     path.write_text("foo;bar\n1;2\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"no OVD-Info column.*x\.csv"):
         read_ovdinfo_prosecutions(path)
+    (tmp_path / "d.csv").write_text("id;id;case_group_en\n1;2;x\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"\['id'\] appear more than once.*d\.csv"):
+        read_ovdinfo_prosecutions(tmp_path / "d.csv")
     empty = tmp_path / "e.csv"
     empty.write_text("", encoding="utf-8")
     with pytest.raises(InputError, match="empty CSV"):

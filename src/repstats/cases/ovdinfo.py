@@ -300,6 +300,10 @@ def _read_csv_records(path: Path) -> pd.DataFrame:
     except csv.Error as exc:
         raise InputError(f"unreadable CSV: {exc}", file=str(path)) from exc
     header = [h.strip() for h in rows[0]]
+    dup = sorted({h for h in header if header.count(h) > 1})
+    if dup:
+        raise InputError(f"column(s) {dup} appear more than once in the header",
+                         file=str(path), row=1)
     width = len(header)
     records, reasons = [], []
     for fields in rows[1:]:
