@@ -351,21 +351,16 @@ def _line_partners(grid: _Grid, cell, state) -> list:
     return list(dict.fromkeys(found))
 
 
-def _secondary(grid: _Grid, state: np.ndarray) -> tuple[np.ndarray, list]:
-    """Step 2: hide further cells until every hidden count's feasible interval is wider
-    than the threshold (checked by :meth:`_Grid.intervals`).
+def _secondary_subtraction(grid: _Grid, state: np.ndarray) -> np.ndarray:
+    """Step 2a: no line with exactly one hidden cell (one subtraction would reveal it).
 
-    First the classic pass (no line with exactly one hidden cell, hiding the smallest
-    published non-zero count of the line), then, while the linear-programming audit finds
-    a hidden cell whose interval is too narrow, the published cell of one of its lines
-    that widens it enough at the smallest count (or widens it most; a cell that neither
-    widens it nor can be protected itself is never hidden). Returns the new state and the cells that could not
-    be protected.
+    Hides the smallest published non-zero count of such a line (a zero, then the line's
+    total cell in the table, as fallbacks), until no line has exactly one hidden cell.
     """
     state = state.copy()
     arr = grid.arr
     changed = True
-    while changed:  # cheap first pass: no line recoverable by one subtraction
+    while changed:
         changed = False
         for cells, total_cell, _label in grid.lines:
             members = cells + ([total_cell] if total_cell is not None else [])
@@ -376,6 +371,38 @@ def _secondary(grid: _Grid, state: np.ndarray) -> tuple[np.ndarray, list]:
                 pick = min(open_cells, key=lambda c: (arr[c] == 0, c == total_cell, arr[c]))
                 state[pick] = "secondary"
                 changed = True
+    return state
+
+
+def _best_partner(grid: _Grid, cell, state: np.ndarray, width: float):
+    """The published cell whose hiding best widens ``cell``'s interval (or None).
+
+    Prefers a cell that makes the interval wider than the threshold, at the smallest
+    count; else the one that widens it most. A cell that neither widens it nor can be
+    protected itself is never chosen.
+    """
+    best, best_key = None, None
+    for cand in _line_partners(grid, cell, state):
+        trial = state != "published"
+        trial[cand] = True
+        lo, hi = grid.intervals(trial, [cell])[cell]
+        gain = hi - lo > width + 1e-9
+        if not gain and grid.known_total(cand) <= grid.threshold:
+            continue
+        ok = hi - lo > grid.threshold
+        key = (not ok, not gain, grid.arr[cand] if ok else -(hi - lo), grid.arr[cand])
+        if best_key is None or key < best_key:
+            best, best_key = cand, key
+    return best
+
+
+def _secondary_lp(grid: _Grid, state: np.ndarray) -> tuple[np.ndarray, list]:
+    """Step 2b: hide cells until the LP audit finds every hidden count's interval wider
+    than the threshold. Returns the new state and the cells that cannot be protected
+    (a line through them has a known total at or below the threshold, or no partner
+    widens them).
+    """
+    state = state.copy()
     given_up = [c for c in zip(*np.nonzero(state != "published"))
                 if grid.known_total(c) <= grid.threshold]  # no hiding can widen these
     # hiding more cells only widens intervals, so a cell that passed stays protected
@@ -384,30 +411,15 @@ def _secondary(grid: _Grid, state: np.ndarray) -> tuple[np.ndarray, list]:
     while pending:
         cell = pending.pop(0)
         lo, hi = grid.intervals(state != "published", [cell])[cell]
-        width = hi - lo
-        if width > grid.threshold:
+        if hi - lo > grid.threshold:
             continue
-        best, best_key = None, None
-        for cand in _line_partners(grid, cell, state):
-            trial = state != "published"
-            trial[cand] = True
-            lo, hi = grid.intervals(trial, [cell])[cell]
-            gain = hi - lo > width + 1e-9
-            if not gain and grid.known_total(cand) <= grid.threshold:
-                continue  # it would be recovered itself and protect nothing
-            ok = hi - lo > grid.threshold
-            key = (not ok, not gain, arr[cand] if ok else -(hi - lo), arr[cand])
-            if best_key is None or key < best_key:
-                best, best_key = cand, key
+        best = _best_partner(grid, cell, state, hi - lo)
         if best is None:
             given_up.append(cell)
             continue
         state[best] = "secondary"
         pending.insert(0, cell)  # check it again with the new hidden cell
-        if grid.known_total(best) > grid.threshold:
-            pending.append(best)
-        else:
-            given_up.append(best)
+        (pending if grid.known_total(best) > grid.threshold else given_up).append(best)
     return state, given_up
 
 
@@ -499,7 +511,8 @@ def suppress_small_cells(df: pd.DataFrame, count_cols, threshold: int = 5, *,
         ``result.attrs["suppression_audit"]`` holds :func:`audit_suppression`'s table.
     """
     grid = _Grid(df, count_cols, threshold, total_col, total_rows, margins)
-    state, given_up = _secondary(grid, _primary(grid, suppress_zeros))
+    state, given_up = _secondary_lp(grid, _secondary_subtraction(
+        grid, _primary(grid, suppress_zeros)))
     out = df.copy()
     hidden = state != "published"
     for j, col in enumerate(grid.cols):
