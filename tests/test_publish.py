@@ -272,3 +272,30 @@ def test_kill_during_build_leaves_old_or_new_complete_set(tmp_path):
     assert _snapshot(p.processed) == new
     assert not list(p.processed.rglob("*.part"))
     assert not list(p.processed.rglob(".staging-*"))
+
+
+def test_full_disk_mid_stage_keeps_the_previous_set(tmp_path, monkeypatch):
+    import errno
+
+    from repstats.cases import stage as cases_stage
+
+    p = _p(tmp_path)
+    _write_export(p.raw, 6)
+    run_build(p, ["cases"], log=_quiet)
+    before = _snapshot(p.processed)
+    _write_export(p.raw, 9)
+    real, calls = cases_stage.write_parquet, []
+
+    def filling(df, target, *args, **kwargs):
+        calls.append(target)
+        if len(calls) == 3:
+            Path(target).write_bytes(b"PAR1 half")
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        return real(df, target, *args, **kwargs)
+
+    monkeypatch.setattr(cases_stage, "write_parquet", filling)
+    with pytest.raises(OSError, match="No space left"):
+        run_build(p, ["cases"], log=_quiet)
+    assert _snapshot(p.processed) == before
+    assert not list((p.processed / ".builds/cases").glob(".staging-*"))
+    assert (publish.check_stage_files(p.processed, "cases")["status"] == "pass").all()
