@@ -115,6 +115,15 @@ def test_validate_detects_a_hand_made_mixed_set(tmp_path, capsys):
     checks = run_validate(p, ["cases"]).set_index("check")
     assert checks.loc["one_build:ovdinfo_monthly_by_group.parquet", "status"] == "fail"
     assert "replaced" in checks.loc["one_build:ovdinfo_monthly_by_group.parquet", "detail"]
+    # a plain copy of the folder (symlinks followed) is still one build
+    copy = tmp_path / "copy"
+    run_build(p, ["cases"], log=_quiet)
+    shutil.copytree(p.processed, copy)
+    assert (publish.check_stage_files(copy, "cases")["status"] == "pass").all()
+    copy_p = paths(root=tmp_path, raw=p.raw, processed=copy)
+    run_build(copy_p, ["cases"], log=_quiet)  # and can be built again
+    assert (publish.check_stage_files(copy, "cases")["status"] == "pass").all()
+    assert (copy / ".builds/cases/current").is_symlink()
     # 3) a legacy folder with plain files and no manifest
     legacy = _p(tmp_path, "legacy")
     legacy.processed.mkdir()

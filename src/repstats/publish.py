@@ -214,6 +214,9 @@ def publish_stage(processed, stage: str, staging, meta: dict | None = None) -> l
     _fsync_dir(stage_dir)
 
     old = _published_manifest(processed, stage)
+    current = stage_dir / CURRENT
+    if current.is_dir() and not current.is_symlink():  # a copied folder: links followed
+        os.replace(current, stage_dir / f"copy-{time.time_ns()}")  # removed below
     others = _names_of_other_stages(processed, stage)
     for name in manifest["files"]:
         if name in others:
@@ -279,9 +282,10 @@ def check_stage_files(processed, stage: str, expected=None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``stage``, ``check``, ``status`` ("pass" or "fail"), ``detail``: one
         ``build_manifest`` row (the stage has a published build) and one
-        ``one_build:<file>`` row per file: the name in ``processed`` leads to the
-        published build's copy, whose sha256 is the manifest's. A file replaced or
-        edited by hand, or left from another build, fails.
+        ``one_build:<file>`` row per file: the file under that name in ``processed``
+        has the sha256 the manifest records (normally it is a symlink to the published
+        copy; a plain copy of the same bytes, e.g. after ``shutil.copytree``, passes). A
+        file replaced or edited by hand, or left from another build, fails.
     """
     processed = Path(processed)
     rows = []
@@ -292,7 +296,8 @@ def check_stage_files(processed, stage: str, expected=None) -> pd.DataFrame:
                      f"{BUILDS}/{stage}/{CURRENT}/{MANIFEST}); run `repstats build --stage "
                      f"{stage}`"))
         return pd.DataFrame(rows, columns=["stage", "check", "status", "detail"])
-    build_id = os.readlink(processed / BUILDS / stage / CURRENT)
+    current = processed / BUILDS / stage / CURRENT
+    build_id = os.readlink(current) if current.is_symlink() else f"{CURRENT} (a copy)"
     rows.append((stage, "build_manifest", "pass",
                  f"build {build_id}: {len(manifest['files'])} file(s)"))
     names = dict(manifest["files"])
@@ -305,11 +310,12 @@ def check_stage_files(processed, stage: str, expected=None) -> pd.DataFrame:
             problem = "not in the published build's manifest"
         elif not link.exists():
             problem = "missing"
-        elif not link.is_symlink() or os.readlink(link) != \
-                f"{BUILDS}/{stage}/{CURRENT}/{name}":
-            problem = "replaced by a file that is not the published build's"
         elif _sha256(link) != digest:
-            problem = "content differs from the published build's manifest (edited?)"
+            linked = link.is_symlink() and os.readlink(link) == \
+                f"{BUILDS}/{stage}/{CURRENT}/{name}"
+            problem = ("content differs from the published build's manifest (edited?)"
+                       if linked else "replaced by a file that is not the published "
+                       "build's (copied in by hand, or from another build?)")
         rows.append((stage, f"one_build:{name}", "fail" if problem else "pass",
                      f"{link}: {problem}; rebuild the stage" if problem
                      else f"belongs to build {build_id}"))
