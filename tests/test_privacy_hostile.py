@@ -70,6 +70,7 @@ def named():
         "source_url": ["https://ovd.info/persons/mikhail-kulkov", "https://example.org/a"],
         "region": ["RU-MOW", "RU-SPE"],
         "case_group_en": ["Anti-war case", "Anti-war case"],
+        "charges": ["205.4(1); 222(1)", "207.3(2)"],
         "months": [120, 0],
     })
 
@@ -78,7 +79,7 @@ def test_safe_export_drops_name_slugs_and_free_text(named, tmp_path):
     with pytest.warns(UserWarning, match="person_id") as record:
         path = safe_export(named, tmp_path / "x.csv")
     back = pd.read_csv(path)
-    assert list(back.columns) == ["region", "case_group_en", "months"]
+    assert list(back.columns) == ["region", "case_group_en", "charges", "months"]
     blob = path.read_bytes().lower()
     assert b"kulkov" not in blob and b"ivanova" not in blob
     message = str(record[0].message)
@@ -204,8 +205,10 @@ def test_strong_keys_accepted_hex_base64_bytes():
 
 
 def test_readme_privacy_snippet_runs(monkeypatch, tmp_path):
-    """The README's privacy example runs as written (with a key in the environment)."""
+    """The README's privacy example runs as written and its export names nobody."""
     import pathlib
+
+    from repstats.cases import notable_cases
 
     readme = (pathlib.Path(__file__).resolve().parents[1] / "README.md").read_text()
     blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
@@ -215,7 +218,12 @@ def test_readme_privacy_snippet_runs(monkeypatch, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         exec(compile(block, "README.md", "exec"), {})
-    shared = pd.read_csv(tmp_path / "cases_for_partners.csv")
-    assert shared["person_id"].str.fullmatch(r"P-[0-9a-f]{16}").all()
-    blob = b"".join(p.read_bytes() for p in tmp_path.glob("*.csv"))
-    assert "Шакурский".encode() not in blob and b"shakursky" not in blob.lower()
+    written = list(tmp_path.glob("*.csv"))
+    assert written
+    people = notable_cases()
+    for path in written:
+        text = path.read_text(encoding="utf-8").casefold()
+        for full in pd.concat([people["name_ru"], people["name_en"]]).dropna():
+            assert full.casefold() not in text, (path.name, full)
+        for slug in people["person_id"]:
+            assert slug not in text, (path.name, slug)

@@ -644,9 +644,10 @@ def _name_id_columns(df: pd.DataFrame) -> list[str]:
 def _free_text_columns(df: pd.DataFrame, names: list[str]) -> list[str]:
     """Text columns that may quote people: sentences, URLs, or words of a listed name.
 
-    A value counts as free text when it has five or more words, sentence punctuation
-    (``, ; : ! ? « » " ( ) [ ]``) or a URL, or contains a word (three letters or more)
-    of a value in the name columns ``names``.
+    A value counts as free text when it has five or more words (numbers are not words),
+    two or more words and sentence punctuation (``, ; : ! ? « » " ( ) [ ]``), a URL, or
+    a word (three letters or more) of a value in the name columns ``names``. Codes such
+    as ``"205.4(1); 222(1)"`` are not free text.
     """
     name_words = {w.casefold() for c in names for v in _texts(df[c])
                   for w in _WORD.findall(v) if len(w) >= 3 and not w.isdigit()}
@@ -655,9 +656,9 @@ def _free_text_columns(df: pd.DataFrame, names: list[str]) -> list[str]:
         if c in names:
             continue
         for v in _texts(df[c]):
-            words = _WORD.findall(v)
-            if len(words) >= 5 or _SENTENCE_MARKS.search(v) or _URL.search(v) or \
-                    any(w.casefold() in name_words for w in words):
+            words = [w for w in _WORD.findall(v) if not w.isdigit()]  # codes are not text
+            if len(words) >= 5 or (len(words) >= 2 and _SENTENCE_MARKS.search(v)) or \
+                    _URL.search(v) or any(w.casefold() in name_words for w in words):
                 found.append(c)
                 break
     return found
