@@ -3,16 +3,26 @@
 Every output file is written to a temporary file in the same folder and moved into place,
 so a failure never leaves a partial file. Parquet files are written without timestamps or
 pandas index metadata that would vary between runs, so two builds are byte-identical.
+
+Parquet files carry key-value metadata (``repstats.*`` keys: package version, and where a
+build stage sets them with :func:`parquet_metadata`, the stage, the source ids and their
+licences); no build time, so builds stay byte-identical. Read it with
+:func:`read_parquet_metadata`.
 """
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import json
 import os
 import tempfile
 from pathlib import Path
 
 import pandas as pd
+
+_METADATA: contextvars.ContextVar[dict] = contextvars.ContextVar("repstats_parquet_metadata",
+                                                                 default={})
+METADATA_PREFIX = "repstats."
 
 
 @contextlib.contextmanager
@@ -46,12 +56,49 @@ def write_text(target, text: str) -> Path:
     return write_bytes(target, text.encode("utf-8"))
 
 
-def write_parquet(df: pd.DataFrame, target) -> Path:
-    """Write ``df`` to parquet atomically and deterministically (no index, fixed options)."""
+@contextlib.contextmanager
+def parquet_metadata(**values):
+    """Add ``repstats.<key>`` metadata to every parquet file written inside the block.
+
+    Values that are not text are stored as JSON. Blocks nest (inner keys win).
+    """
+    merged = {**_METADATA.get(), **values}
+    token = _METADATA.set(merged)
+    try:
+        yield merged
+    finally:
+        _METADATA.reset(token)
+
+
+def _metadata_bytes(extra: dict | None) -> dict[bytes, bytes]:
+    from . import __version__
+
+    values = {"version": __version__, **_METADATA.get(), **(extra or {})}
+    return {(METADATA_PREFIX + k).encode(): (v if isinstance(v, str) else json.dumps(
+        v, ensure_ascii=False, sort_keys=True)).encode() for k, v in sorted(values.items())}
+
+
+def read_parquet_metadata(path) -> dict[str, str]:
+    """The ``repstats.*`` key-value metadata of a parquet file (keys without the prefix)."""
+    import pyarrow.parquet as pq
+
+    meta = pq.read_schema(path).metadata or {}
+    return {k.decode()[len(METADATA_PREFIX):]: v.decode() for k, v in meta.items()
+            if k.decode().startswith(METADATA_PREFIX)}
+
+
+def write_parquet(df: pd.DataFrame, target, metadata: dict | None = None) -> Path:
+    """Write ``df`` to parquet atomically and deterministically (no index, fixed options).
+
+    ``metadata`` (and any set by :func:`parquet_metadata`) is stored as ``repstats.<key>``
+    key-value metadata beside pandas' own; the package version always is.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(df, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                           **_metadata_bytes(metadata)})
     with atomic_path(target) as tmp:
         pq.write_table(table, tmp, compression="zstd", write_statistics=True,
                        use_dictionary=True)

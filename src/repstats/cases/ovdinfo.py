@@ -21,6 +21,8 @@ below one month are placeholders in the published data, not terms: they are flag
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import warnings
 from pathlib import Path
@@ -32,7 +34,7 @@ from ..config import paths as _paths
 from ..errors import FetchError, InputError, ValidationError
 from ..io import write_json
 from .fields import article_part_pairs, charges_string, parse_iso_dates, parse_list_field
-from .pages import PageCache, walk_pages
+from .pages import ConnectError, PageCache, walk_pages
 
 __all__ = ["read_ovdinfo_prosecutions", "clean_prosecutions", "fetch_ovdinfo",
            "download_ovdinfo", "monthly_prosecutions", "PROSECUTIONS_SCHEMA", "TERM_FLAGS"]
@@ -41,6 +43,12 @@ UNIT = "one prosecution of one person"
 ARTICLES = "persecution_article_and_part_en"
 ID_CANDIDATES = ("prosecution_id", "persecution_id", "id")
 YEAR_RANGE = (1990, 2100)
+PRE_REJECT = "_reject_reason"  # set by a reader for rows it could not split into fields
+DELIMITERS = (",", ";", "\t", "|")
+KNOWN_COLUMNS = frozenset({*ID_CANDIDATES, "persecution_started", "persecution_started_year",
+                           "persecution_region_iso", "persecution_city_en",
+                           "persecution_article_and_part_en", "case_group_en",
+                           "first_verdict_date", "verdict_imprisonment_term"})
 TERM_FLAGS = ("ok", "missing", "unparsed", "placeholder_large", "placeholder_small")
 
 PROSECUTIONS_SCHEMA = pa.DataFrameSchema(
@@ -144,6 +152,9 @@ def clean_prosecutions(raw: pd.DataFrame, source: str = "<memory>", *,
     """
     if not isinstance(raw, pd.DataFrame):
         raise ValueError(f"raw must be a DataFrame, got {type(raw).__name__}")
+    pre_reason = raw[PRE_REJECT].reset_index(drop=True) if PRE_REJECT in raw.columns \
+        else pd.Series(pd.NA, index=range(len(raw)), dtype=object)
+    raw = raw.drop(columns=[PRE_REJECT], errors="ignore")
     df = raw.copy().reset_index(drop=True)
     df["source"] = pd.Series([source] * len(df), dtype="string")
     df["source_row"] = pd.array(range(1, len(df) + 1), dtype="Int64")
@@ -215,6 +226,8 @@ def clean_prosecutions(raw: pd.DataFrame, source: str = "<memory>", *,
     reason = pd.Series(pd.NA, index=df.index, dtype="string")
     reason[dup] = "prosecution_id seen before in this source"
     reason[empty] = "empty record"
+    pre = pre_reason.notna().to_numpy()
+    reason[pre] = pre_reason[pre].astype(str).to_numpy()
     rejected = reason.notna()
     clean = df[~rejected].reset_index(drop=True)
     clean = clean[["prosecution_id"] + [c for c in clean.columns if c != "prosecution_id"]]
@@ -241,6 +254,8 @@ def _read_json_records(path: Path) -> pd.DataFrame:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"not a JSON file: {exc}", file=str(path)) from exc
+    except RecursionError:
+        raise InputError("JSON nested too deeply to read", file=str(path)) from None
     pages = payload if isinstance(payload, list) and payload and all(
         isinstance(p, dict) and "results" in p for p in payload) else [payload]
     records = []
@@ -260,8 +275,52 @@ def _read_json_records(path: Path) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
+def _read_csv_records(path: Path) -> pd.DataFrame:
+    """Every record of a CSV export as text; ragged rows carry a reject reason."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"unreadable CSV (not UTF-8: {exc.reason} at byte {exc.start})",
+                         file=str(path)) from exc
+    if not text.strip():
+        raise InputError("empty CSV: no header row", file=str(path))
+    first = text[: text.find("\n") + 1 or len(text)]
+    best = None
+    for delim in DELIMITERS:
+        header = next(csv.reader(io.StringIO(first), delimiter=delim))
+        known = len(KNOWN_COLUMNS & {h.strip() for h in header})
+        if known and (best is None or known > best[0]):
+            best = (known, delim)
+    if best is None:
+        raise InputError("no OVD-Info column in the header with any of the separators "
+                         f"{list(DELIMITERS)}: header starts {first[:120]!r}", file=str(path),
+                         row=1, expected="columns such as " + ", ".join(sorted(KNOWN_COLUMNS)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=best[1]))
+    except csv.Error as exc:
+        raise InputError(f"unreadable CSV: {exc}", file=str(path)) from exc
+    header = [h.strip() for h in rows[0]]
+    dup = sorted({h for h in header if header.count(h) > 1})
+    if dup:
+        raise InputError(f"column(s) {dup} appear more than once in the header",
+                         file=str(path), row=1)
+    width = len(header)
+    records, reasons = [], []
+    for fields in rows[1:]:
+        if not fields:
+            continue  # a blank line between records
+        reason = None if len(fields) == width else (
+            f"row has {len(fields)} fields where the header has {width} (separator "
+            f"{best[1]!r}); not read")
+        records.append((fields + [""] * width)[:width])
+        reasons.append(reason)
+    raw = pd.DataFrame(records, columns=header, dtype=object)
+    raw[PRE_REJECT] = pd.Series(reasons, dtype=object)
+    return raw
+
+
 def read_ovdinfo_prosecutions(path_or_url, *, cache_dir=None, return_rejects: bool = False,
-                              **kwargs):
+                              relative_to=None, **kwargs):
     """Read OVD-Info prosecutions from a CSV/JSON export, a folder of them, or the API.
 
     Unit: one row is one prosecution of one person.
@@ -276,8 +335,18 @@ def read_ovdinfo_prosecutions(path_or_url, *, cache_dir=None, return_rejects: bo
         Page cache for URLs (default ``<raw>/ovdinfo_prosecutions/.cache``).
     return_rejects : bool
         Also return the rejected rows (see :func:`clean_prosecutions`).
+    relative_to : path-like, optional
+        Folder that ``source`` (and the fallback ``prosecution_id``) is written relative
+        to, so outputs hold no absolute local path; default the folder holding
+        ``path_or_url`` (the build stage passes the raw folder). A file outside it is
+        named by its file name.
     **kwargs
         Passed on to :func:`clean_prosecutions` (files) or :func:`fetch_ovdinfo` (URLs).
+
+    A CSV export may use ``,``, ``;``, tab or ``|`` between fields: the separator is the
+    one that splits the header into known OVD-Info columns; a header in which none
+    yields a known column is an :class:`~repstats.errors.InputError`. A row with more
+    or fewer fields than the header goes to the rejects with the reason.
 
     Returns
     -------
@@ -294,7 +363,9 @@ def read_ovdinfo_prosecutions(path_or_url, *, cache_dir=None, return_rejects: bo
                        if p.suffix.lower() in (".csv", ".json") and not p.name.startswith("."))
         if not files:
             raise InputError("no .csv or .json export in the folder", file=str(path))
-        parts = [read_ovdinfo_prosecutions(f, return_rejects=True, **kwargs) for f in files]
+        base = relative_to if relative_to is not None else path.parent
+        parts = [read_ovdinfo_prosecutions(f, return_rejects=True, relative_to=base,
+                                           **kwargs) for f in files]
         clean = pd.concat([p[0] for p in parts], ignore_index=True)
         rejects = pd.concat([p[1] for p in parts], ignore_index=True)
         dup = clean["prosecution_id"].duplicated(keep="first")
@@ -307,15 +378,17 @@ def read_ovdinfo_prosecutions(path_or_url, *, cache_dir=None, return_rejects: bo
     if not path.is_file():
         raise FileNotFoundError(f"OVD-Info export not found: {path}")
     if path.suffix.lower() == ".csv":
-        try:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-            raise InputError(f"unreadable CSV: {exc}", file=str(path)) from exc
+        raw = _read_csv_records(path)
     elif path.suffix.lower() == ".json":
         raw = _read_json_records(path)
     else:
         raise InputError("unsupported file type", file=str(path), expected=".csv or .json")
-    return clean_prosecutions(raw, source=str(path), return_rejects=return_rejects, **kwargs)
+    base = Path(relative_to) if relative_to is not None else path.parent
+    try:
+        source = path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        source = path.name
+    return clean_prosecutions(raw, source=source, return_rejects=return_rejects, **kwargs)
 
 
 # ---------------------------------------------------------------------------- fetching
@@ -336,7 +409,8 @@ def fetch_ovdinfo(url: str, cache_dir, *, style: str = "auto", page_size: int | 
         it instead of the network (``refresh=True`` refetches). ``None`` disables it.
     style, page_size, max_pages, max_page_bytes : see :func:`repstats.cases.pages.walk_pages`
     timeout : float
-        Seconds per request.
+        Total deadline per request attempt, in seconds (connecting and reading the whole
+        body: a server dripping bytes is cut off).
     retries : int
         Attempts per page (connection errors and HTTP 5xx are retried).
     backoff : float
@@ -376,18 +450,16 @@ def _fetch_records(url: str, cache_dir, **walk_kwargs) -> pd.DataFrame:
     frames = []
     try:
         for page in walk_pages(url, cache=cache, **walk_kwargs):
-            if not all(isinstance(r, dict) for r in page.records):
-                raise FetchError(f"{page.url}: records must be JSON objects")
             frame = pd.DataFrame.from_records(page.records)
             frame["_page_url"], frame["page"] = page.url, page.number
             frames.append(frame)
     except FetchError as exc:
         have = f"; {len(frames)} page(s) fetched so far are cached in {cache_dir}" \
             if frames and cache_dir is not None else ""
-        raise FetchError(
-            f"OVD-Info API: {exc}{have}. If you are offline, rerun when online (cached "
-            "pages are not fetched again) or read a downloaded CSV export with "
-            "read_ovdinfo_prosecutions(path).") from exc
+        hint = (" If you are offline, rerun when online (cached pages are not fetched "
+                "again) or read a downloaded CSV export with read_ovdinfo_prosecutions(path)."
+                if isinstance(exc, ConnectError) else "")
+        raise type(exc)(f"OVD-Info API: {exc}{have}.{hint}") from exc
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 

@@ -13,25 +13,31 @@ The walker is generic: it knows two ways an API says where the next page is, cho
     page, a page shorter than ``page_size``, or the page count when the response states
     it (``total_pages``, ``pages``, ``num_pages`` or ``last_page``).
 
-Every response body is cached on disk under ``cache_dir`` in a file named by the sha256 of
-its URL, so a rerun reads the cache instead of the network (``refresh=True`` refetches).
-Network access goes through :func:`repstats.fetch._open_url`, which retries transient
-failures (connection errors, HTTP 5xx) with exponential backoff.
+Every response body that passed every check is cached on disk under ``cache_dir`` in a
+file named by the sha256 of its URL, so a rerun reads the cache instead of the network
+(``refresh=True`` refetches). :func:`get_bytes` retries transient failures (connection
+errors, HTTP 5xx) with exponential backoff, holds each attempt to a total deadline, and
+refuses truncated bodies. A ``next`` link is followed only over http(s) to the starting
+host; deeply nested JSON is an error, not a crash.
 """
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
+import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import FetchError
-from ..fetch import _open_url
 from ..io import write_bytes
 
-__all__ = ["PageCache", "Page", "walk_pages", "page_records", "get_bytes"]
+__all__ = ["PageCache", "Page", "walk_pages", "page_records", "get_bytes", "ConnectError",
+           "ServerError"]
 
 RECORD_KEYS = ("results", "data", "items", "records")
 PAGE_COUNT_KEYS = ("total_pages", "pages", "num_pages", "last_page")
@@ -84,19 +90,113 @@ class Page:
     payload: object = field(repr=False, default=None)
 
 
-def get_bytes(url: str, *, timeout: float, retries: int, backoff: float,
-              max_bytes: int, opener=_open_url) -> bytes:
-    """GET ``url`` (retries with backoff) and return at most ``max_bytes`` of body.
+class ConnectError(FetchError):
+    """The server could not be reached (offline, refused, DNS)."""
 
-    Raises :class:`FetchError` when the server stays unreachable, answers 4xx, or sends
-    more than ``max_bytes``.
-    """
-    with opener(url, timeout=timeout, retries=retries, backoff=backoff) as resp:
-        body = resp.read(max_bytes + 1)
-    if len(body) > max_bytes:
-        raise FetchError(f"{url}: page larger than the {max_bytes}-byte guard; aborted "
-                         "(raise max_page_bytes if this is expected)")
+
+class ServerError(FetchError):
+    """The server answered with an HTTP 5xx error, or broke off its answer."""
+
+
+def _request(url: str, timeout: float):
+    req = urllib.request.Request(url, headers={"User-Agent": "repstats-fetch/0.1",
+                                               "Accept": "application/json"})
+    return urllib.request.urlopen(req, timeout=timeout)
+
+
+def _read_within(resp, url: str, deadline: float, max_bytes: int) -> bytes:
+    """The whole body, or FetchError past ``deadline``, ``max_bytes`` or a short body."""
+    sock = getattr(getattr(getattr(resp, "fp", None), "raw", None), "_sock", None)
+    chunks, size = [], 0
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise ServerError(f"{url}: no complete answer within the deadline ({size} bytes "
+                              "received); aborted")
+        if sock is not None:
+            sock.settimeout(remaining)
+        try:
+            chunk = resp.read1(65536)
+        except http.client.IncompleteRead as exc:
+            raise ServerError(f"{url}: the body ended early ({exc}); truncated") from exc
+        except (TimeoutError, OSError) as exc:
+            raise ServerError(f"{url}: no complete answer within the deadline ({size} bytes "
+                              f"received: {exc}); aborted") from exc
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(f"{url}: page larger than the {max_bytes}-byte guard; aborted "
+                             "(raise max_page_bytes if this is expected)")
+    body = b"".join(chunks)
+    length = resp.headers.get("Content-Length")
+    if length is not None and length.strip().isdigit() and len(body) < int(length):
+        raise ServerError(f"{url}: body of {len(body)} bytes is shorter than its "
+                          f"Content-Length {int(length)}; truncated")
     return body
+
+
+def get_bytes(url: str, *, timeout: float, retries: int, backoff: float,
+              max_bytes: int, opener=_request) -> bytes:
+    """GET ``url`` (retries with backoff) and return its whole body.
+
+    ``timeout`` is a total deadline per attempt (connecting and reading the whole
+    body), so a server dripping bytes cannot hold the reader. Only ``http``/``https``.
+
+    Raises
+    ------
+    ConnectError
+        The server stayed unreachable after ``retries`` attempts (are you offline?).
+    ServerError
+        HTTP 5xx after ``retries`` attempts, a body shorter than its Content-Length, or
+        no complete answer within ``timeout``.
+    FetchError
+        HTTP 4xx, another scheme than http(s), or a body over ``max_bytes``.
+    """
+    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise FetchError(f"{url}: only http(s) URLs are fetched, not {scheme or 'no'} "
+                         "scheme")
+    last: Exception | None = None
+    for attempt in range(max(1, retries)):
+        if attempt:
+            time.sleep(backoff * (2 ** (attempt - 1)))
+        deadline = time.monotonic() + timeout
+        try:
+            with opener(url, timeout=timeout) as resp:
+                return _read_within(resp, url, deadline, max_bytes)
+        except urllib.error.HTTPError as exc:
+            if exc.code < 500:
+                raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}") from exc
+            last = ServerError(f"{url}: server error HTTP {exc.code} {exc.reason} "
+                               f"({max(1, retries)} attempt(s)); the server, not your "
+                               "connection, failed: try again later")
+        except ServerError as exc:
+            last = exc
+        except FetchError:
+            raise
+        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError,
+                http.client.HTTPException) as exc:
+            last = ConnectError(f"{url}: could not connect after {max(1, retries)} "
+                                f"attempt(s) ({exc}); are you offline?")
+    assert last is not None
+    raise last
+
+
+def _decode(body: bytes, url: str):
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FetchError(f"{url}: response is not JSON ({exc})") from exc
+    except RecursionError:
+        raise FetchError(f"{url}: JSON nested too deeply to read; not an API page") from None
+
+
+def _same_origin(url: str, start: str) -> bool:
+    a, b = urllib.parse.urlsplit(url), urllib.parse.urlsplit(start)
+    return a.scheme.lower() in ("http", "https") and (a.scheme.lower(), a.netloc.lower()) \
+        == (b.scheme.lower(), b.netloc.lower())
 
 
 def _with_query(url: str, **params) -> str:
@@ -162,21 +262,29 @@ def walk_pages(url: str, *, cache: PageCache | None = None, style: str = "auto",
         if body is None:
             body = get(current, timeout=timeout, retries=retries, backoff=backoff,
                        max_bytes=max_page_bytes)
-        try:
-            payload = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise FetchError(f"{current}: response is not JSON ({exc})") from exc
+        payload = _decode(body, current)
         records = page_records(payload, current)
-        if not from_cache:
-            cache.put(current, body)
-        yield Page(current, number, records, from_cache, payload)
-
+        if not all(isinstance(r, dict) for r in records):
+            raise FetchError(f"{current}: records must be JSON objects")
         if style == "auto":
             # the bare URL served the start page; later pages get explicit numbers
             style = "next" if isinstance(payload, dict) and "next" in payload else "page"
+        nxt_url = None
         if style == "next":
             nxt = payload.get("next") if isinstance(payload, dict) else None
-            current = urllib.parse.urljoin(current, nxt) if nxt else None
+            if nxt is not None and not isinstance(nxt, str):
+                raise FetchError(f"{current}: 'next' is not a URL: {nxt!r}")
+            nxt_url = urllib.parse.urljoin(current, nxt) if nxt else None
+            if nxt_url is not None and not _same_origin(nxt_url, url):
+                raise FetchError(f"{current}: 'next' leads to {nxt_url!r}, off the starting "
+                                 f"host {urllib.parse.urlsplit(url).netloc!r} or not "
+                                 "http(s); refused")
+        if not from_cache:  # only a page that passed every check is cached
+            cache.put(current, body)
+        yield Page(current, number, records, from_cache, payload)
+
+        if style == "next":
+            current = nxt_url
             continue
         total = None
         if isinstance(payload, dict):

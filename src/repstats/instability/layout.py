@@ -100,10 +100,44 @@ def read_csv_text(path, *, what: str) -> pd.DataFrame:
                          f"{' '.join(str(exc).split())}", file=str(p)) from exc
 
 
+def uncached_formulas(path, sheet: str, limit: int = 5) -> list[str]:
+    """Cells (e.g. ``"B5"``) of an ``.xlsx`` sheet holding a formula without a cached value.
+
+    Such a cell reads as blank (a workbook saved by a program that does not compute
+    formulas), which would silently become a missing value. The workbook is read twice
+    with openpyxl (formulas, then cached values). Other formats: ``[]``.
+    """
+    import openpyxl
+
+    p = Path(path)
+    if p.suffix.lower() not in (".xlsx", ".xlsm"):
+        return []
+    try:
+        formulas = openpyxl.load_workbook(p, read_only=True, data_only=False)
+        cached = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - not a standard workbook: the reader reports it
+        return []
+    try:
+        if sheet not in formulas.sheetnames:
+            return []
+        found = []
+        for frow, crow in zip(formulas[sheet].iter_rows(), cached[sheet].iter_rows()):
+            for fcell, ccell in zip(frow, crow):
+                if fcell.data_type == "f" and ccell.value in (None, ""):
+                    found.append(fcell.coordinate)
+                    if len(found) >= limit:
+                        return found
+        return found
+    finally:
+        formulas.close()
+        cached.close()
+
+
 def read_sheet(path, sheet, *, what: str) -> pd.DataFrame:
     """Read one sheet of a workbook as strings-or-numbers with row 1 as header.
 
-    Raises ``InputError`` naming the file and sheet when the sheet does not exist.
+    Raises ``InputError`` naming the file and sheet when the sheet does not exist, and
+    naming the cells when a formula cell has no cached value (it would read as blank).
     """
     p = existing_file(path, what)
     try:
@@ -115,7 +149,13 @@ def read_sheet(path, sheet, *, what: str) -> pd.DataFrame:
         if sheet not in names:
             raise InputError("expected sheet not found", file=str(p), sheet=sheet,
                              expected=f"one of {names}")
-        return pd.read_excel(book, sheet_name=sheet, header=0)
+        df = pd.read_excel(book, sheet_name=sheet, header=0)
+    cells = uncached_formulas(p, sheet)
+    if cells:
+        raise InputError(f"formula cell(s) {cells} have no cached value and would read as "
+                         "missing", file=str(p), sheet=sheet, expected="a workbook saved "
+                         "with computed values (open it in a spreadsheet program and save)")
+    return df
 
 
 def numeric_rows(indicator: str, periods, cells: pd.Series, bounds: tuple[float, float], *,

@@ -73,7 +73,7 @@ def read_levada(path, kind: str) -> pd.DataFrame:
     ValueError
         Unknown ``kind``.
     InputError
-        Missing columns, unparseable or duplicated dates, dates not on the first of a
+        No data rows, missing columns, unparseable or duplicated dates, dates not on the first of a
         month, shares outside [0, 100] or a month whose shares do not sum to
         100 +/- :data:`SUM_TOLERANCE`.
     """
@@ -84,6 +84,9 @@ def read_levada(path, kind: str) -> pd.DataFrame:
     df = read_csv_text(p, what="Levada")
     df.columns = [str(c).strip() for c in df.columns]
     require_columns(df, columns, file=p)
+    if df.empty:
+        raise InputError("no data rows under the header", file=str(p), row=2,
+                         expected=f"monthly rows for {sorted(indicators.values())}")
     dates = pd.to_datetime(df["Date"].str.strip(), format="%Y-%m-%d", errors="coerce")
     if dates.isna().any() or (dates.dt.day != 1).any():
         pos = int((dates.isna() | (dates.dt.day != 1)).to_numpy().nonzero()[0][0])

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import paths as _paths
+from ..errors import InputError
 from ..sources import raw_path
 from .acled import read_acled
 from .cbr import read_cbr
@@ -37,6 +38,26 @@ READERS = {
     "ucdp_acd": read_ucdp,
     "mvd_crime_monthly": read_mvd,
 }
+
+
+def promised_indicators(source: str, rows_read: pd.DataFrame, file) -> pd.DataFrame:
+    """Return ``rows_read`` when it holds every indicator the codebook lists for ``source``.
+
+    A source that yields no row for an indicator its codebook entry promises (e.g. a
+    header-only CSV, or a sheet whose values are all missing) is an
+    :class:`~repstats.errors.InputError` naming the file: never a silently shorter panel.
+    """
+    from .codebook import codebook
+
+    book = codebook()
+    promised = book.loc[book["source"] == source, "indicator"].tolist()
+    have = set(rows_read.loc[rows_read["value"].notna(), "indicator"])
+    absent = [i for i in promised if i not in have]
+    if absent:
+        raise InputError(f"source {source} yields no values for {absent}, which the "
+                         f"codebook promises ({len(rows_read)} rows read)", file=str(file),
+                         expected=f"rows for {promised}")
+    return rows_read
 
 
 def protest_rows(protests) -> pd.DataFrame:
@@ -80,7 +101,8 @@ def panel(raw_dir=None, sources=None) -> pd.DataFrame:
     Raises
     ------
     InputError
-        A raw file is missing or its layout differs (names file, sheet and column).
+        A raw file is missing, its layout differs (names file, sheet and column), or it
+        yields no values for an indicator the codebook promises from it.
     ValidationError
         The assembled panel fails :data:`repstats.instability.schema.PANEL_SCHEMA`.
     """
@@ -89,7 +111,8 @@ def panel(raw_dir=None, sources=None) -> pd.DataFrame:
     unknown = sorted(set(wanted) - set(READERS) - {"ovdinfo"})
     if unknown:
         raise ValueError(f"unknown sources {unknown}; known: {sorted(READERS)} + ['ovdinfo']")
-    parts = [READERS[s](raw_path(s, raw))[PANEL_COLUMNS] for s in wanted if s in READERS]
+    parts = [promised_indicators(s, READERS[s](raw_path(s, raw))[PANEL_COLUMNS],
+                                 raw_path(s, raw)) for s in wanted if s in READERS]
     if "ovdinfo" in wanted:
         parts.append(protest_rows(read_protests(raw)))
     out = pd.concat(parts, ignore_index=True)

@@ -1,0 +1,71 @@
+"""A source yielding less than its codebook promises is an error (issue 14 item 3)."""
+from __future__ import annotations
+
+import shutil
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from repstats.build import run_build
+from repstats.config import paths
+from repstats.errors import InputError
+from repstats.instability.epu import EPU_COLUMNS, read_epu
+from repstats.instability.layout import uncached_formulas
+from repstats.instability.levada import read_levada
+from repstats.instability.panel import promised_indicators
+
+
+def test_header_only_levada_csv_is_an_error(tmp_path):
+    path = tmp_path / "Levada_putin_approval_monthly.csv"
+    path.write_text("Date,Approve,Disapprove,No_answer\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"no data rows.*Levada_putin_approval_monthly"):
+        read_levada(path, "approval")
+
+
+def test_source_missing_a_promised_indicator_names_the_file(tmp_path):
+    rows = pd.DataFrame({"indicator": ["levada_approve"], "value": [80.0]})
+    with pytest.raises(InputError, match=r"levada_disapprove.*approval\.csv"):
+        promised_indicators("levada_approval", rows, tmp_path / "approval.csv")
+    both = pd.DataFrame({"indicator": ["levada_approve", "levada_disapprove"],
+                         "value": [80.0, 15.0]})
+    assert promised_indicators("levada_approval", both, "x") is both
+
+
+def _epu_book(path, formula_without_value: bool):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Russian News-Based Index"
+    ws.append(EPU_COLUMNS)
+    for m in range(1, 7):
+        ws.append([2022, m, 100.0 + m])
+    if formula_without_value:  # openpyxl stores the formula with no cached value
+        ws["C5"] = "=C4*2"
+    wb.save(path)
+    return path
+
+
+def test_xlsx_formula_without_cached_value_is_an_error(tmp_path):
+    good = read_epu(_epu_book(tmp_path / "good.xlsx", False))
+    assert len(good) == 6
+    path = _epu_book(tmp_path / "bad.xlsx", True)
+    assert uncached_formulas(path, "Russian News-Based Index") == ["C5"]
+    with pytest.raises(InputError, match=r"C5.*no cached value.*bad\.xlsx"):
+        read_epu(path)
+
+
+def test_bad_levada_file_keeps_good_outputs(mirror, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(mirror, raw, ignore=shutil.ignore_patterns("cdep", "criminal_code"))
+    p = paths(root=tmp_path, raw=raw, processed=tmp_path / "processed", mirror=mirror)
+    run_build(p, ["instability"], log=lambda m: None)
+    before = {f.name: f.read_bytes() for f in p.processed.iterdir()
+              if not f.name.startswith(".")}
+    levada = raw / "instability/levada/Levada_putin_approval_monthly.csv"
+    levada.write_text(levada.read_text(encoding="utf-8").splitlines()[0] + "\n",
+                      encoding="utf-8")
+    with pytest.raises(InputError, match="Levada_putin_approval_monthly"):
+        run_build(p, ["instability"], log=lambda m: None)
+    after = {f.name: f.read_bytes() for f in p.processed.iterdir()
+             if not f.name.startswith(".")}
+    assert after == before
