@@ -32,13 +32,25 @@ COURT_STATS_SCHEMA = pa.DataFrameSchema(
         "sheet": pa.Column(str),
         "row": pa.Column(int, pa.Check.ge(1)),
         "column": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{1,3}$")),
+        "line": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        "lumped_parts": pa.Column(str, pa.Check.str_matches(
+            r"^\d{3}(\.\d{1,2})?( ч\.\d{1,2}(\.\d{1,2})?)?(; \d{3}(\.\d{1,2})?"
+            r"( ч\.\d{1,2}(\.\d{1,2})?)?)+$"), nullable=True),
+        "subset": pa.Column(str, pa.Check.isin(["internet", "minors"]), nullable=True),
+        "source_sha256": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{64}$")),
+        "member_sha256": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{64}$")),
     },
     checks=[
         pa.Check(lambda d: d["article"].notna() == d["row_type"].isin(
-            ["article", "paragraph"]), name="article_iff_article_row",
-            error="article is set exactly on article and paragraph rows"),
-        pa.Check(lambda d: d["paragraph"].isna() | (d["row_type"] == "paragraph"),
+            ["article", "paragraph", "subset"]), name="article_iff_article_row",
+            error="article is set exactly on article, paragraph and subset rows"),
+        pa.Check(lambda d: d["paragraph"].isna() | d["row_type"].isin(["paragraph",
+                                                                        "subset"]),
                  name="paragraph_only_on_paragraph_rows"),
+        pa.Check(lambda d: d["subset"].notna() == (d["row_type"] == "subset"),
+                 name="subset_iff_subset_row"),
+        pa.Check(lambda d: d["lumped_parts"].isna() | d["row_type"].isin(
+            ["article", "article_group"]), name="lumped_only_on_article_or_group_rows"),
         pa.Check(lambda d: ~d.duplicated(["source_file", "member", "sheet", "row",
                                           "column"]),
                  name="one_value_per_cell"),
