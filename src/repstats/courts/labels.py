@@ -24,6 +24,9 @@ Row types
                        repeated for a subset of the convicted (crimes committed using the
                        internet; crimes against minors); set by the reader from the
                        section title, never added to article rows
+``rejected``           a garbled article label (:class:`LabelShapeError`) read without
+                       ``strict``: kept with its raw label and counts, no article, listed
+                       in the quality table (check ``label_rejected``), never summed
 
 An ``article_group`` row is a *combined* row: it lumps several articles together (2022:
 ``264.3 ч. 1, 264.3 ч. 2, 274.2 ч. 1, 275.1``) and is never split nor assigned to one of
@@ -40,7 +43,7 @@ from ..errors import InputError
 from .excel import cell_text
 
 ROW_TYPES = ("article", "article_group", "paragraph", "grand_total", "chapter_total",
-             "military_aggregate", "summary", "subset")
+             "military_aggregate", "summary", "subset", "rejected")
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,32 @@ _PARTS_ONLY = re.compile(r"^[,;\s]*(?:(?:ч\.?\s*)?\d{1,2}(?:\.\d)?(?:\s*-\s*\d{
 _ABBREV = ((r"\bстар\.\s*ред\.?", "старой редакции"), (r"\bнов\.\s*ред\.?", "новой редакции"),
            (r"\bред\.(?=\s|$|[,)])", "редакции"), (r"\bред(?=\s+фз)", "редакции"),
            (r"\bвкл\.", "включая"), (r"\bN\s*(?=\d)", "№ "), (r"№(?=\d)", "№ "))
+
+
+class LabelShapeError(InputError):
+    """An article label whose shape is garbled (``205.2 ч.2x``, ``205,2 ч.2``,
+    ``205.2x ч.2``, ``205.2 ч.2 ч.3``, ``201. 3``): never guessed. The reader raises it
+    with ``strict=True`` and otherwise keeps the row as a documented ``rejected`` row."""
+
+
+#: what may follow an article head (article and part) directly
+_AFTER_HEAD = re.compile(r"^(?:$|[\s(,;\-<«\"])")
+#: what the rest of an article label may not start with: a bare number ("201. 3"), a
+#: second part without a separator ("ч.2 ч.3", "ч. часть 2"), a decimal comma ("205,2")
+_BAD_REST = re.compile(r"^(?:\d|ч(?:\.|\s|\d)|,\d)")
+#: a range of parts right after the article ("148 ч.1-4") is a pooled row, not garbled
+_PART_RANGE = re.compile(r"^\s*ч\.?\s*\d{1,2}(?:\.\d)?\s*-\s*\d")
+
+
+def _check_shape(head: str, rest: str, text: str, where: dict) -> None:
+    if _PART_RANGE.match(rest):
+        return
+    if not _AFTER_HEAD.match(rest) or _BAD_REST.match(rest.strip()):
+        raise LabelShapeError(
+            f"garbled article label {text!r}: {head.strip()!r} is followed by "
+            f"{rest.strip()[:20]!r}", **where,
+            expected="'ARTICLE', 'ARTICLE ч. PART' or either followed by a separated "
+            "annotation, e.g. '205.2 ч. 2 (в редакции …)'")
 
 
 def label_text(value) -> str:
@@ -164,7 +193,7 @@ def classify_total(text: str) -> str | None:
 
 
 def parse_label(value, description=None, *, previous: Label | None = None, file=None,
-                member=None, sheet=None, row=None) -> Label:
+                member=None, sheet=None, row=None, column=None) -> Label:
     """Parse a row's label (and, for form 10-а, its description).
 
     Parameters
@@ -182,9 +211,13 @@ def parse_label(value, description=None, *, previous: Label | None = None, file=
 
     Raises
     ------
+    LabelShapeError
+        An article label of a garbled shape (see :class:`LabelShapeError`), naming file,
+        member, sheet, row and cell (``column``: the label cell's letter).
     InputError
         An unknown label, naming file, member, sheet and row.
     """
+    where = dict(file=file, member=member, sheet=sheet, row=row, column=column)
     text = label_text(value)
     desc = cell_text(description) if description is not None else ""
     for candidate in (desc, text):
@@ -221,6 +254,7 @@ def parse_label(value, description=None, *, previous: Label | None = None, file=
                          lumped_parts(tail))
         pm = re.match(rf"^{_PART}", low)
         if pm and previous is not None and previous.article:
+            _check_shape(low[:pm.end()], low[pm.end():], text, where)
             return Label("article", previous.article, pm.group(1), None,
                          normalize_redaction(low[pm.end():]))
         raise InputError(f"unknown row label {text!r}" + (f" ({desc!r})" if desc else ""),
@@ -230,6 +264,7 @@ def parse_label(value, description=None, *, previous: Label | None = None, file=
     article = _article(m.group(1), m.group(2))
     part = m.group(3)
     rest = low[m.end():]
+    _check_shape(low[:m.end()], rest, text, where)
     para = re.match(rf"^\s*(?:п\.\s*)*{_QL}((?:\s*,\s*(?:п\.\s*)?{_QLN})*)", rest)
     if para:
         # "п. «а»" or pooled paragraphs "«а», «б», «в»" (joined as "а,б,в")

@@ -45,7 +45,7 @@ from ..errors import InputError
 from .excel import cell_text, read_sheets
 from .forms import FORMS, identify_workbook
 from .headers import find_header
-from .labels import Label, parse_label, with_description_note
+from .labels import Label, LabelShapeError, parse_label, with_description_note
 from .measures import measure_for
 from .workbooks import Workbook, workbooks_of, year_sources
 
@@ -119,7 +119,8 @@ def _subset_of(sheet, header) -> str | None:
 class _Rows:
     """Column-wise accumulator: one entry per spreadsheet row and one per value."""
 
-    def __init__(self, labels: dict | None = None):
+    def __init__(self, labels: dict | None = None, strict: bool = False):
+        self.strict = strict
         self.meta: list[tuple] = []      # _ROW_COLUMNS order
         self.index: list[int] = []       # per value: position in meta
         self.measure: list[str] = []
@@ -169,12 +170,17 @@ class _Rows:
         return pd.DataFrame(out, columns=COLUMNS)
 
 
-def _parse(rows: _Rows, raw_label, desc, previous, *, file, member, sheet, row):
+def _parse(rows: _Rows, raw_label, desc, previous, *, file, member, sheet, row, column):
     key = (raw_label, desc, None if previous is None else (previous.article, previous.part))
     lab = rows.labels.get(key)
     if lab is None:
-        lab = parse_label(raw_label, desc, previous=previous, file=file, member=member,
-                          sheet=sheet, row=row)
+        try:
+            lab = parse_label(raw_label, desc, previous=previous, file=file, member=member,
+                              sheet=sheet, row=row, column=column)
+        except LabelShapeError:
+            if rows.strict:
+                raise
+            lab = Label("rejected")
         rows.labels[key] = lab
     return lab
 
@@ -227,7 +233,7 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
         raw_label = cells[label_col]
         desc = cell_text(cells[desc_col]) if desc_col is not None else None
         lab: Label = _parse(rows, raw_label, desc, previous, file=file, member=member,
-                            sheet=sheet.name, row=r + 1)
+                            sheet=sheet.name, row=r + 1, column=column_letter(label_col))
         if lab.row_type in ("article", "paragraph"):
             previous = lab
             lab = with_description_note(lab, desc)
@@ -270,7 +276,7 @@ def _year_into(rows: _Rows, workbooks, year: int, where: str) -> None:
                              member=wb.member, expected="one workbook per form and year")
         found[fid.form] = wb
         # read now (the first bad input is reported first), append in form order below
-        part = _Rows(labels=rows.labels)
+        part = _Rows(labels=rows.labels, strict=rows.strict)
         for sheet in sheets[1:]:
             _read_sheet_into(part, sheet, fid.form, year=year, wb=wb)
         chunks.append((fid.form, part))
@@ -283,16 +289,17 @@ def _year_into(rows: _Rows, workbooks, year: int, where: str) -> None:
         rows.extend(part)
 
 
-def read_sheet(sheet, form: str, *, year: int, file: str, member: str) -> pd.DataFrame:
+def read_sheet(sheet, form: str, *, year: int, file: str, member: str,
+               strict: bool = False) -> pd.DataFrame:
     """The long-table rows (:data:`COLUMNS`) of one data sheet of a known form."""
-    rows = _Rows()
+    rows = _Rows(strict=strict)
     _read_sheet_into(rows, sheet, form, year=year,
                      wb=Workbook(file, member, b"", "", ""))
     return rows.frame()
 
 
-def read_year(path, *, year: int | None = None, source_file: str | None = None
-              ) -> pd.DataFrame:
+def read_year(path, *, year: int | None = None, source_file: str | None = None,
+              strict: bool = False) -> pd.DataFrame:
     """Read one year: a zip (``cdep/YYYY.zip``) or a folder of loose workbooks
     (``cdep/YYYY/``).
 
@@ -305,6 +312,9 @@ def read_year(path, *, year: int | None = None, source_file: str | None = None
         form's title must state the same year.
     source_file : str, optional
         How the zip or folder is named in the output (default: ``cdep/<name>``).
+    strict : bool
+        Raise :class:`~repstats.courts.labels.LabelShapeError` on a garbled article
+        label instead of keeping the row as ``row_type == "rejected"``.
 
     Returns
     -------
@@ -325,7 +335,7 @@ def read_year(path, *, year: int | None = None, source_file: str | None = None
         if not m:
             raise ValueError(f"cannot infer the year from {path.name!r}; pass year=")
         year = int(m.group(1))
-    rows = _Rows()
+    rows = _Rows(strict=strict)
     where = source_file or f"cdep/{path.name}"
     _year_into(rows, workbooks_of(path, source_file=source_file), year, where)
     return rows.frame()
@@ -342,7 +352,7 @@ def available_years(raw_dir) -> list[int]:
     return sorted(year_sources(raw_dir))
 
 
-def read_court_stats(raw_dir, years=None) -> pd.DataFrame:
+def read_court_stats(raw_dir, years=None, *, strict: bool = False) -> pd.DataFrame:
     """Read every year's forms 10-а, 10.3 and 10.3.1 into one long table.
 
     Parameters
@@ -352,6 +362,10 @@ def read_court_stats(raw_dir, years=None) -> pd.DataFrame:
         ``cdep/YYYY/`` of loose workbooks).
     years : iterable of int, optional
         Years to read; default every year present.
+    strict : bool
+        Raise on a garbled article label (``205.2 ч.2x``, ``201. 3``) instead of keeping
+        the row as a documented reject (``row_type == "rejected"``, listed by
+        :func:`repstats.courts.reconcile` as ``label_rejected``).
 
     Returns
     -------
@@ -384,7 +398,7 @@ def read_court_stats(raw_dir, years=None) -> pd.DataFrame:
             raise ValueError(f"no zip nor folder for years {absent} in {raw_dir / 'cdep'}")
     if not wanted:
         raise ValueError(f"no cdep/YYYY.zip files nor cdep/YYYY/ folders in {raw_dir}")
-    rows = _Rows()
+    rows = _Rows(strict=strict)
     for y in wanted:
         _year_into(rows, workbooks_of(present[y]), y, f"cdep/{present[y].name}")
     return rows.frame()

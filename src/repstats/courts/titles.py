@@ -1,6 +1,5 @@
 """Inventory of the yearly zips and folders: every workbook, the form its title names, the
-form its
-file name suggests, and whether the reader uses it.
+form its file name suggests, and whether the reader uses it.
 
 The reader (:func:`repstats.courts.read_court_stats`) trusts only the title sheet's
 ``Форма № …`` cell. This module makes that visible: it lists every workbook of every zip
