@@ -36,7 +36,7 @@ JOINABLE_ROW_TYPES = ("article", "article_group", "military_aggregate", "grand_t
 _SIDE = ["row_type", "article", "part", "paragraph", "redaction", "label", "lumped_parts",
          "source_file", "member", "sheet", "row", "line", "value"]
 #: Columns of :func:`form_crosswalk`.
-CROSSWALK_COLUMNS = (["year", "left_form", "right_form", "match"]
+CROSSWALK_COLUMNS = (["year", "left_form", "right_form", "match", "combined_side"]
                      + [f"left_{c}" for c in _SIDE] + [f"right_{c}" for c in _SIDE])
 _KEY = ["row_type", "article", "part", "paragraph"]
 
@@ -93,6 +93,8 @@ def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", 
         - ``year`` (int64), ``left_form``, ``right_form``;
         - ``match``: ``exact``, ``alias_line``, ``alias_figures``, ``in_combined``,
           ``left_only`` or ``right_only``;
+        - ``combined_side``: on ``in_combined`` rows, the side holding the combined row
+          (``left`` / ``right``), else missing;
         - ``left_*`` / ``right_*``: each side's ``row_type``, ``article``, ``part``,
           ``paragraph``, ``redaction``, ``label``, ``source_file``, ``member``,
           ``sheet``, ``row``, ``line`` and ``value`` (of ``left_measure`` /
@@ -177,7 +179,8 @@ def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", 
             continue
         lumped_pairs = pd.DataFrame({"_id_l": hit["_cid"] if not flip else hit["_id"],
                                      "_id_r": hit["_id"] if not flip else hit["_cid"],
-                                     "match": "in_combined"})
+                                     "match": "in_combined",
+                                     "combined_side": "right" if flip else "left"})
         pairs.append(lumped_pairs)
         used_this |= set(hit["_cid"])
         used_other |= set(hit["_id"])
@@ -191,6 +194,8 @@ def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", 
     out = p.join(la, on="_id_l").join(lb, on="_id_r")
     out["year"] = out["left_year"].fillna(out["right_year"]).astype("int64")
     out["left_form"], out["right_form"] = left, right
+    if "combined_side" not in out:
+        out["combined_side"] = None
     for side in ("left", "right"):
         for c in ("row", "line", "value"):
             out[f"{side}_{c}"] = pd.array(out[f"{side}_{c}"], dtype="Int64")
