@@ -117,57 +117,69 @@ def _subset_of(sheet, header) -> str | None:
 
 
 class _Rows:
-    """Column-wise accumulator: one entry per spreadsheet row and one per value."""
+    """Column-wise accumulator: one entry per spreadsheet row (``meta``) and, per sheet,
+    arrays of its values (position of their row in ``meta``, measure, value, column)."""
 
     def __init__(self, labels: dict | None = None, strict: bool = False):
         self.strict = strict
         self.meta: list[tuple] = []      # _ROW_COLUMNS order
-        self.index: list[int] = []       # per value: position in meta
-        self.measure: list[str] = []
-        self.value: list[int] = []
-        self.column: list[str] = []
+        self.chunks: list[tuple] = []    # (index, measure, value, column) arrays
         # parse cache: one parse per distinct (label, description, context)
         self.labels: dict = {} if labels is None else labels
 
     def extend(self, other: "_Rows") -> None:
         offset = len(self.meta)
         self.meta.extend(other.meta)
-        self.index.extend(i + offset for i in other.index)
-        self.measure.extend(other.measure)
-        self.value.extend(other.value)
-        self.column.extend(other.column)
+        self.chunks.extend((i + offset, m, v, c) for i, m, v, c in other.chunks)
+
+    def _values(self):
+        if not self.chunks:
+            e = np.array([], dtype=object)
+            return np.array([], dtype=np.int64), e, np.array([], dtype=np.int64), e
+        return tuple(np.concatenate(parts) for parts in zip(*self.chunks))
 
     def frame(self) -> pd.DataFrame:
-        idx = np.asarray(self.index, dtype=np.int64)
+        """The long table: each distinct value is converted once, then taken per value
+        (pyarrow), and strings land in pandas' Arrow-backed ``str`` dtype without a copy
+        through Python objects."""
+        import pyarrow as pa
+
+        idx, measure, value, column = self._values()
         meta = list(zip(*self.meta)) if self.meta else [()] * len(_ROW_COLUMNS)
-        data = {}
+        arrays, line = {}, None
         for name, values in zip(_ROW_COLUMNS, meta):
-            codes, uniques = pd.factorize(pd.Series(values, dtype=object),
-                                          use_na_sentinel=True)
-            data[name] = (codes[idx] if len(idx) else codes[:0], uniques)
-        out = {}
-        for name in COLUMNS:
-            if name in data:
-                codes, uniques = data[name]
-                if name in ("year", "row"):
-                    out[name] = np.asarray(uniques, dtype=np.int64)[codes]
-                elif name == "line":
-                    arr = pd.array(np.asarray(uniques, dtype=object), dtype="Int64")
-                    out[name] = arr.take(codes, allow_fill=True)
-                else:
-                    cat = pd.Categorical.from_codes(
-                        codes, categories=pd.Index(uniques, dtype="str"))
-                    out[name] = pd.array(cat, dtype="str") if len(cat) else \
-                        pd.array([], dtype="str")
-            elif name == "value":
-                out[name] = np.asarray(self.value, dtype=np.int64)
-            else:
-                codes, uniques = pd.factorize(pd.Series(getattr(self, name), dtype=object))
-                cat = pd.Categorical.from_codes(codes, categories=pd.Index(uniques,
-                                                                            dtype="str"))
-                out[name] = pd.array(cat, dtype="str") if len(cat) else \
-                    pd.array([], dtype="str")
-        return pd.DataFrame(out, columns=COLUMNS)
+            if name in ("year", "row"):
+                arrays[name] = pa.array(np.asarray(values, dtype=np.int64)[idx])
+                continue
+            codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+            taken = codes[idx]
+            if name == "line":
+                line = pd.array(np.asarray(uniques, dtype=object), dtype="Int64").take(
+                    taken, allow_fill=True)
+                continue
+            arrays[name] = _take_strings(uniques, taken)
+        for name, values in (("measure", measure), ("column", column)):
+            codes, uniques = pd.factorize(values)
+            arrays[name] = _take_strings(uniques, codes)
+        arrays["value"] = pa.array(value.astype(np.int64))
+        table = pa.table({c: arrays[c] for c in COLUMNS if c != "line"})
+        out = table.to_pandas(types_mapper=_STR_MAPPER.get)
+        out.insert(COLUMNS.index("line"), "line", line if line is not None else
+                   pd.array([], dtype="Int64"))
+        return out
+
+
+#: Arrow strings -> pandas' default string dtype (``"str"``), without copying
+_STR_MAPPER = {}
+
+
+def _take_strings(uniques, codes):
+    import pyarrow as pa
+
+    if not _STR_MAPPER:
+        _STR_MAPPER[pa.large_string()] = pd.StringDtype("pyarrow", na_value=np.nan)
+    distinct = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
+    return distinct.take(pa.array(codes, mask=codes < 0))
 
 
 def _parse(rows: _Rows, raw_label, desc, previous, *, file, member, sheet, row, column):
@@ -202,38 +214,47 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
         seen[name] = letter
         measures.append((col, letter, name))
     subset = _subset_of(sheet, header) if form == "10-a" else None
-    previous = None
     label_col, desc_col, line_col = header.label_col, header.description_col, header.line_col
-    for r in range(header.number_row + 1, len(sheet.grid)):
-        cells = sheet.grid[r]
-        values, bad = [], None
-        for col, letter, name in measures:
-            cell = cells[col]
-            if cell == "":
-                continue
-            if type(cell) is float and cell >= 0 and cell.is_integer():
-                values.append((letter, name, int(cell)))
-                continue
-            try:
-                value = _value(cell, file=file, member=member, sheet=sheet.name,
-                               row=r + 1, column=letter)
-            except InputError as exc:
-                # a fractional or negative number is always an error; text in a value
-                # column of a row without counts is a note (footnote, date stamp)
-                if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-                    raise
-                bad = bad or exc
-                continue
-            if value is not None:
-                values.append((letter, name, value))
-        if not values:
-            continue  # a note row (footnote, date stamp): no counts
-        if bad is not None:
-            raise bad
+    label_letter = column_letter(label_col)
+    start = header.number_row + 1
+    body = sheet.grid[start:]
+    if not body or not measures:
+        return
+    # the value block as one object array: cell kinds, counts and problems, vectorised
+    cols = [c for c, _, _ in measures]
+    letters = np.array([x for _, x, _ in measures], dtype=object)
+    names = np.array([n for _, _, n in measures], dtype=object)
+    block = np.empty((len(body), len(cols)), dtype=object)
+    block[:] = [[row[c] for c in cols] for row in body]
+    kinds = _TYPE(block)
+    number = (kinds == float) | (kinds == int)
+    empty = (kinds == str) & (block == "")
+    counts = np.zeros(block.shape, dtype=np.float64)
+    counts[number] = block[number].astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        clean = number & (counts >= 0) & (np.mod(counts, 1) == 0)
+    slow = (~(clean | empty)).any(axis=1)   # text, bools, fractions, negatives: cell by cell
+    wanted = np.flatnonzero(clean.any(axis=1) | slow)
+    previous = None
+    positions, picked = [], []
+    for i in wanted.tolist():
+        r = start + i
+        cells = body[i]
+        if slow[i]:
+            keep = _slow_row(cells, measures, file=file, member=member, sheet=sheet.name,
+                             row=r + 1)
+            if keep is None:
+                continue  # a note row (footnote, date stamp): no counts
+            for j in np.flatnonzero(keep):
+                counts[i, j] = float(_value(cells[cols[j]], file=file, member=member,
+                                            sheet=sheet.name, row=r + 1,
+                                            column=letters[j]))
+        else:
+            keep = clean[i]
         raw_label = cells[label_col]
         desc = cell_text(cells[desc_col]) if desc_col is not None else None
         lab: Label = _parse(rows, raw_label, desc, previous, file=file, member=member,
-                            sheet=sheet.name, row=r + 1, column=column_letter(label_col))
+                            sheet=sheet.name, row=r + 1, column=label_letter)
         if lab.row_type in ("article", "paragraph"):
             previous = lab
             lab = with_description_note(lab, desc)
@@ -243,16 +264,54 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
         line = _value(cells[line_col], file=file, member=member, sheet=sheet.name,
                       row=r + 1, column=column_letter(line_col)) \
             if line_col is not None and isinstance(cells[line_col], (int, float)) else None
-        position = len(rows.meta)
+        positions.append(len(rows.meta))
+        picked.append((i, keep))
         rows.meta.append((year, form, lab.article, lab.part, lab.paragraph, lab.redaction,
                           row_type, cell_text(raw_label) or None, desc or None, lab.lumped,
                           subset if row_type == "subset" else None, file, member,
                           sheet.name, r + 1, line, wb.source_sha256, wb.member_sha256))
-        for letter, name, value in values:
-            rows.index.append(position)
-            rows.measure.append(name)
-            rows.value.append(value)
-            rows.column.append(letter)
+    if not positions:
+        return
+    mask = np.zeros(block.shape, dtype=bool)
+    chosen = np.array([i for i, _ in picked])
+    mask[chosen] = np.array([k for _, k in picked])
+    where_row, where_col = np.nonzero(mask)   # row-major: rows, then header order
+    pos = np.full(len(body), -1, dtype=np.int64)
+    pos[chosen] = positions
+    rows.chunks.append((pos[where_row], names[where_col],
+                        counts[where_row, where_col].astype(np.int64), letters[where_col]))
+
+
+#: the Python type of each cell of an object array (one C call per cell)
+_TYPE = np.frompyfunc(type, 1, 1)
+
+
+def _slow_row(cells, measures, *, file, member, sheet, row):
+    """Cell-by-cell reading of a row holding something other than counts and blanks.
+
+    Returns the boolean mask of the measures holding a count, or None for a note row
+    (text only). A fractional, negative or non-finite number, or text beside counts, is
+    an :class:`~repstats.errors.InputError` naming the cell.
+    """
+    keep, bad = [], None
+    for col, letter, _name in measures:
+        cell = cells[col]
+        try:
+            value = _value(cell, file=file, member=member, sheet=sheet, row=row,
+                           column=letter)
+        except InputError as exc:
+            # a fractional or negative number is always an error; text in a value column
+            # of a row without counts is a note (footnote, date stamp)
+            if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+                raise
+            bad = bad or exc
+            value = None
+        keep.append(value is not None)
+    if not any(keep):
+        return None
+    if bad is not None:
+        raise bad
+    return np.array(keep)
 
 
 def _year_into(rows: _Rows, workbooks, year: int, where: str) -> None:
