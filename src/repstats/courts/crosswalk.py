@@ -44,7 +44,9 @@ _KEY = ["row_type", "article", "part", "paragraph"]
 def _side(df, form, measure):
     sub = df.loc[(df["form"] == form) & (df["measure"] == measure)
                  & df["row_type"].isin(JOINABLE_ROW_TYPES), ["year"] + _SIDE]
-    sub = sub.astype({c: object for c in _KEY})
+    # the side is small (one row per spreadsheet row): plain objects from here on
+    sub = sub.astype({c: object for c in sub.columns
+                      if c in _KEY or isinstance(sub[c].dtype, pd.CategoricalDtype)})
     sub = sub.reset_index(drop=True)
     for c in _KEY:
         sub[c] = sub[c].where(sub[c].notna(), None)

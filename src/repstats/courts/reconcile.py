@@ -51,6 +51,9 @@ _SUMMED = {"10-a": ("article", "article_group"),
            "10.3": ("article", "article_group", "military_aggregate"),
            "10.3.1": ("article", "article_group", "military_aggregate")}
 _KEY = ["article", "part", "paragraph", "redaction"]
+#: string columns handled as categoricals inside :func:`reconcile`
+_CATEGORICAL = {"form", "article", "part", "paragraph", "redaction", "row_type", "label",
+                "lumped_parts", "measure", "source_file", "member", "sheet", "column"}
 #: the long table's columns reconciliation reads (the others are never copied)
 _USED = {"year", "form", "article", "part", "paragraph", "redaction", "row_type", "label",
          "lumped_parts", "measure", "value", "source_file", "member", "sheet", "row",
@@ -63,10 +66,14 @@ _MILITARY_MEASURE = {"convicted_main": "convicted_total", "acquitted": "acquitte
 
 
 def _is_military(article: pd.Series) -> pd.Series:
-    """Chapter 33 (crimes against military service): arts. 331-352."""
-    num = pd.to_numeric(article.astype(object).map(
-        lambda a: a.split(".")[0] if isinstance(a, str) else None), errors="coerce")
-    return num.between(331, 352)
+    """Chapter 33 (crimes against military service): arts. 331-352 (each distinct
+    article parsed once)."""
+    values = article.astype(object)
+    distinct = pd.unique(values)
+    num = pd.to_numeric(pd.Series([a.split(".")[0] if isinstance(a, str) else None
+                                   for a in distinct], dtype=object), errors="coerce")
+    lookup = dict(zip(distinct, num.between(331, 352)))
+    return values.map(lookup).astype(bool)
 
 
 def _military(df):
@@ -274,7 +281,7 @@ def _rejected(df):
     res["column"] = None
     res["expected"] = pd.NA
     res["observed"] = pd.NA
-    res["detail"] = ("garbled article label " + res["label"].map(repr)
+    res["detail"] = ("garbled article label " + res["label"].astype(object).map(repr)
                      + " (cell of the article column); kept with row_type 'rejected', "
                      "never assigned to an article; see label_alias for the row of the "
                      "sibling form with the same line number or figures")
@@ -334,7 +341,10 @@ def reconcile(df: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"reconcile needs the long table; missing columns "
                          f"{sorted(missing)}")
+    # one slim working copy: the columns used, strings as categoricals, so that every
+    # filter below takes integer codes instead of copying Arrow strings
     df = df[[c for c in df.columns if c in _USED]]
+    df = df.astype({c: "category" for c in df.columns if c in _CATEGORICAL})
     imp, imp_alias = _cross(df, "10.3", "10.3.1", "imprisonment", "imprisonment",
                             "imprisonment_10.3_vs_10.3.1", min_year=2011)
     conv, conv_alias = _cross(df, "10-a", "10.3", "convicted_main", "convicted_total",
@@ -358,6 +368,8 @@ def reconcile(df: pd.DataFrame) -> pd.DataFrame:
         out.append(f.reindex(columns=QUALITY_COLUMNS))
     if not out:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
+    out = [f.astype({c: object for c in f.columns
+                     if isinstance(f[c].dtype, pd.CategoricalDtype)}) for f in out]
     res = pd.concat(out, ignore_index=True)
     res["year"] = res["year"].astype("int64")
     res["row"] = pd.array(res["row"], dtype="Int64")
