@@ -182,19 +182,36 @@ def _take_strings(uniques, codes):
     return distinct.take(pa.array(codes, mask=codes < 0))
 
 
-def _parse(rows: _Rows, raw_label, desc, previous, *, file, member, sheet, row, column):
-    key = (raw_label, desc, None if previous is None else (previous.article, previous.part))
-    lab = rows.labels.get(key)
-    if lab is None:
-        try:
-            lab = parse_label(raw_label, desc, previous=previous, file=file, member=member,
-                              sheet=sheet, row=row, column=column)
-        except LabelShapeError:
-            if rows.strict:
-                raise
-            lab = Label("rejected")
-        rows.labels[key] = lab
-    return lab
+def _parse(rows: _Rows, raw_label, raw_desc, has_desc, previous, *, file, member, sheet,
+           row, column):
+    """``(label, label text, description text)`` of a row, parsed once per distinct
+    (label, description) and, for the labels that inherit from the row above (``п. «б»``,
+    ``ч1.1``), per distinct context."""
+    key = (raw_label, raw_desc)
+    hit = rows.labels.get(key)
+    if hit is not None:
+        return hit
+    text = cell_text(raw_label)
+    inherits = text[:1] in ("п", "ч", "П", "Ч")
+    if inherits:
+        key = (raw_label, raw_desc, None if previous is None else
+               (previous.article, previous.part))
+        hit = rows.labels.get(key)
+        if hit is not None:
+            return hit
+    desc = cell_text(raw_desc) if has_desc else None
+    try:
+        lab = parse_label(raw_label, desc, previous=previous, file=file, member=member,
+                          sheet=sheet, row=row, column=column)
+    except LabelShapeError:
+        if rows.strict:
+            raise
+        lab = Label("rejected")
+    noted = with_description_note(lab, desc) if lab.row_type in ("article",
+                                                                 "paragraph") else lab
+    hit = (lab, noted, text, desc, not inherits)
+    rows.labels[key] = hit
+    return hit
 
 
 def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) -> None:
@@ -252,12 +269,13 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
         else:
             keep = clean[i]
         raw_label = cells[label_col]
-        desc = cell_text(cells[desc_col]) if desc_col is not None else None
-        lab: Label = _parse(rows, raw_label, desc, previous, file=file, member=member,
-                            sheet=sheet.name, row=r + 1, column=label_letter)
+        lab, noted, text, desc, _ = _parse(
+            rows, raw_label, cells[desc_col] if desc_col is not None else None,
+            desc_col is not None, previous, file=file, member=member, sheet=sheet.name,
+            row=r + 1, column=label_letter)
         if lab.row_type in ("article", "paragraph"):
             previous = lab
-            lab = with_description_note(lab, desc)
+            lab = noted
         row_type = lab.row_type
         if subset is not None and row_type in ("article", "paragraph"):
             row_type = "subset"
@@ -267,7 +285,7 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
         positions.append(len(rows.meta))
         picked.append((i, keep))
         rows.meta.append((year, form, lab.article, lab.part, lab.paragraph, lab.redaction,
-                          row_type, cell_text(raw_label) or None, desc or None, lab.lumped,
+                          row_type, text or None, desc or None, lab.lumped,
                           subset if row_type == "subset" else None, file, member,
                           sheet.name, r + 1, line, wb.source_sha256, wb.member_sha256))
     if not positions:
