@@ -34,7 +34,7 @@ __all__ = ["form_crosswalk", "join_forms", "CROSSWALK_COLUMNS", "JOINABLE_ROW_TY
 JOINABLE_ROW_TYPES = ("article", "article_group", "military_aggregate", "grand_total",
                       "rejected")
 _SIDE = ["row_type", "article", "part", "paragraph", "redaction", "label", "lumped_parts",
-         "source_file", "member", "sheet", "row", "line", "value"]
+         "source_file", "member", "sheet", "row", "column", "line", "value"]
 #: Columns of :func:`form_crosswalk`.
 CROSSWALK_COLUMNS = (["year", "left_form", "right_form", "match", "combined_side"]
                      + [f"left_{c}" for c in _SIDE] + [f"right_{c}" for c in _SIDE])
@@ -98,9 +98,10 @@ def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", 
         - ``combined_side``: on ``in_combined`` rows, the side holding the combined row
           (``left`` / ``right``), else missing;
         - ``left_*`` / ``right_*``: each side's ``row_type``, ``article``, ``part``,
-          ``paragraph``, ``redaction``, ``label``, ``source_file``, ``member``,
-          ``sheet``, ``row``, ``line`` and ``value`` (of ``left_measure`` /
-          ``right_measure``); missing on the absent side.
+          ``paragraph``, ``redaction``, ``label``, ``lumped_parts``, ``source_file``,
+          ``member``, ``sheet``, ``row``, ``column`` (of the compared cell), ``line``
+          and ``value`` (of ``left_measure`` / ``right_measure``); missing on the absent
+          side.
 
     Raises
     ------

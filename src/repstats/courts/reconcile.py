@@ -195,16 +195,6 @@ def _cross(df, left, right, lmeasure, rmeasure, check, min_year=None):
     if sub.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS), pd.DataFrame(columns=QUALITY_COLUMNS)
     j = join_forms(sub, left, right, lmeasure, rmeasure)
-    cells = sub[["form", "source_file", "member", "sheet", "row", "measure", "column"]]
-    cols = {}
-    for side, form, measure in (("left", left, lmeasure), ("right", right, rmeasure)):
-        c = cells[(cells["form"] == form) & (cells["measure"] == measure)]
-        cols[side] = c.drop_duplicates(["source_file", "member", "sheet", "row"]).set_index(
-            ["source_file", "member", "sheet", "row"])["column"]
-    for side in ("left", "right"):
-        idx = pd.MultiIndex.from_arrays([j[f"{side}_{c}"] for c in
-                                         ("source_file", "member", "sheet", "row")])
-        j[f"{side}_column"] = cols[side].reindex(idx).to_numpy()
     comb = j["match"] == "in_combined"
     single = j[~comb]
     rows = []
