@@ -9,7 +9,6 @@ grand-total label reads '105 - 361 (вкл. ст. 248 ч. 3, ...)'.
 from __future__ import annotations
 
 import io
-import zipfile
 
 import openpyxl
 import pandas as pd
@@ -20,6 +19,8 @@ from repstats.courts.crosswalk import form_crosswalk, join_forms
 from repstats.courts.labels import LabelShapeError, lumped_pairs, lumped_parts, parse_label
 from repstats.errors import InputError
 from repstats.stats import political_counts
+
+from courts_helpers import assert_zip_reads_as_folder
 
 COMBINED = "264.3 ч. 1, 264.3 ч. 2, 274.2 ч. 1, 275.1"
 
@@ -200,16 +201,7 @@ def test_integral_float_and_text_counts(tmp_path):
 
 
 def test_zip_and_folder_give_the_same_rows(tmp_path, year_dir):
-    path = tmp_path / "zipped" / "2022.zip"
-    path.parent.mkdir()
-    with zipfile.ZipFile(path, "w") as zf:
-        for f in sorted(year_dir.iterdir()):
-            zf.write(f, f.name)
-    a = read_year(year_dir)
-    b = read_year(path)
-    prov = ["source_file", "source_sha256"]
-    pd.testing.assert_frame_equal(a.drop(columns=prov), b.drop(columns=prov))
-    assert set(b["source_file"]) == {"cdep/2022.zip"}
+    assert_zip_reads_as_folder(year_dir, tmp_path / "zipped" / "2022.zip")
 
 
 def test_year_as_zip_and_folder_is_an_error(tmp_path, year_dir):
