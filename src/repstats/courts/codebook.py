@@ -48,8 +48,7 @@ COLUMN_DOCS = (
      "including the Internet) or 'minors' (crimes against minors)"),
     ("source_sha256", "str", "sha256 of source_file: the exact edition read (the "
      "Judicial Department re-issues files; editions can differ by a few persons)"),
-    ("member_sha256", "str", "sha256 of the workbook's bytes (equals source_sha256 for a "
-     "loose workbook)"),
+
 )
 
 

@@ -26,7 +26,6 @@ lumped_parts the article-parts a combined row lumps together (``"264.3 ч.1; 275
 subset     on ``row_type == "subset"`` rows (10-а sections 22-23, 2022-2023): ``internet``
            or ``minors``; else None
 source_sha256 sha256 of ``source_file`` (the edition read)
-member_sha256 sha256 of the workbook's bytes (same as ``source_sha256`` when loose)
 ========== ==================================================================
 
 A year is read from ``cdep/YYYY.zip`` or from a folder ``cdep/YYYY/`` of loose
@@ -51,12 +50,11 @@ from .workbooks import Workbook, workbooks_of, year_sources
 
 COLUMNS = ["year", "form", "article", "part", "paragraph", "redaction", "row_type",
            "label", "description", "measure", "value", "source_file", "member", "sheet",
-           "row", "column", "line", "lumped_parts", "subset", "source_sha256",
-           "member_sha256"]
+           "row", "column", "line", "lumped_parts", "subset", "source_sha256"]
 #: Columns describing a spreadsheet row (shared by all its values).
 _ROW_COLUMNS = ["year", "form", "article", "part", "paragraph", "redaction", "row_type",
                 "label", "description", "lumped_parts", "subset", "source_file", "member",
-                "sheet", "row", "line", "source_sha256", "member_sha256"]
+                "sheet", "row", "line", "source_sha256"]
 #: 10-а sections that repeat article rows for a subset of the convicted (2022-2023):
 #: recognised from the section title, never added to the article rows.
 SUBSETS = (
@@ -287,7 +285,7 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
         rows.meta.append((year, form, lab.article, lab.part, lab.paragraph, lab.redaction,
                           row_type, text or None, desc or None, lab.lumped,
                           subset if row_type == "subset" else None, file, member,
-                          sheet.name, r + 1, line, wb.source_sha256, wb.member_sha256))
+                          sheet.name, r + 1, line, wb.source_sha256))
     if not positions:
         return
     mask = np.zeros(block.shape, dtype=bool)
@@ -450,7 +448,7 @@ def read_court_stats(raw_dir, years=None, *, strict: bool = False) -> pd.DataFra
         Columns ``year``, ``form``, ``article``, ``part``, ``paragraph``, ``redaction``,
         ``row_type``, ``label``, ``description``, ``measure``, ``value``,
         ``source_file``, ``member``, ``sheet``, ``row``, ``column``, ``line``,
-        ``lumped_parts``, ``subset``, ``source_sha256``, ``member_sha256`` (see
+        ``lumped_parts``, ``subset``, ``source_sha256`` (see
         :mod:`repstats.courts.reader`). Totals are flagged by ``row_type``; sum only
         ``row_type == "article"`` rows (plus ``article_group``) to get article sums.
 

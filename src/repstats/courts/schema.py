@@ -53,7 +53,6 @@ COURT_STATS_SCHEMA = pa.DataFrameSchema(
             r"( ч\.\d{1,2}(\.\d{1,2})?)?)+$"), nullable=True),
         "subset": pa.Column(str, pa.Check.isin(["internet", "minors"]), nullable=True),
         "source_sha256": pa.Column(str, _matches(r"^[0-9a-f]{64}$")),
-        "member_sha256": pa.Column(str, _matches(r"^[0-9a-f]{64}$")),
     },
     checks=[
         pa.Check(lambda d: d["article"].notna() == d["row_type"].isin(

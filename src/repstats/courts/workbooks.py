@@ -10,9 +10,10 @@ naming both.
 
 Every workbook carries two checksums: ``source_sha256`` of the file as stored under the
 raw folder (the zip, or the loose workbook) and ``member_sha256`` of the workbook's own
-bytes (equal to ``source_sha256`` for a loose workbook). The Judicial Department
-re-issues files, and two editions of a year can differ by a few persons: the checksums
-say exactly which edition every figure was read from.
+bytes (equal to ``source_sha256`` for a loose workbook). The long table records
+``source_sha256`` with every figure: the Judicial Department re-issues files, and two
+editions of a year can differ by a few persons, so the checksum says exactly which
+edition (the file listed in the manifest) every figure was read from.
 """
 from __future__ import annotations
 
