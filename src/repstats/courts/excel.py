@@ -38,8 +38,10 @@ class Sheet:
         return max((len(r) for r in self.grid), default=0)
 
 
-def read_sheets(data: bytes, *, file=None, member=None) -> list[Sheet]:
-    """Parse workbook bytes (``.xls`` or ``.xlsx``) into :class:`Sheet` objects.
+def read_sheets(data: bytes, *, file=None, member=None, limit: int | None = None
+                ) -> list[Sheet]:
+    """Parse workbook bytes (``.xls`` or ``.xlsx``) into :class:`Sheet` objects (the first
+    ``limit`` sheets only, when given: e.g. ``limit=1`` for the title sheet).
 
     Raises
     ------
@@ -54,7 +56,7 @@ def read_sheets(data: bytes, *, file=None, member=None) -> list[Sheet]:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
-        for name in book.sheet_names:
+        for name in book.sheet_names[:limit]:
             sh = book.get_sheet_by_name(name)
             grid = sh.to_python()
             # calamine's grid starts at the first used cell; pad it so that grid indices

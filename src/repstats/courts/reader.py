@@ -34,7 +34,9 @@ non-empty value cell of every data row does.
 """
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -144,7 +146,7 @@ class _Rows:
 
         idx, measure, value, column = self._values()
         meta = list(zip(*self.meta)) if self.meta else [()] * len(_ROW_COLUMNS)
-        arrays, line = {}, None
+        arrays, line, jobs = {}, None, []
         for name, values in zip(_ROW_COLUMNS, meta):
             if name in ("year", "row"):
                 arrays[name] = pa.array(np.asarray(values, dtype=np.int64)[idx])
@@ -155,10 +157,15 @@ class _Rows:
                 line = pd.array(np.asarray(uniques, dtype=object), dtype="Int64").take(
                     taken, allow_fill=True)
                 continue
-            arrays[name] = _take_strings(uniques, taken)
+            jobs.append((name, uniques, taken))
         for name, values in (("measure", measure), ("column", column)):
             codes, uniques = pd.factorize(values)
-            arrays[name] = _take_strings(uniques, codes)
+            jobs.append((name, uniques, codes))
+        # the string columns are independent: Arrow's take releases the GIL
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            for name, arr in zip([j[0] for j in jobs],
+                                 pool.map(lambda j: _take_strings(j[1], j[2]), jobs)):
+                arrays[name] = arr
         arrays["value"] = pa.array(value.astype(np.int64))
         table = pa.table({c: arrays[c] for c in COLUMNS if c != "line"})
         out = table.to_pandas(types_mapper=_STR_MAPPER.get)
@@ -335,10 +342,11 @@ def _year_into(rows: _Rows, workbooks, year: int, where: str) -> None:
     found: dict[str, Workbook] = {}
     chunks = []
     for wb in workbooks:
-        sheets = read_sheets(wb.data, file=wb.source_file, member=wb.member)
-        fid = identify_workbook(sheets, file=wb.source_file, member=wb.member)
+        title = read_sheets(wb.data, file=wb.source_file, member=wb.member, limit=1)
+        fid = identify_workbook(title, file=wb.source_file, member=wb.member)
         if not fid.known:
-            continue
+            continue  # another form (10.1, 11, ...): its data sheets are never parsed
+        sheets = read_sheets(wb.data, file=wb.source_file, member=wb.member)
         if fid.year is not None and fid.year != year:
             raise InputError(f"title says year {fid.year}", file=wb.source_file,
                              member=wb.member, sheet=sheets[0].name,
