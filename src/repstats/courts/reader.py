@@ -152,7 +152,7 @@ class _Rows:
                 arrays[name] = pa.array(np.asarray(values, dtype=np.int64)[idx])
                 continue
             codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-            taken = codes[idx]
+            taken = codes.astype(np.int32)[idx]
             if name == "line":
                 line = pd.array(np.asarray(uniques, dtype=object), dtype="Int64").take(
                     taken, allow_fill=True)
@@ -160,7 +160,7 @@ class _Rows:
             jobs.append((name, uniques, taken))
         for name, values in (("measure", measure), ("column", column)):
             codes, uniques = pd.factorize(values)
-            jobs.append((name, uniques, codes))
+            jobs.append((name, uniques, codes.astype(np.int32)))
         # the string columns are independent: Arrow's take releases the GIL
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
             for name, arr in zip([j[0] for j in jobs],
@@ -171,6 +171,8 @@ class _Rows:
         out = table.to_pandas(types_mapper=_STR_MAPPER.get)
         out.insert(COLUMNS.index("line"), "line", line if line is not None else
                    pd.array([], dtype="Int64"))
+        del table, arrays, jobs
+        pa.default_memory_pool().release_unused()  # hand freed buffers back
         return out
 
 
