@@ -1,13 +1,35 @@
-"""Time the full 13-year court-statistics build against plain reading with pandas' default
-Excel engine (xlrd for .xls) of the same sheets.
+"""The court-statistics build (all years, 2009-2024) against bare reads of the same sheets.
 
-Usage: ``python benchmarks/bench_courts.py [RAW_DIR]`` (default: the mirror). Prints the
-build time, the pandas-default read time and their ratio. The build writes into a
-temporary folder, never into data/processed.
+Usage::
+
+    python benchmarks/bench_courts.py [RAW_DIR] [--runs N]
+
+(default: the mirror, 3 runs). Baselines, measured in the same run, on the same
+workbooks (forms 10-а, 10.3 and 10.3.1 of every year, zipped or loose; identification by
+title sheet is not timed):
+
+- ``pandas``: ``pandas.read_excel(sheet_name=None, header=None)`` with pandas' default
+  engine (xlrd for ``.xls``), every sheet of every workbook;
+- ``calamine``: python-calamine opening each workbook and converting every sheet to Python
+  values (``to_python``), nothing else.
+
+The build is ``repstats build --stage courts`` (read, validate, reconcile, write the three
+outputs into a temporary folder, never into data/processed). Each run times the three in
+turn; the script prints min/median/max of each time and of the ratios build/pandas and
+build/calamine (per run). Targets (issue 16): build <= 1.0x pandas, on the way to <= 10x
+calamine.
+
+Peak memory: the build runs once more in a fresh subprocess that records its resident set
+after the imports and its high-water mark after the build; the increase is compared with
+the finished table's in-memory size (``DataFrame.memory_usage(deep=True)``). Target: <= 2x.
 """
 from __future__ import annotations
 
+import argparse
 import io
+import json
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,49 +40,112 @@ import pandas as pd
 
 from repstats.config import paths
 from repstats.courts import stage
-from repstats.courts.archive import read_members
 from repstats.courts.excel import read_sheets
 from repstats.courts.forms import identify_workbook
+from repstats.courts.workbooks import workbooks_of, year_sources
 
 
-def _form_members(raw: Path):
-    """(zip, member bytes) of every 10-а/10.3/10.3.1 workbook; identification not timed."""
+def form_workbooks(raw: Path) -> list[bytes]:
+    """Bytes of every 10-а/10.3/10.3.1 workbook of every year (zip or folder)."""
     out = []
-    for z in sorted((raw / "cdep").glob("*.zip")):
-        for m in read_members(z):
-            if identify_workbook(read_sheets(m.data)).known:
-                out.append(m.data)
+    for _year, src in sorted(year_sources(raw).items()):
+        for wb in workbooks_of(src):
+            if identify_workbook(read_sheets(wb.data)).known:
+                out.append(wb.data)
     return out
 
 
-def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    base = paths()
-    raw = Path(argv[0]) if argv else (base.mirror or base.raw)
-    with tempfile.TemporaryDirectory() as tmp:
-        p = paths(raw=raw, processed=tmp)
-        t0 = time.perf_counter()
-        files = stage.build(p)
-        t_build = time.perf_counter() - t0
-    data = _form_members(raw)
-    t0 = time.perf_counter()
+def read_pandas(blobs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pandas deprecates xlrd; it is still the default
-        for blob in data:
+        for blob in blobs:
             pd.read_excel(io.BytesIO(blob), sheet_name=None, header=None)
-    t_pandas = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    for blob in data:
-        read_sheets(blob)
-    t_calamine = time.perf_counter() - t0
-    print(f"python-calamine (the reader's engine), same workbooks, read only: "
-          f"{t_calamine:.2f} s (xlrd/calamine read ratio {t_pandas / t_calamine:.1f}x)")
-    print(f"full 13-year build (read+validate+reconcile+write {len(files)} files): "
-          f"{t_build:.2f} s")
-    print(f"pandas.read_excel default engine, same {len(data)} workbooks, read only: "
-          f"{t_pandas:.2f} s")
-    print(f"ratio pandas-default-read / full-build: {t_pandas / t_build:.2f}")
-    print("target: build < 15 s:", "met" if t_build < 15 else "NOT met")
+
+
+def read_calamine(blobs):
+    from python_calamine import CalamineWorkbook
+
+    for blob in blobs:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(blob))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python()
+
+
+def build(raw: Path):
+    with tempfile.TemporaryDirectory() as tmp:
+        stage.build(paths(raw=raw, processed=tmp))
+
+
+_MEMORY_CHILD = r"""
+import json, resource, sys, tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet
+from repstats.config import paths
+from repstats.courts import stage
+
+def rss_kib():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+
+base = rss_kib()
+with tempfile.TemporaryDirectory() as tmp:
+    stage.build(paths(raw=sys.argv[1], processed=tmp))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    table = pd.read_parquet(Path(tmp) / stage.OUTPUTS["table"])
+print(json.dumps({"base_kib": base, "peak_kib": peak,
+                  "table_bytes": int(table.memory_usage(deep=True).sum()),
+                  "rows": len(table), "years": int(table["year"].nunique())}))
+"""
+
+
+def memory(raw: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(raw)], check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _mmm(values, fmt="{:.2f}"):
+    return (f"min {fmt.format(min(values))}, median {fmt.format(statistics.median(values))}, "
+            f"max {fmt.format(max(values))}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("raw", nargs="?", default=None)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    base = paths()
+    raw = Path(args.raw) if args.raw else (base.mirror or base.raw)
+    years = sorted(year_sources(raw))
+    blobs = form_workbooks(raw)
+    times = {"build": [], "pandas": [], "calamine": []}
+    for _ in range(args.runs):
+        for name, fn in (("calamine", read_calamine), ("pandas", read_pandas),
+                         ("build", build)):
+            t0 = time.perf_counter()
+            fn(blobs if name != "build" else raw)
+            times[name].append(time.perf_counter() - t0)
+    print(f"court build benchmark: {len(years)} years ({years[0]}-{years[-1]}), "
+          f"{len(blobs)} workbooks, {args.runs} runs")
+    print(f"  calamine read (to_python, every sheet):  {_mmm(times['calamine'])} s")
+    print(f"  pandas.read_excel (default engine, xlrd): {_mmm(times['pandas'])} s")
+    print(f"  repstats build --stage courts:            {_mmm(times['build'])} s")
+    vs_pandas = [b / p for b, p in zip(times["build"], times["pandas"])]
+    vs_calamine = [b / c for b, c in zip(times["build"], times["calamine"])]
+    print(f"  ratio build / pandas read:   {_mmm(vs_pandas)}  (target <= 1.0: "
+          f"{'met' if statistics.median(vs_pandas) <= 1.0 else 'NOT met'})")
+    print(f"  ratio build / calamine read: {_mmm(vs_calamine, '{:.1f}')}  (target <= 10: "
+          f"{'met' if statistics.median(vs_calamine) <= 10 else 'NOT met'})")
+    mem = memory(raw)
+    grown = (mem["peak_kib"] - mem["base_kib"]) * 1024
+    ratio = grown / mem["table_bytes"]
+    print(f"  peak memory of the build above its imports: {grown / 2**20:.0f} MiB; finished "
+          f"table {mem['table_bytes'] / 2**20:.0f} MiB ({mem['rows']:,} rows, "
+          f"{mem['years']} years); ratio {ratio:.2f} (target <= 2: "
+          f"{'met' if ratio <= 2 else 'NOT met'})")
     return 0
 
 

@@ -1,4 +1,6 @@
-"""Integration tests over the 13 real yearly zips (mirror).
+"""Integration tests over the real court forms of 2009-2024 (mirror: 13 yearly zips and
+three folders of loose workbooks; the war years have their own hand-read figures in
+test_courts_war_mirror.py).
 
 The expected figures below were read by hand from the raw sheets (opened with
 python-calamine and xlrd in a scratch script, cells inspected); each comment names year,
@@ -153,7 +155,7 @@ def test_hand_checked_figures(courts, year, form, member, sheet, row, measure, c
 
 def test_all_years_and_forms(courts):
     got = courts.groupby("year")["form"].agg(lambda s: tuple(sorted(s.unique())))
-    assert list(got.index) == list(range(2009, 2022))
+    assert list(got.index) == list(range(2009, 2025))
     for year, forms in got.items():
         expected = ("10-a", "10.3") if year <= 2010 else ("10-a", "10.3", "10.3.1")
         assert forms == expected, year
@@ -217,10 +219,18 @@ def test_reconciliation_reports_real_disagreements(quality):
     assert (r["expected"], r["observed"], r["difference"]) == (3, 2, -1)
     assert r["source_file"] == "cdep/2014.zip" and r["column"] and r["row"] > 0
     # 10-а 2009 lacks the military articles: its articles miss exactly 10.3's
-    # 'Воинские преступления' (5614)
+    # 'Воинские преступления' (5614), a gap explained, not failed and not hidden
     a = quality[(quality["check"] == "article_sum") & (quality["year"] == 2009)
                 & (quality["form"] == "10-a") & (quality["measure"] == "convicted_main")]
-    assert a["difference"].item() == -5614 and a["status"].item() == "fail"
+    assert a["difference"].item() == -5614 and a["status"].item() == "explained"
+    assert "(5614)" in a["detail"].item()
+    # every year 2009-2024 is reconciled, in every check that applies to it
+    years = set(range(2009, 2025))
+    for check in ("article_sum", "bracket_sum", "convicted_10-a_vs_10.3",
+                  "military_10-a_vs_10.3"):
+        assert set(quality.loc[quality["check"] == check, "year"]) == years, check
+    assert set(quality.loc[quality["check"] == "imprisonment_10.3_vs_10.3.1", "year"]) \
+        == set(range(2011, 2025))
     # 10.3 convicted_total reconciles exactly in 2016 and 2020
     ok = quality[(quality["check"] == "article_sum") & (quality["form"] == "10.3")
                  & (quality["measure"] == "convicted_total")

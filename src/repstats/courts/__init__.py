@@ -1,4 +1,4 @@
-"""Official court statistics (Judicial Department forms 10-а, 10.3, 10.3.1, 2009–2021).
+"""Official court statistics (Judicial Department forms 10-а, 10.3, 10.3.1, 2009–2024).
 
 Public API::
 

@@ -8,7 +8,8 @@ from .measures import measures_table
 
 #: ``(name, dtype, description)`` of every column of the long table.
 COLUMN_DOCS = (
-    ("year", "int", "reporting year (from the zip name, checked against the title sheet)"),
+    ("year", "int", "reporting year (from the zip or folder name, checked against the "
+     "title sheet)"),
     ("form", "str", "'10-a', '10.3' or '10.3.1', identified from the title sheet's "
      "'Форма № …' cell (never the file name: the 2012 files are swapped)"),
     ("article", "str|None", "Criminal Code article, e.g. '205.2'; None on total, group and "
@@ -20,17 +21,34 @@ COLUMN_DOCS = (
      "(e.g. 'в старой редакции до ФЗ от 29.02.2012 № 14-ФЗ'); for 10-а also notes from the "
      "description; for pooled rows the pooled parts/articles"),
     ("row_type", "str", "article | article_group | paragraph | grand_total | chapter_total "
-     "| military_aggregate | summary; sum article (+article_group, +military_aggregate in "
-     "10.3/10.3.1) rows to reach the grand total; never add paragraph rows to article rows"),
+     "| military_aggregate | summary | subset; sum article (+article_group, "
+     "+military_aggregate in 10.3/10.3.1) rows to reach the grand total; never add "
+     "paragraph or subset rows to article rows. article_group rows are combined rows "
+     "(several articles in one row, e.g. 2022 '264.3 ч. 1, 264.3 ч. 2, 274.2 ч. 1, "
+     "275.1'): never split them; see lumped_parts"),
     ("label", "str|None", "raw text of the article cell"),
     ("description", "str|None", "form 10-а 'Виды преступлений' text"),
     ("measure", "str", "canonical measure name (see the measure rows of this codebook)"),
     ("value", "int", "the published count (persons or offences; rubles for *_amount_rub)"),
-    ("source_file", "str", "the yearly zip relative to the raw folder, e.g. cdep/2016.zip"),
-    ("member", "str", "workbook file name inside the zip (decoded)"),
+    ("source_file", "str", "the yearly zip or loose workbook relative to the raw folder, "
+     "e.g. cdep/2016.zip, cdep/2022/10a-2022.xls"),
+    ("member", "str", "workbook file name (inside the zip, decoded; or the loose file)"),
     ("sheet", "str", "worksheet name"),
     ("row", "int", "1-based spreadsheet row of the value"),
     ("column", "str", "spreadsheet column letter of the value"),
+    ("line", "Int64", "the form's own line number ('№ п/п' / '№ стр.'); missing where the "
+     "form has none. 10.3 and 10.3.1 of one year number their rows alike"),
+    ("lumped_parts", "str|None", "article-parts a combined row lumps together, "
+     "'; '-separated, each 'ARTICLE' or 'ARTICLE ч.PART' (e.g. '264.3 ч.1; 264.3 ч.2; "
+     "274.2 ч.1; 275.1'); set on article_group rows whose label is a plain list and on "
+     "article rows pooling several parts; counts of any listed article-part cannot be "
+     "separated from the others in that year and form"),
+    ("subset", "str|None", "subset rows only (10-а sections 22-23, 2022-2023): "
+     "'internet' (crimes committed using information and telecommunication networks, "
+     "including the Internet) or 'minors' (crimes against minors)"),
+    ("source_sha256", "str", "sha256 of source_file: the exact edition read (the "
+     "Judicial Department re-issues files; editions can differ by a few persons)"),
+
 )
 
 

@@ -38,8 +38,10 @@ class Sheet:
         return max((len(r) for r in self.grid), default=0)
 
 
-def read_sheets(data: bytes, *, file=None, member=None) -> list[Sheet]:
-    """Parse workbook bytes (``.xls`` or ``.xlsx``) into :class:`Sheet` objects.
+def read_sheets(data: bytes, *, file=None, member=None, limit: int | None = None
+                ) -> list[Sheet]:
+    """Parse workbook bytes (``.xls`` or ``.xlsx``) into :class:`Sheet` objects (the first
+    ``limit`` sheets only, when given: e.g. ``limit=1`` for the title sheet).
 
     Raises
     ------
@@ -54,15 +56,17 @@ def read_sheets(data: bytes, *, file=None, member=None) -> list[Sheet]:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
-        for name in book.sheet_names:
+        for name in book.sheet_names[:limit]:
             sh = book.get_sheet_by_name(name)
             grid = sh.to_python()
             # calamine's grid starts at the first used cell; pad it so that grid indices
             # are absolute (row 0 = spreadsheet row 1), as merged ranges are.
             r0, c0 = sh.start if grid and sh.start else (0, 0)
             width = c0 + max((len(r) for r in grid), default=0)
-            grid = ([[""] * width for _ in range(r0)]
-                    + [[""] * c0 + list(r) + [""] * (width - c0 - len(r)) for r in grid])
+            if r0 or c0 or any(len(r) != width for r in grid):
+                grid = ([[""] * width for _ in range(r0)]
+                        + [[""] * c0 + list(r) + [""] * (width - c0 - len(r))
+                           for r in grid])
             merges = tuple(getattr(sh, "merged_cell_ranges", None) or ())
             sheets.append(Sheet(name=name, grid=grid, merges=merges))
     except InputError:
@@ -76,6 +80,8 @@ def read_sheets(data: bytes, *, file=None, member=None) -> list[Sheet]:
 
 def cell_text(value) -> str:
     """A cell as text with whitespace collapsed; whole floats lose their ``.0``."""
+    if type(value) is str:
+        return " ".join(value.replace("\xa0", " ").split()) if value else ""
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -17,7 +17,8 @@ from .excel import cell_text
 
 #: How many rows from the top are searched for the header block.
 SEARCH_ROWS = 40
-_ARTICLE_HEADER = re.compile(r"^статьи\b", re.IGNORECASE)
+_ARTICLE_HEADER = re.compile(r"^(составы преступлений по )?стать(и|ям)\b", re.IGNORECASE)
+_LINE_HEADER = re.compile(r"^№\s*(п/п|стр)", re.IGNORECASE)
 _DESCRIPTION_HEADER = re.compile(r"^виды преступлений", re.IGNORECASE)
 _LETTER = re.compile(r"^[А-ЯA-Z]$")
 
@@ -35,6 +36,8 @@ class Header:
         0-based column holding article labels.
     description_col : int or None
         0-based column holding crime descriptions (form 10-а), if any.
+    line_col : int or None
+        0-based column holding the form's line number (``№ п/п`` / ``№ стр.``), if any.
     columns : tuple of (int, int, str)
         ``(column index, column number printed in the numbering row, header text)`` for
         every value column, the header's levels joined with ``" | "``.
@@ -45,6 +48,7 @@ class Header:
     label_col: int
     description_col: int | None
     columns: tuple
+    line_col: int | None = None
 
 
 def _as_int(value):
@@ -112,7 +116,7 @@ def find_header(grid, merges=(), *, file=None, member=None, sheet=None) -> Heade
                          member=member, sheet=sheet,
                          expected=f"a numbering row within the first {SEARCH_ROWS} rows")
     label_col = top_row = None
-    description_col = None
+    description_col = line_col = None
     for r in range(number_row - 1, -1, -1):
         for c, value in enumerate(grid[r]):
             text = cell_text(value)
@@ -120,6 +124,8 @@ def find_header(grid, merges=(), *, file=None, member=None, sheet=None) -> Heade
                 label_col, top_row = c, r
             if description_col is None and _DESCRIPTION_HEADER.match(text):
                 description_col = c
+            if line_col is None and _LINE_HEADER.match(text):
+                line_col = c
         if label_col is not None:
             break
     if label_col is None:
@@ -130,7 +136,7 @@ def find_header(grid, merges=(), *, file=None, member=None, sheet=None) -> Heade
     columns = []
     for c, value in enumerate(grid[number_row]):
         n = _as_int(value)
-        if n is None or not cell_text(value):
+        if n is None or not cell_text(value) or c == line_col:
             continue
         pieces = []
         for r in range(top_row, number_row):
@@ -140,4 +146,5 @@ def find_header(grid, merges=(), *, file=None, member=None, sheet=None) -> Heade
                 pieces.append(text)
         columns.append((c, n, " | ".join(pieces)))
     return Header(top_row=top_row, number_row=number_row, label_col=label_col,
-                  description_col=description_col, columns=tuple(columns))
+                  description_col=description_col, columns=tuple(columns),
+                  line_col=line_col)

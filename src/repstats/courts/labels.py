@@ -20,6 +20,19 @@ Row types
 ``chapter_total``      ``ВСЕГО ПО ГЛАВЕ …`` / ``ИТОГО ПО РАЗДЕЛУ …`` and range labels (105-125)
 ``military_aggregate`` ``Воинские преступления`` (form 10.3 and 10.3.1: not by article)
 ``summary``            gravity summaries, "introduced in <year>" rows, reserve rows
+``subset``             form 10-а sections 22-23 (2022-2023): article (or paragraph) rows
+                       repeated for a subset of the convicted (crimes committed using the
+                       internet; crimes against minors); set by the reader from the
+                       section title, never added to article rows
+``rejected``           a garbled article label (:class:`LabelShapeError`) read without
+                       ``strict``: kept with its raw label and counts, no article, listed
+                       in the quality table (check ``label_rejected``), never summed
+
+An ``article_group`` row is a *combined* row: it lumps several articles together (2022:
+``264.3 ч. 1, 264.3 ч. 2, 274.2 ч. 1, 275.1``) and is never split nor assigned to one of
+them; its ``lumped`` attribute lists the article-parts (:func:`lumped_parts`). An article
+row pooling several parts of one article (``159 ч. 5, ч. 6, ч. 7``) keeps its article,
+has no part, and lists the parts in ``lumped`` too.
 """
 from __future__ import annotations
 
@@ -30,7 +43,7 @@ from ..errors import InputError
 from .excel import cell_text
 
 ROW_TYPES = ("article", "article_group", "paragraph", "grand_total", "chapter_total",
-             "military_aggregate", "summary")
+             "military_aggregate", "summary", "subset", "rejected")
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,9 @@ class Label:
     part: str | None = None
     paragraph: str | None = None
     redaction: str | None = None
+    #: the article-parts a combined row lumps together, ``"264.3 ч.1; 275.1"`` (see
+    #: :func:`lumped_parts`); None on rows that stand for one article-part
+    lumped: str | None = None
 
 
 _TOTAL_PATTERNS = (
@@ -58,7 +74,10 @@ _ART = r"(\d{3})(?:[.\-](\d{1,2}))?\.?"
 _PART = r"ч\.?\s*(\d{1,2}(?:\.\d{1,2})?)\.?"
 _HEAD = re.compile(rf"^{_ART}(?:\s*,?\s*{_PART}(?!\s*-\s*\d))?(?![\d])")
 _RANGE = re.compile(r"^(\d{3}(?:\.\d{1,2})?)\s*-\s*(\d{3}(?:\.\d{1,2})?)\b")
-_PARAGRAPH = re.compile(r"^(?:п\.\s*)*<<\s*([а-я])\s*>>|^п\.\s*([а-я](?:\.\s*\d)?)\b")
+#: a quoted paragraph letter: «а», <<а>> (as the .xls stores it) or "а" (sections 22-23)
+_QL = r'(?:<<|«|")\s*([а-я])\s*(?:>>|»|")'
+_QLN = r'(?:<<|«|")\s*[а-я]\s*(?:>>|»|")'
+_PARAGRAPH = re.compile(rf"^(?:п\.\s*)*{_QL}|^п\.\s*([а-я](?:\.\s*\d)?)\b")
 _LAW_CITE = re.compile(r"(№|N)\s*\d+(-фз)?|\d+-фз|фз\s*№?\s*\d+|\d{1,2}\.\d{2}\.\d{2,4}г?\.?"
                        r"|от\.?\s*\d", re.IGNORECASE)
 _OTHER_ARTICLE = re.compile(r"(?:^|[\s,;(])(\d{3}(?:\.\d{1,2})?)(?=$|[\s,;)]|\s*ч)")
@@ -67,6 +86,32 @@ _PARTS_ONLY = re.compile(r"^[,;\s]*(?:(?:ч\.?\s*)?\d{1,2}(?:\.\d)?(?:\s*-\s*\d{
 _ABBREV = ((r"\bстар\.\s*ред\.?", "старой редакции"), (r"\bнов\.\s*ред\.?", "новой редакции"),
            (r"\bред\.(?=\s|$|[,)])", "редакции"), (r"\bред(?=\s+фз)", "редакции"),
            (r"\bвкл\.", "включая"), (r"\bN\s*(?=\d)", "№ "), (r"№(?=\d)", "№ "))
+
+
+class LabelShapeError(InputError):
+    """An article label whose shape is garbled (``205.2 ч.2x``, ``205,2 ч.2``,
+    ``205.2x ч.2``, ``205.2 ч.2 ч.3``, ``201. 3``): never guessed. The reader raises it
+    with ``strict=True`` and otherwise keeps the row as a documented ``rejected`` row."""
+
+
+#: what may follow an article head (article and part) directly
+_AFTER_HEAD = re.compile(r"^(?:$|[\s(,;\-<«\"])")
+#: what the rest of an article label may not start with: a bare number ("201. 3"), a
+#: second part without a separator ("ч.2 ч.3", "ч. часть 2"), a decimal comma ("205,2")
+_BAD_REST = re.compile(r"^(?:\d|ч(?:\.|\s|\d)|,\d)")
+#: a range of parts right after the article ("148 ч.1-4") is a pooled row, not garbled
+_PART_RANGE = re.compile(r"^\s*ч\.?\s*\d{1,2}(?:\.\d)?\s*-\s*\d")
+
+
+def _check_shape(head: str, rest: str, text: str, where: dict) -> None:
+    if _PART_RANGE.match(rest):
+        return
+    if not _AFTER_HEAD.match(rest) or _BAD_REST.match(rest.strip()):
+        raise LabelShapeError(
+            f"garbled article label {text!r}: {head.strip()!r} is followed by "
+            f"{rest.strip()[:20]!r}", **where,
+            expected="'ARTICLE', 'ARTICLE ч. PART' or either followed by a separated "
+            "annotation, e.g. '205.2 ч. 2 (в редакции …)'")
 
 
 def label_text(value) -> str:
@@ -90,6 +135,50 @@ def normalize_redaction(text: str) -> str | None:
     return text[0].lower() + text[1:]
 
 
+_LIST_ITEM = re.compile(r"(?:ст\.?\s*)?(\d{3}(?:\.\d{1,2})?)?\s*(?:ч\.?\s*(\d{1,2}(?:\.\d{1,2})?)"
+                        r"(?:\s*-\s*(\d{1,2}))?)?")
+
+
+def lumped_parts(text: str) -> str | None:
+    """The article-parts a combined label lists, canonically joined, or None.
+
+    ``"264.3 ч. 1, 264.3 ч. 2, 274.2 ч. 1, 275.1"`` -> ``"264.3 ч.1; 264.3 ч.2; 274.2 ч.1;
+    275.1"``; ``"159 ч. 5, ч. 6, ч.7"`` -> ``"159 ч.5; 159 ч.6; 159 ч.7"``; ``"148
+    ч.1-4"`` -> parts 1 to 4. A label that is not a plain list of at least two
+    article-parts (``"Декриминализация"``, a described pool) gives None.
+    """
+    items, current = [], None
+    for piece in re.split(r"[,;]", text):
+        piece = piece.strip(" .")
+        if not piece:
+            continue
+        m = _LIST_ITEM.fullmatch(piece)
+        if not m or not (m.group(1) or m.group(2)):
+            return None
+        article = m.group(1) or current
+        if article is None:
+            return None
+        current = article
+        if m.group(2) and m.group(3) and m.group(2).isdigit():
+            items += [f"{article} ч.{p}" for p in range(int(m.group(2)), int(m.group(3)) + 1)]
+        elif m.group(2):
+            items.append(f"{article} ч.{m.group(2)}")
+        else:
+            items.append(article)
+    return "; ".join(items) if len(items) > 1 else None
+
+
+def lumped_pairs(lumped: str | None) -> list[tuple[str, str | None]]:
+    """``"264.3 ч.1; 275.1"`` -> ``[("264.3", "1"), ("275.1", None)]`` (``[]`` for None)."""
+    if not isinstance(lumped, str) or not lumped:
+        return []
+    out = []
+    for item in lumped.split("; "):
+        article, _, part = item.partition(" ч.")
+        out.append((article, part or None))
+    return out
+
+
 def _article(num: str, sub: str | None) -> str:
     return f"{num}.{sub}" if sub else num
 
@@ -104,7 +193,7 @@ def classify_total(text: str) -> str | None:
 
 
 def parse_label(value, description=None, *, previous: Label | None = None, file=None,
-                member=None, sheet=None, row=None) -> Label:
+                member=None, sheet=None, row=None, column=None) -> Label:
     """Parse a row's label (and, for form 10-а, its description).
 
     Parameters
@@ -122,9 +211,13 @@ def parse_label(value, description=None, *, previous: Label | None = None, file=
 
     Raises
     ------
+    LabelShapeError
+        An article label of a garbled shape (see :class:`LabelShapeError`), naming file,
+        member, sheet, row and cell (``column``: the label cell's letter).
     InputError
         An unknown label, naming file, member, sheet and row.
     """
+    where = dict(file=file, member=member, sheet=sheet, row=row, column=column)
     text = label_text(value)
     desc = cell_text(description) if description is not None else ""
     for candidate in (desc, text):
@@ -157,9 +250,11 @@ def parse_label(value, description=None, *, previous: Label | None = None, file=
             if one:
                 return Label("article", _article(one.group(1), one.group(2)),
                              one.group(3), None, normalize_redaction(text))
-            return Label("article_group", None, None, None, normalize_redaction(text))
+            return Label("article_group", None, None, None, normalize_redaction(text),
+                         lumped_parts(tail))
         pm = re.match(rf"^{_PART}", low)
         if pm and previous is not None and previous.article:
+            _check_shape(low[:pm.end()], low[pm.end():], text, where)
             return Label("article", previous.article, pm.group(1), None,
                          normalize_redaction(low[pm.end():]))
         raise InputError(f"unknown row label {text!r}" + (f" ({desc!r})" if desc else ""),
@@ -169,22 +264,26 @@ def parse_label(value, description=None, *, previous: Label | None = None, file=
     article = _article(m.group(1), m.group(2))
     part = m.group(3)
     rest = low[m.end():]
-    para = re.match(r"^\s*(?:п\.\s*)*<<\s*([а-я])\s*>>((?:\s*,\s*(?:п\.\s*)?<<\s*[а-я]\s*>>)*)",
-                    rest)
+    _check_shape(low[:m.end()], rest, text, where)
+    para = re.match(rf"^\s*(?:п\.\s*)*{_QL}((?:\s*,\s*(?:п\.\s*)?{_QLN})*)", rest)
     if para:
         # "п. «а»" or pooled paragraphs "«а», «б», «в»" (joined as "а,б,в")
-        letters = [para.group(1)] + re.findall(r"<<\s*([а-я])\s*>>", para.group(2))
+        letters = [para.group(1)] + re.findall(_QL, para.group(2))
         return Label("paragraph", article, part, ",".join(letters),
                      normalize_redaction(rest[para.end():]))
     cleaned = _LAW_CITE.sub(" ", rest)
     others = {a for a in _OTHER_ARTICLE.findall(cleaned) if a != article}
     listed = {a for a in re.findall(r"[,;]\s*(\d{3}(?:\.\d{1,2})?)", cleaned)}
     if others & listed and not re.search(r"вкл", rest):
-        return Label("article_group", None, None, None, normalize_redaction(text))
+        # a combined row: several articles in one row, never split (e.g. 2022 "264.3 ч. 1,
+        # 264.3 ч. 2, 274.2 ч. 1, 275.1")
+        return Label("article_group", None, None, None, normalize_redaction(text),
+                     lumped_parts(low))
     if _PARTS_ONLY.match(rest) and re.search(r"\d", rest):
         # several parts of one article pooled ("159 ч. 5, ч. 6, ч. 7", "148 ч.1-4")
         parts = re.sub(r"\s+", " ", (f"ч. {part}" if part else "") + rest).strip(" ,;")
-        return Label("article", article, None, None, normalize_redaction(parts))
+        return Label("article", article, None, None, normalize_redaction(parts),
+                     lumped_parts(low))
     return Label("article", article, part, None, normalize_redaction(rest))
 
 
@@ -203,4 +302,5 @@ def with_description_note(label: Label, description: str | None) -> Label:
     if not notes:
         return label
     joined = "; ".join(([label.redaction] if label.redaction else []) + notes)
-    return Label(label.row_type, label.article, label.part, label.paragraph, joined)
+    return Label(label.row_type, label.article, label.part, label.paragraph, joined,
+                 label.lumped)

@@ -14,35 +14,59 @@ label      raw text of the article cell
 description 10-а "Виды преступлений" text (None for 10.3/10.3.1)
 measure    canonical measure (see :mod:`repstats.courts.measures`)
 value      the count (int; rubles for ``*_amount_rub``)
-source_file the zip, relative to the raw folder (``cdep/2016.zip``)
-member     the workbook inside the zip
+source_file the zip or loose workbook, relative to the raw folder (``cdep/2016.zip``,
+           ``cdep/2022/10a-2022.xls``)
+member     the workbook (zip member, or the loose file's name)
 sheet      the worksheet name
 row        1-based spreadsheet row
 column     spreadsheet column letter of the value
+line       the form's own line number (``№ п/п`` / ``№ стр.``; nullable Int64)
+lumped_parts the article-parts a combined row lumps together (``"264.3 ч.1; 275.1"``),
+           else None (see :func:`repstats.courts.labels.lumped_parts`)
+subset     on ``row_type == "subset"`` rows (10-а sections 22-23, 2022-2023): ``internet``
+           or ``minors``; else None
+source_sha256 sha256 of ``source_file`` (the edition read)
 ========== ==================================================================
 
-Empty value cells produce no row; every non-empty value cell of every data row does.
+A year is read from ``cdep/YYYY.zip`` or from a folder ``cdep/YYYY/`` of loose
+workbooks (:mod:`repstats.courts.workbooks`). Empty value cells produce no row; every
+non-empty value cell of every data row does.
 """
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .archive import read_members
 from .excel import cell_text, read_sheets
 from .forms import FORMS, identify_workbook
 from .headers import find_header
-from .labels import Label, parse_label, with_description_note
+from .labels import Label, LabelShapeError, parse_label, with_description_note
 from .measures import measure_for
+from .workbooks import Workbook, workbooks_of, year_sources
 
 COLUMNS = ["year", "form", "article", "part", "paragraph", "redaction", "row_type",
            "label", "description", "measure", "value", "source_file", "member", "sheet",
-           "row", "column"]
+           "row", "column", "line", "lumped_parts", "subset", "source_sha256"]
+#: Columns describing a spreadsheet row (shared by all its values).
+_ROW_COLUMNS = ["year", "form", "article", "part", "paragraph", "redaction", "row_type",
+                "label", "description", "lumped_parts", "subset", "source_file", "member",
+                "sheet", "row", "line", "source_sha256"]
+#: 10-а sections that repeat article rows for a subset of the convicted (2022-2023):
+#: recognised from the section title, never added to the article rows.
+SUBSETS = (
+    ("internet", re.compile(r"с использованием информационно-телекоммуникационных сетей",
+                            re.IGNORECASE)),
+    ("minors", re.compile(r"в отношении несовершеннолетн", re.IGNORECASE)),
+)
 _FORM_ORDER = {f: i for i, f in enumerate(FORMS)}
-_ZIP_NAME = re.compile(r"^((?:19|20)\d{2})\.zip$")
+_ZIP_NAME = re.compile(r"^((?:19|20)\d{2})(?:\.zip)?$")
+_COUNT_TEXT = re.compile(r"^\d+(?:[.,]0+)?$")
 FIRST_YEAR_10_3_1 = 2011
 
 
@@ -57,207 +81,409 @@ def column_letter(index: int) -> str:
 
 
 def _value(cell, *, file, member, sheet, row, column):
-    """A count cell as int, None when empty; anything else is an InputError."""
+    """A count cell as int, None when empty; anything else is an InputError naming the cell.
+
+    Integral floats (``4461.0``, as the 2022-2024 workbooks store counts) are counts;
+    fractional, negative, non-finite, boolean or non-numeric cells are errors.
+    """
     if cell is None or cell == "":
         return None
+    where = dict(file=file, member=member, sheet=sheet, row=row, column=column,
+                 expected="a non-negative integer count")
     if isinstance(cell, bool):
-        raise InputError("boolean in a count cell", file=file, member=member, sheet=sheet,
-                         row=row, column=column, expected="a non-negative integer")
+        raise InputError("boolean in a count cell", **where)
     if isinstance(cell, (int, float)):
         number = float(cell)
     else:
         text = cell_text(cell).replace(" ", "")
         if not text:
             return None
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError:
-            raise InputError(f"non-numeric value {text!r}", file=file, member=member,
-                             sheet=sheet, row=row, column=column,
-                             expected="a non-negative integer") from None
+        if not _COUNT_TEXT.match(text):
+            raise InputError(f"non-numeric value {text!r}", **where)
+        number = float(text.replace(",", "."))
     if not number.is_integer():
-        raise InputError(f"fractional count {number!r}", file=file, member=member,
-                         sheet=sheet, row=row, column=column,
-                         expected="a non-negative integer")
+        raise InputError(f"fractional count {number!r}", **where)
+    if number < 0:
+        raise InputError(f"negative count {number!r}", **where)
     return int(number)
 
 
-def read_sheet(sheet, form: str, *, year: int, file: str, member: str) -> list[tuple]:
-    """Records (in :data:`COLUMNS` order) of one data sheet of a known form."""
+def _subset_of(sheet, header) -> str | None:
+    title = " ".join(cell_text(v) for r in sheet.grid[:header.top_row] for v in r)
+    for name, pattern in SUBSETS:
+        if pattern.search(title):
+            return name
+    return None
+
+
+class _Rows:
+    """Column-wise accumulator: one entry per spreadsheet row (``meta``) and, per sheet,
+    arrays of its values (position of their row in ``meta``, measure, value, column)."""
+
+    def __init__(self, labels: dict | None = None, strict: bool = False):
+        self.strict = strict
+        self.meta: list[tuple] = []      # _ROW_COLUMNS order
+        self.chunks: list[tuple] = []    # (index, measure, value, column) arrays
+        # parse cache: one parse per distinct (label, description, context)
+        self.labels: dict = {} if labels is None else labels
+
+    def extend(self, other: "_Rows") -> None:
+        offset = len(self.meta)
+        self.meta.extend(other.meta)
+        self.chunks.extend((i + offset, m, v, c) for i, m, v, c in other.chunks)
+
+    def _values(self):
+        if not self.chunks:
+            e = np.array([], dtype=object)
+            return np.array([], dtype=np.int64), e, np.array([], dtype=np.int64), e
+        return tuple(np.concatenate(parts) for parts in zip(*self.chunks))
+
+    def frame(self) -> pd.DataFrame:
+        """The long table: each distinct value is converted once, then taken per value
+        (pyarrow), and strings land in pandas' Arrow-backed ``str`` dtype without a copy
+        through Python objects."""
+        import pyarrow as pa
+
+        idx, measure, value, column = self._values()
+        meta = list(zip(*self.meta)) if self.meta else [()] * len(_ROW_COLUMNS)
+        arrays, line, jobs = {}, None, []
+        for name, values in zip(_ROW_COLUMNS, meta):
+            if name in ("year", "row"):
+                arrays[name] = pa.array(np.asarray(values, dtype=np.int64)[idx])
+                continue
+            codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+            taken = codes.astype(np.int32)[idx]
+            if name == "line":
+                line = pd.array(np.asarray(uniques, dtype=object), dtype="Int64").take(
+                    taken, allow_fill=True)
+                continue
+            jobs.append((name, uniques, taken))
+        for name, values in (("measure", measure), ("column", column)):
+            codes, uniques = pd.factorize(values)
+            jobs.append((name, uniques, codes.astype(np.int32)))
+        # the string columns are independent: Arrow's take releases the GIL
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            for name, arr in zip([j[0] for j in jobs],
+                                 pool.map(lambda j: _take_strings(j[1], j[2]), jobs)):
+                arrays[name] = arr
+        arrays["value"] = pa.array(value.astype(np.int64))
+        table = pa.table({c: arrays[c] for c in COLUMNS if c != "line"})
+        out = table.to_pandas(types_mapper=_STR_MAPPER.get)
+        out.insert(COLUMNS.index("line"), "line", line if line is not None else
+                   pd.array([], dtype="Int64"))
+        del table, arrays, jobs
+        pa.default_memory_pool().release_unused()  # hand freed buffers back
+        return out
+
+
+#: Arrow strings -> pandas' default string dtype (``"str"``), without copying
+_STR_MAPPER = {}
+
+
+def _take_strings(uniques, codes):
+    import pyarrow as pa
+
+    if not _STR_MAPPER:
+        _STR_MAPPER[pa.large_string()] = pd.StringDtype("pyarrow", na_value=np.nan)
+    distinct = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
+    return distinct.take(pa.array(codes, mask=codes < 0))
+
+
+def _parse(rows: _Rows, raw_label, raw_desc, has_desc, previous, *, file, member, sheet,
+           row, column):
+    """``(label, label text, description text)`` of a row, parsed once per distinct
+    (label, description) and, for the labels that inherit from the row above (``п. «б»``,
+    ``ч1.1``), per distinct context."""
+    key = (raw_label, raw_desc)
+    hit = rows.labels.get(key)
+    if hit is not None:
+        return hit
+    text = cell_text(raw_label)
+    inherits = text[:1] in ("п", "ч", "П", "Ч")
+    if inherits:
+        key = (raw_label, raw_desc, None if previous is None else
+               (previous.article, previous.part))
+        hit = rows.labels.get(key)
+        if hit is not None:
+            return hit
+    desc = cell_text(raw_desc) if has_desc else None
+    try:
+        lab = parse_label(raw_label, desc, previous=previous, file=file, member=member,
+                          sheet=sheet, row=row, column=column)
+    except LabelShapeError:
+        if rows.strict:
+            raise
+        lab = Label("rejected")
+    noted = with_description_note(lab, desc) if lab.row_type in ("article",
+                                                                 "paragraph") else lab
+    hit = (lab, noted, text, desc, not inherits)
+    rows.labels[key] = hit
+    return hit
+
+
+def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) -> None:
+    file, member = wb.source_file, wb.member
     header = find_header(sheet.grid, sheet.merges, file=file, member=member,
                          sheet=sheet.name)
     measures = []
+    seen = {}
     for col, _number, text in header.columns:
         letter = column_letter(col)
         name = measure_for(form, text, file=file, member=member, sheet=sheet.name,
                            column=letter)
-        measures.append((col, letter, name))
-    seen = {}
-    for col, letter, name in measures:
         if name in seen:
             raise InputError(f"two columns map to measure {name!r} (also column "
                              f"{seen[name]})", file=file, member=member, sheet=sheet.name,
                              column=letter, expected="one column per measure")
         seen[name] = letter
-    records, previous = [], None
-    for r in range(header.number_row + 1, len(sheet.grid)):
-        cells = sheet.grid[r]
-        values, bad = [], None
-        for col, letter, name in measures:
-            try:
-                value = _value(cells[col], file=file, member=member, sheet=sheet.name,
-                               row=r + 1, column=letter)
-            except InputError as exc:
-                bad = bad or exc
-                continue
-            if value is not None:
-                values.append((letter, name, value))
-        if not values:
-            continue  # a note row (footnote, date stamp): no counts
-        if bad is not None:
-            raise bad
-        raw_label = cells[header.label_col]
-        desc = (cell_text(cells[header.description_col])
-                if header.description_col is not None else None)
-        lab: Label = parse_label(raw_label, desc, previous=previous, file=file,
-                                 member=member, sheet=sheet.name, row=r + 1)
+        measures.append((col, letter, name))
+    subset = _subset_of(sheet, header) if form == "10-a" else None
+    label_col, desc_col, line_col = header.label_col, header.description_col, header.line_col
+    label_letter = column_letter(label_col)
+    start = header.number_row + 1
+    body = sheet.grid[start:]
+    if not body or not measures:
+        return
+    # the value block as one object array: cell kinds, counts and problems, vectorised
+    cols = [c for c, _, _ in measures]
+    letters = np.array([x for _, x, _ in measures], dtype=object)
+    names = np.array([n for _, _, n in measures], dtype=object)
+    block = np.empty((len(body), len(cols)), dtype=object)
+    block[:] = [[row[c] for c in cols] for row in body]
+    kinds = _TYPE(block)
+    number = (kinds == float) | (kinds == int)
+    empty = (kinds == str) & (block == "")
+    counts = np.zeros(block.shape, dtype=np.float64)
+    counts[number] = block[number].astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        clean = number & (counts >= 0) & (np.mod(counts, 1) == 0)
+    slow = (~(clean | empty)).any(axis=1)   # text, bools, fractions, negatives: cell by cell
+    wanted = np.flatnonzero(clean.any(axis=1) | slow)
+    previous = None
+    positions, picked = [], []
+    for i in wanted.tolist():
+        r = start + i
+        cells = body[i]
+        if slow[i]:
+            keep = _slow_row(cells, measures, file=file, member=member, sheet=sheet.name,
+                             row=r + 1)
+            if keep is None:
+                continue  # a note row (footnote, date stamp): no counts
+            for j in np.flatnonzero(keep):
+                counts[i, j] = float(_value(cells[cols[j]], file=file, member=member,
+                                            sheet=sheet.name, row=r + 1,
+                                            column=letters[j]))
+        else:
+            keep = clean[i]
+        raw_label = cells[label_col]
+        lab, noted, text, desc, _ = _parse(
+            rows, raw_label, cells[desc_col] if desc_col is not None else None,
+            desc_col is not None, previous, file=file, member=member, sheet=sheet.name,
+            row=r + 1, column=label_letter)
         if lab.row_type in ("article", "paragraph"):
             previous = lab
-            lab = with_description_note(lab, desc)
-        text = cell_text(raw_label) or None
-        for letter, name, value in values:
-            records.append((year, form, lab.article, lab.part, lab.paragraph, lab.redaction,
-                            lab.row_type, text, desc or None, name, value, file, member,
-                            sheet.name, r + 1, letter))
-    return records
+            lab = noted
+        row_type = lab.row_type
+        if subset is not None and row_type in ("article", "paragraph"):
+            row_type = "subset"
+        line = _value(cells[line_col], file=file, member=member, sheet=sheet.name,
+                      row=r + 1, column=column_letter(line_col)) \
+            if line_col is not None and isinstance(cells[line_col], (int, float)) else None
+        positions.append(len(rows.meta))
+        picked.append((i, keep))
+        rows.meta.append((year, form, lab.article, lab.part, lab.paragraph, lab.redaction,
+                          row_type, text or None, desc or None, lab.lumped,
+                          subset if row_type == "subset" else None, file, member,
+                          sheet.name, r + 1, line, wb.source_sha256))
+    if not positions:
+        return
+    mask = np.zeros(block.shape, dtype=bool)
+    chosen = np.array([i for i, _ in picked])
+    mask[chosen] = np.array([k for _, k in picked])
+    where_row, where_col = np.nonzero(mask)   # row-major: rows, then header order
+    pos = np.full(len(body), -1, dtype=np.int64)
+    pos[chosen] = positions
+    rows.chunks.append((pos[where_row], names[where_col],
+                        counts[where_row, where_col].astype(np.int64), letters[where_col]))
 
 
-def read_year(path, *, year: int | None = None, source_file: str | None = None
-              ) -> pd.DataFrame:
-    """Read one yearly zip.
+#: the Python type of each cell of an object array (one C call per cell)
+_TYPE = np.frompyfunc(type, 1, 1)
+
+
+def _slow_row(cells, measures, *, file, member, sheet, row):
+    """Cell-by-cell reading of a row holding something other than counts and blanks.
+
+    Returns the boolean mask of the measures holding a count, or None for a note row
+    (text only). A fractional, negative or non-finite number, or text beside counts, is
+    an :class:`~repstats.errors.InputError` naming the cell.
+    """
+    keep, bad = [], None
+    for col, letter, _name in measures:
+        cell = cells[col]
+        try:
+            value = _value(cell, file=file, member=member, sheet=sheet, row=row,
+                           column=letter)
+        except InputError as exc:
+            # a fractional or negative number is always an error; text in a value column
+            # of a row without counts is a note (footnote, date stamp)
+            if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+                raise
+            bad = bad or exc
+            value = None
+        keep.append(value is not None)
+    if not any(keep):
+        return None
+    if bad is not None:
+        raise bad
+    return np.array(keep)
+
+
+def _year_into(rows: _Rows, workbooks, year: int, where: str) -> None:
+    """Identify the year's workbooks by their title sheets and read the known forms."""
+    found: dict[str, Workbook] = {}
+    chunks = []
+    for wb in workbooks:
+        title = read_sheets(wb.data, file=wb.source_file, member=wb.member, limit=1)
+        fid = identify_workbook(title, file=wb.source_file, member=wb.member)
+        if not fid.known:
+            continue  # another form (10.1, 11, ...): its data sheets are never parsed
+        sheets = read_sheets(wb.data, file=wb.source_file, member=wb.member)
+        if fid.year is not None and fid.year != year:
+            raise InputError(f"title says year {fid.year}", file=wb.source_file,
+                             member=wb.member, sheet=sheets[0].name,
+                             expected=f"year {year}")
+        if fid.form in found:
+            other = found[fid.form]
+            raise InputError(f"form {fid.form} of {year} appears twice: in "
+                             f"{other.source_file} ({other.member!r}) and in "
+                             f"{wb.source_file} ({wb.member!r})", file=wb.source_file,
+                             member=wb.member, expected="one workbook per form and year")
+        found[fid.form] = wb
+        # read now (the first bad input is reported first), append in form order below
+        part = _Rows(labels=rows.labels, strict=rows.strict)
+        for sheet in sheets[1:]:
+            _read_sheet_into(part, sheet, fid.form, year=year, wb=wb)
+        chunks.append((fid.form, part))
+    required = {"10-a", "10.3"} | ({"10.3.1"} if year >= FIRST_YEAR_10_3_1 else set())
+    missing = sorted(required - set(found))
+    if missing:
+        raise InputError(f"forms {missing} not found", file=where,
+                         expected=f"workbooks of forms {sorted(required)}")
+    for _form, part in sorted(chunks, key=lambda c: _FORM_ORDER[c[0]]):
+        rows.extend(part)
+
+
+def read_sheet(sheet, form: str, *, year: int, file: str, member: str,
+               strict: bool = False) -> pd.DataFrame:
+    """The long-table rows (:data:`COLUMNS`) of one data sheet of a known form."""
+    rows = _Rows(strict=strict)
+    _read_sheet_into(rows, sheet, form, year=year,
+                     wb=Workbook(file, member, b"", "", ""))
+    return rows.frame()
+
+
+def read_year(path, *, year: int | None = None, source_file: str | None = None,
+              strict: bool = False) -> pd.DataFrame:
+    """Read one year: a zip (``cdep/YYYY.zip``) or a folder of loose workbooks
+    (``cdep/YYYY/``).
 
     Parameters
     ----------
     path : path-like
-        The zip (``cdep/YYYY.zip``).
+        The zip or the folder.
     year : int, optional
-        Expected reporting year; default from the file name ``YYYY.zip``. Each form's
-        title must state the same year.
+        Expected reporting year; default from the name (``YYYY.zip`` / ``YYYY``). Each
+        form's title must state the same year.
     source_file : str, optional
-        How the zip is named in the output (default: ``cdep/<name>``).
+        How the zip or folder is named in the output (default: ``cdep/<name>``).
+    strict : bool
+        Raise :class:`~repstats.courts.labels.LabelShapeError` on a garbled article
+        label instead of keeping the row as ``row_type == "rejected"``.
 
     Returns
     -------
     pandas.DataFrame
-        The long table (columns as in the module docstring), sorted by form, sheet
-        order, row and column.
+        The long table (columns as in the module docstring), by form (10-а, 10.3,
+        10.3.1), sheet order, row and column.
 
     Raises
     ------
     InputError
-        Bad archive, unreadable workbook, unknown form, missing or duplicated form,
-        year mismatch, missing article column, unknown column or label, non-integer
-        counts — always naming where.
+        Bad archive or folder, unreadable workbook, unknown form, missing form, two
+        workbooks of one form (both named), year mismatch, missing article column,
+        unknown column or label, non-integer counts: always naming where.
     """
     path = Path(path)
-    source_file = source_file or f"cdep/{path.name}"
     if year is None:
         m = _ZIP_NAME.match(path.name)
         if not m:
             raise ValueError(f"cannot infer the year from {path.name!r}; pass year=")
         year = int(m.group(1))
-    found: dict[str, str] = {}
-    records = []
-    for member in read_members(path, label=source_file):
-        sheets = read_sheets(member.data, file=source_file, member=member.name)
-        fid = identify_workbook(sheets, file=source_file, member=member.name)
-        if not fid.known:
-            continue
-        if fid.year is not None and fid.year != year:
-            raise InputError(f"title says year {fid.year}", file=source_file,
-                             member=member.name, sheet=sheets[0].name,
-                             expected=f"year {year}")
-        if fid.form in found:
-            raise InputError(f"form {fid.form} appears twice (also {found[fid.form]!r})",
-                             file=source_file, member=member.name,
-                             expected="one workbook per form")
-        found[fid.form] = member.name
-        for index, sheet in enumerate(sheets[1:], start=1):
-            rows = read_sheet(sheet, fid.form, year=year, file=source_file,
-                              member=member.name)
-            records.extend((index, rec) for rec in rows)
-    required = {"10-a", "10.3"} | ({"10.3.1"} if year >= FIRST_YEAR_10_3_1 else set())
-    missing = sorted(required - set(found))
-    if missing:
-        raise InputError(f"forms {missing} not found", file=source_file,
-                         expected=f"workbooks of forms {sorted(required)}")
-    df = pd.DataFrame([rec for _, rec in records], columns=COLUMNS)
-    df["_sheet_index"] = [i for i, _ in records]
-    df["_form_order"] = df["form"].map(_FORM_ORDER)
-    df["_col"] = df["column"].str.len() * 100 + df["column"].map(
-        lambda s: sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(s))))
-    df = (df.sort_values(["_form_order", "_sheet_index", "row", "_col"], kind="stable")
-          .drop(columns=["_sheet_index", "_form_order", "_col"]).reset_index(drop=True))
-    return _typed(df)
-
-
-def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    out["year"] = out["year"].astype("int64")
-    out["value"] = out["value"].astype("int64")
-    out["row"] = out["row"].astype("int64")
-    for col in COLUMNS:
-        if col not in ("year", "value", "row"):
-            # pandas' string dtype: missing values stay missing, checks are vectorised
-            out[col] = out[col].astype("str")
-    return out[COLUMNS]
+    rows = _Rows(strict=strict)
+    where = source_file or f"cdep/{path.name}"
+    _year_into(rows, workbooks_of(path, source_file=source_file), year, where)
+    return rows.frame()
 
 
 def available_years(raw_dir) -> list[int]:
-    """Years with a ``cdep/YYYY.zip`` under ``raw_dir``."""
-    folder = Path(raw_dir) / "cdep"
-    return sorted(int(m.group(1)) for p in folder.glob("*.zip")
-                  if (m := _ZIP_NAME.match(p.name)))
+    """Years with a ``cdep/YYYY.zip`` or a ``cdep/YYYY/`` folder under ``raw_dir``.
+
+    Raises
+    ------
+    InputError
+        A year given both as a zip and as a folder.
+    """
+    return sorted(year_sources(raw_dir))
 
 
-def read_court_stats(raw_dir, years=None) -> pd.DataFrame:
+def read_court_stats(raw_dir, years=None, *, strict: bool = False) -> pd.DataFrame:
     """Read every year's forms 10-а, 10.3 and 10.3.1 into one long table.
 
     Parameters
     ----------
     raw_dir : path-like
-        The raw-data folder (layout of ``data/raw`` / the mirror: ``cdep/YYYY.zip``).
+        The raw-data folder (layout of ``data/raw`` / the mirror: ``cdep/YYYY.zip`` or
+        ``cdep/YYYY/`` of loose workbooks).
     years : iterable of int, optional
-        Years to read; default every ``cdep/YYYY.zip`` present.
+        Years to read; default every year present.
+    strict : bool
+        Raise on a garbled article label (``205.2 ч.2x``, ``201. 3``) instead of keeping
+        the row as a documented reject (``row_type == "rejected"``, listed by
+        :func:`repstats.courts.reconcile` as ``label_rejected``).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``year``, ``form``, ``article``, ``part``, ``paragraph``, ``redaction``,
         ``row_type``, ``label``, ``description``, ``measure``, ``value``,
-        ``source_file``, ``member``, ``sheet``, ``row``, ``column`` (see
+        ``source_file``, ``member``, ``sheet``, ``row``, ``column``, ``line``,
+        ``lumped_parts``, ``subset``, ``source_sha256`` (see
         :mod:`repstats.courts.reader`). Totals are flagged by ``row_type``; sum only
         ``row_type == "article"`` rows (plus ``article_group``) to get article sums.
 
     Raises
     ------
     ValueError
-        ``raw_dir`` has no ``cdep`` folder, or a requested year has no zip.
+        ``raw_dir`` has no ``cdep`` folder, or a requested year has no zip nor folder.
     InputError
-        Any bad input (see :func:`read_year`).
+        A year given both as a zip and as a folder; any bad input (see
+        :func:`read_year`).
     """
     raw_dir = Path(raw_dir)
     if not (raw_dir / "cdep").is_dir():
-        raise ValueError(f"{raw_dir} has no 'cdep' folder of yearly zips")
-    present = available_years(raw_dir)
+        raise ValueError(f"{raw_dir} has no 'cdep' folder of yearly zips or folders")
+    present = year_sources(raw_dir)
     if years is None:
-        wanted = present
+        wanted = sorted(present)
     else:
         wanted = sorted({int(y) for y in years})
         absent = [y for y in wanted if y not in present]
         if absent:
-            raise ValueError(f"no zip for years {absent} in {raw_dir / 'cdep'}")
+            raise ValueError(f"no zip nor folder for years {absent} in {raw_dir / 'cdep'}")
     if not wanted:
-        raise ValueError(f"no cdep/YYYY.zip files in {raw_dir}")
-    frames = [read_year(raw_dir / "cdep" / f"{y}.zip", year=y) for y in wanted]
-    return pd.concat(frames, ignore_index=True)
+        raise ValueError(f"no cdep/YYYY.zip files nor cdep/YYYY/ folders in {raw_dir}")
+    rows = _Rows(strict=strict)
+    for y in wanted:
+        _year_into(rows, workbooks_of(present[y]), y, f"cdep/{present[y].name}")
+    return rows.frame()

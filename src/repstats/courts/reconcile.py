@@ -9,11 +9,32 @@ Checks (one output row per comparison):
     per row of the form holding the brackets (10.3 to 2010, 10.3.1 from 2011): the term
     brackets sum to that row's imprisonment total;
 ``imprisonment_10.3_vs_10.3.1``
-    from 2011, per article, part and redaction: 10.3 ``imprisonment`` equals 10.3.1
-    ``imprisonment`` (rows present in only one form are reported as ``unmatched``);
+    from 2011, row by row: 10.3 ``imprisonment`` equals 10.3.1 ``imprisonment`` (rows
+    paired by :func:`repstats.courts.crosswalk.form_crosswalk`; rows present in only one
+    form are ``unmatched``; rows one form lumps into a combined row are compared by
+    their sum);
+``convicted_10-a_vs_10.3``
+    every year, row by row: 10-а ``convicted_main`` equals 10.3 ``convicted_total`` (same
+    pairing);
+``military_10-a_vs_10.3``
+    every year: 10.3's aggregate row "Воинские преступления" (``convicted_total``)
+    against 10-а's military crimes: the sum of its chapter-33 article rows (arts.
+    332-352) when it lists them, else (2009, and from 2022, when 10-а has no sheet and no
+    row for chapter 33 but its grand total includes those persons) the gap between its
+    grand total and its article rows;
+``label_alias``
+    a row two forms label differently, paired by line number or by figures (2020: 10-а
+    ``168 ч.1`` is 10.3 ``168``; 2023: 10.3 ``201. 3`` is 10.3.1 ``201.3``);
+``label_rejected``
+    a row whose article label is garbled (``row_type == "rejected"``), with the row of
+    the sibling form it aliases, if any;
 ``duplicate_key``
     an (article, part, paragraph, redaction) key repeated within one form, year and
     measure.
+
+In the years when 10-а lists no chapter-33 rows, its ``article_sum`` gaps that equal the
+10.3 military aggregate of the same measure are ``explained`` (the figure is in
+``detail``), not failed and not hidden.
 """
 from __future__ import annotations
 
@@ -21,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from .brackets import BRACKET_MEASURES
+from .crosswalk import join_forms
 
 QUALITY_COLUMNS = ["check", "status", "year", "form", "measure", "article", "part",
                    "redaction", "source_file", "member", "sheet", "row", "column",
@@ -29,10 +51,43 @@ _SUMMED = {"10-a": ("article", "article_group"),
            "10.3": ("article", "article_group", "military_aggregate"),
            "10.3.1": ("article", "article_group", "military_aggregate")}
 _KEY = ["article", "part", "paragraph", "redaction"]
+#: string columns handled as categoricals inside :func:`reconcile`
+_CATEGORICAL = {"form", "article", "part", "paragraph", "redaction", "row_type", "label",
+                "lumped_parts", "measure", "source_file", "member", "sheet", "column"}
+#: the long table's columns reconciliation reads (the others are never copied)
+_USED = {"year", "form", "article", "part", "paragraph", "redaction", "row_type", "label",
+         "lumped_parts", "measure", "value", "source_file", "member", "sheet", "row",
+         "column", "line"}
+
+
+#: 10.3 measure matching a 10-а measure on the military aggregate row
+_MILITARY_MEASURE = {"convicted_main": "convicted_total", "acquitted": "acquitted",
+                     "dismissed_no_crime": "dismissed_no_crime"}
+
+
+def _is_military(article: pd.Series) -> pd.Series:
+    """Chapter 33 (crimes against military service): arts. 331-352 (each distinct
+    article parsed once)."""
+    values = article.astype(object)
+    distinct = pd.unique(values)
+    num = pd.to_numeric(pd.Series([a.split(".")[0] if isinstance(a, str) else None
+                                   for a in distinct], dtype=object), errors="coerce")
+    lookup = dict(zip(distinct, num.between(331, 352)))
+    return values.map(lookup).astype(bool)
+
+
+def _military(df):
+    """Per year: 10.3 military aggregate by measure, and whether 10-а lists chapter 33."""
+    agg = df[(df["form"] == "10.3") & (df["row_type"] == "military_aggregate")]
+    agg = agg.drop_duplicates(["year", "measure"])
+    art = df[(df["form"] == "10-a") & (df["row_type"] == "article")]
+    listed = set(art.loc[_is_military(art["article"]), "year"])
+    return agg, listed
 
 
 def _article_sums(df):
     out = []
+    agg, listed = _military(df)
     for form, types in _SUMMED.items():
         sub = df[df["form"] == form]
         if sub.empty:
@@ -46,10 +101,30 @@ def _article_sums(df):
         merged["observed"] = merged["observed"].fillna(0).astype("int64")
         merged["expected"] = merged["value"]
         merged["detail"] = "sum of " + "+".join(types) + " rows vs the grand-total row"
+        merged["_status"] = ""
+        if form == "10-a":
+            mil = agg.assign(_m=agg["measure"])[["year", "_m", "value"]].rename(
+                columns={"value": "_military"})
+            key = merged["measure"].map(_MILITARY_MEASURE)
+            merged = merged.assign(_m=key).merge(mil, on=["year", "_m"], how="left")
+            gap = merged["observed"] - merged["expected"]
+            explained = (~merged["year"].isin(listed) & merged["_military"].notna()
+                         & (gap == -merged["_military"]) & (gap != 0))
+            merged.loc[explained, "_status"] = "explained"
+            merged.loc[explained, "detail"] = (
+                "10-а lists no chapter-33 (military) rows this year, yet its grand total "
+                "includes those persons: the gap " + gap[explained].astype(str)
+                + " equals 10.3 'Воинские преступления' (" + merged.loc[
+                    explained, "_military"].astype("int64").astype(str) + ")")
+            unlisted = ~merged["year"].isin(listed) & ~explained & (gap != 0)
+            merged.loc[unlisted, "detail"] = (merged.loc[unlisted, "detail"]
+                                              + "; 10-а lists no chapter-33 (military) "
+                                              "rows this year")
+            merged = merged.drop(columns=["_m", "_military"])
         # a person convicted with several additional articles is counted in each of
         # their rows but once in the total: such person counts are not additive
         not_additive = merged["measure"].str.match(r"^additional_.*persons$")
-        merged["_status"] = np.where(not_additive, "not_additive", "")
+        merged.loc[not_additive, "_status"] = "not_additive"
         merged.loc[not_additive, "detail"] = (
             "not additive: persons with several additional articles appear in each "
             "article row but once in the total (observed >= expected is expected)")
@@ -58,6 +133,42 @@ def _article_sums(df):
         return pd.DataFrame(columns=QUALITY_COLUMNS)
     res = pd.concat(out, ignore_index=True)
     res["check"] = "article_sum"
+    return res
+
+
+def _military_check(df):
+    """10.3 military aggregate vs 10-а chapter 33 (rows, or the total's gap)."""
+    agg, listed = _military(df)
+    agg = agg[agg["measure"] == "convicted_total"]
+    a = df[(df["form"] == "10-a") & (df["measure"] == "convicted_main")]
+    rows = []
+    for rec in agg.itertuples(index=False):
+        y = rec.year
+        ay = a[a["year"] == y]
+        if ay.empty:
+            continue
+        if y in listed:
+            arts = ay[(ay["row_type"] == "article") & _is_military(ay["article"])]
+            observed = int(arts["value"].sum())
+            detail = (f"10-а chapter-33 article rows ({len(arts)} rows, sheet(s) "
+                      f"{', '.join(sorted(arts['sheet'].unique()))}) vs 10.3 "
+                      "'Воинские преступления'")
+        else:
+            total = ay.loc[ay["row_type"] == "grand_total", "value"]
+            arts = ay.loc[ay["row_type"].isin(_SUMMED["10-a"]), "value"].sum()
+            observed = int(total.iloc[0] - arts) if len(total) else None
+            detail = ("10-а has no chapter-33 rows; its grand total minus its article "
+                      f"rows ({observed:,} persons convicted of military crimes) vs 10.3 "
+                      "'Воинские преступления'") if observed is not None else \
+                "10-а has neither chapter-33 rows nor a grand total"
+        rows.append(dict(year=y, form="10.3", measure="convicted_total",
+                         source_file=rec.source_file, member=rec.member, sheet=rec.sheet,
+                         row=rec.row, column=rec.column, expected=rec.value,
+                         observed=observed, detail=detail, _status=""))
+    res = pd.DataFrame(rows, columns=["year", "form", "measure", "source_file", "member",
+                                      "sheet", "row", "column", "expected", "observed",
+                                      "detail", "_status"])
+    res["check"] = "military_10-a_vs_10.3"
     return res
 
 
@@ -75,43 +186,97 @@ def _bracket_sums(df):
     return res
 
 
-def _imprisonment_match(df):
-    sub = df[(df["year"] >= 2011) & (df["measure"] == "imprisonment")
-             & (df["row_type"].isin(["article", "grand_total"]))
-             & df["form"].isin(["10.3", "10.3.1"])].copy()
+_CELL = ["source_file", "member", "sheet", "row", "column"]
+
+
+def _cross(df, left, right, lmeasure, rmeasure, check, min_year=None):
+    sub = df if min_year is None else df[df["year"] >= min_year]
+    sub = sub[sub["form"].isin([left, right]) & sub["measure"].isin([lmeasure, rmeasure])]
     if sub.empty:
+        return pd.DataFrame(columns=QUALITY_COLUMNS), pd.DataFrame(columns=QUALITY_COLUMNS)
+    j = join_forms(sub, left, right, lmeasure, rmeasure)
+    comb = j["match"] == "in_combined"
+    single = j[~comb]
+    rows = []
+    # rows lumped into a combined row: one comparison per combined row, by their sum
+    for side in ("left", "right"):
+        other = "right" if side == "left" else "left"
+        part = j[comb & (j["combined_side"] == side)]
+        for _, grp in part.groupby([f"{side}_source_file", f"{side}_sheet", f"{side}_row"]):
+            c = grp.iloc[0]
+            summed = int(grp[f"{other}_value"].sum())
+            listed = ", ".join(map(str, grp[f"{other}_label"]))
+            text = (f"{(left, right)[side == 'right']} combined row {c[f'{side}_label']!r} "
+                    f"vs the sum of the {len(grp)} {(left, right)[other == 'right']} "
+                    f"row(s) it lumps: {listed}")
+            rows.append(dict(year=c["year"], form=left if side == "left" else right,
+                             measure=lmeasure if side == "left" else rmeasure,
+                             article=None, part=None, redaction=c[f"{side}_label"],
+                             **{k: c[f"{side}_{k}"] for k in _CELL},
+                             expected=c["left_value"] if side == "left" else summed,
+                             observed=summed if side == "left" else c["right_value"],
+                             detail=text, _status=""))
+    only_r = single["match"] == "right_only"
+    res = pd.DataFrame({
+        "year": single["year"],
+        "form": np.where(only_r, right, left),
+        "measure": np.where(only_r, rmeasure, lmeasure),
+        "article": single["article"], "part": single["part"],
+        "redaction": single["left_redaction"].where(~only_r, single["right_redaction"]),
+        **{c: single[f"left_{c}"].where(~only_r, single[f"right_{c}"]) for c in _CELL},
+        "expected": single["left_value"], "observed": single["right_value"],
+    })
+    where = (right + " " + single["right_sheet"].astype(str) + " row "
+             + single["right_row"].astype(str) + " column "
+             + single["right_column"].astype(str))
+    res["detail"] = np.select(
+        [single["match"] == "exact", single["match"].str.startswith("alias"),
+         single["match"] == "left_only"],
+        [f"{left} {lmeasure} (expected) vs {right} {rmeasure} (observed; " + where + ")",
+         f"{left} {lmeasure} (expected) vs {right} {rmeasure} (observed; " + where
+         + "), rows labelled differently (" + single["match"] + ": "
+         + single["left_label"].astype(str) + " / " + single["right_label"].astype(str)
+         + ")",
+         f"row only in {left}"], f"row only in {right}")
+    res["_status"] = np.where(single["match"].isin(["left_only", "right_only"]),
+                              "unmatched", "")
+    out = pd.concat([res, pd.DataFrame(rows, columns=list(res.columns))],
+                    ignore_index=True)
+    out["check"] = check
+    alias = j[j["match"].str.startswith("alias")]
+    al = pd.DataFrame({
+        "year": alias["year"], "form": left, "measure": lmeasure,
+        "article": alias["article"], "part": alias["part"],
+        "redaction": alias["left_redaction"],
+        **{c: alias[f"left_{c}"] for c in _CELL},
+        "expected": alias["left_value"], "observed": alias["right_value"],
+        "detail": (alias["match"].map({"alias_line": "same line number",
+                                       "alias_figures": "same figures"})
+                   + f": {left} " + alias["left_label"].map(repr) + f" is {right} "
+                   + alias["right_label"].map(repr) + " (" + right + " "
+                   + alias["right_sheet"].astype(str) + " row "
+                   + alias["right_row"].astype(str) + ")"),
+        "_status": "alias"})
+    al["check"] = "label_alias"
+    return out, al
+
+
+def _rejected(df):
+    rej = df[df["row_type"] == "rejected"].drop_duplicates(
+        ["source_file", "member", "sheet", "row"])
+    if rej.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
-    # article, part and paragraph, then the order of appearance: the two forms word
-    # their annotations differently, but list an article-part's rows in the same order
-    key = sub["row_type"].astype(str)
-    for col in ("article", "part", "paragraph"):
-        key = key + "|" + sub[col].astype(object).where(sub[col].notna(), "None").map(str)
-    sub["_key"] = key
-    sub["_n"] = sub.groupby(["year", "form", "_key"]).cumcount()
-    a = sub[sub["form"] == "10.3"]
-    b = sub[sub["form"] == "10.3.1"]
-    m = a.merge(b[["year", "_key", "_n", "value", "source_file", "member", "sheet", "row",
-                   "column", "redaction"]], on=["year", "_key", "_n"], how="outer",
-                suffixes=("", "_31"), indicator=True)
-    both = m["_merge"] == "both"
-    res = m.copy()
-    only_b = m["_merge"] == "right_only"
-    for col in ("source_file", "member", "sheet", "row", "column"):
-        res.loc[only_b, col] = m.loc[only_b, f"{col}_31"]
-    key_parts = res["_key"].str.split("|", expand=True)
-    for i, col in enumerate(["row_type", "article", "part", "paragraph"]):
-        res[col] = key_parts[i].where(key_parts[i] != "None", None)
-    res["redaction"] = res["redaction"].where(~only_b, m["redaction_31"])
-    res["form"] = np.where(only_b, "10.3.1", "10.3")
-    res["expected"] = m["value"]
-    res["observed"] = m["value_31"]
-    res["check"] = "imprisonment_10.3_vs_10.3.1"
-    res["detail"] = np.where(
-        both, "10.3 imprisonment (expected) vs 10.3.1 imprisonment (observed; "
-        + m["sheet_31"].astype(str) + " row " + m["row_31"].astype(str) + " column "
-        + m["column_31"].astype(str) + ")",
-        np.where(only_b, "row only in 10.3.1", "row only in 10.3"))
-    res["_status"] = np.where(both, "", "unmatched")
+    res = rej.copy()
+    res["measure"] = None
+    res["column"] = None
+    res["expected"] = pd.NA
+    res["observed"] = pd.NA
+    res["detail"] = ("garbled article label " + res["label"].astype(object).map(repr)
+                     + " (cell of the article column); kept with row_type 'rejected', "
+                     "never assigned to an article; see label_alias for the row of the "
+                     "sibling form with the same line number or figures")
+    res["_status"] = "rejected"
+    res["check"] = "label_rejected"
     return res
 
 
@@ -142,12 +307,15 @@ def reconcile(df: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         One row per comparison, columns:
 
-        - ``check``: ``article_sum``, ``bracket_sum``, ``imprisonment_10.3_vs_10.3.1``
-          or ``duplicate_key`` (see the module docstring);
+        - ``check``: ``article_sum``, ``bracket_sum``, ``imprisonment_10.3_vs_10.3.1``,
+          ``convicted_10-a_vs_10.3``, ``military_10-a_vs_10.3``, ``label_alias``,
+          ``label_rejected`` or ``duplicate_key`` (see the module docstring);
         - ``status``: ``pass`` (equal), ``fail`` (the official data disagree),
-          ``unmatched`` (no counterpart row in the other form) or ``not_additive``
+          ``unmatched`` (no counterpart row in the other form), ``not_additive``
           (10-а person counts of additional qualifications, which cannot sum to the
-          total);
+          total), ``explained`` (a 10-а gap equal to the military aggregate, see the
+          module docstring), ``alias`` (a pair of rows labelled differently) or
+          ``rejected`` (a garbled label);
         - ``year``, ``form``, ``measure``, ``article``, ``part``, ``redaction``: what
           was compared;
         - ``source_file``, ``member``, ``sheet``, ``row``, ``column``: where the expected
@@ -163,8 +331,16 @@ def reconcile(df: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"reconcile needs the long table; missing columns "
                          f"{sorted(missing)}")
-    frames = [_article_sums(df), _bracket_sums(df), _imprisonment_match(df),
-              _duplicates(df)]
+    # one slim working copy: the columns used, strings as categoricals, so that every
+    # filter below takes integer codes instead of copying Arrow strings
+    df = df[[c for c in df.columns if c in _USED]]
+    df = df.astype({c: "category" for c in df.columns if c in _CATEGORICAL})
+    imp, imp_alias = _cross(df, "10.3", "10.3.1", "imprisonment", "imprisonment",
+                            "imprisonment_10.3_vs_10.3.1", min_year=2011)
+    conv, conv_alias = _cross(df, "10-a", "10.3", "convicted_main", "convicted_total",
+                              "convicted_10-a_vs_10.3")
+    frames = [_article_sums(df), _bracket_sums(df), imp, conv, _military_check(df),
+              imp_alias, conv_alias, _rejected(df), _duplicates(df)]
     out = []
     for f in frames:
         if f.empty:
@@ -182,11 +358,14 @@ def reconcile(df: pd.DataFrame) -> pd.DataFrame:
         out.append(f.reindex(columns=QUALITY_COLUMNS))
     if not out:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
+    out = [f.astype({c: object for c in f.columns
+                     if isinstance(f[c].dtype, pd.CategoricalDtype)}) for f in out]
     res = pd.concat(out, ignore_index=True)
     res["year"] = res["year"].astype("int64")
     res["row"] = pd.array(res["row"], dtype="Int64")
     order = {"article_sum": 0, "bracket_sum": 1, "imprisonment_10.3_vs_10.3.1": 2,
-             "duplicate_key": 3}
+             "convicted_10-a_vs_10.3": 3, "military_10-a_vs_10.3": 4, "label_alias": 5,
+             "label_rejected": 6, "duplicate_key": 7}
     res["_o"] = res["check"].map(order)
     res = (res.sort_values(["_o", "year", "form", "sheet", "row", "measure", "article",
                             "part", "redaction"], kind="stable", na_position="last")

@@ -1,6 +1,8 @@
 """The pandera schema of the long court-statistics table, declared once."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -9,6 +11,19 @@ from .forms import FORMS
 from .labels import ROW_TYPES
 from .measures import MEASURE_NAMES
 
+def _matches(pattern: str) -> pa.Check:
+    """``str_matches`` evaluated once per distinct value (the long table repeats a few
+    thousand distinct strings a million times)."""
+    rx = re.compile(pattern)
+
+    def check(s: pd.Series) -> pd.Series:
+        ok = [v for v in s.dropna().unique() if rx.match(v)]
+        return s.isna() | s.isin(ok)
+
+    return pa.Check(check, name=f"str_matches('{pattern}')",
+                    error=f"does not match {pattern}")
+
+
 _NO_ARTICLE = ("grand_total", "chapter_total", "military_aggregate", "summary",
                "article_group")
 
@@ -16,9 +31,9 @@ COURT_STATS_SCHEMA = pa.DataFrameSchema(
     {
         "year": pa.Column(int, pa.Check.in_range(2000, 2100)),
         "form": pa.Column(str, pa.Check.isin(sorted(FORMS))),
-        "article": pa.Column(str, pa.Check.str_matches(r"^\d{3}(\.\d{1,2})?$"),
+        "article": pa.Column(str, _matches(r"^\d{3}(\.\d{1,2})?$"),
                              nullable=True),
-        "part": pa.Column(str, pa.Check.str_matches(r"^\d{1,2}(\.\d{1,2})?$"),
+        "part": pa.Column(str, _matches(r"^\d{1,2}(\.\d{1,2})?$"),
                           nullable=True),
         "paragraph": pa.Column(str, nullable=True),
         "redaction": pa.Column(str, nullable=True),
@@ -31,14 +46,25 @@ COURT_STATS_SCHEMA = pa.DataFrameSchema(
         "member": pa.Column(str),
         "sheet": pa.Column(str),
         "row": pa.Column(int, pa.Check.ge(1)),
-        "column": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{1,3}$")),
+        "column": pa.Column(str, _matches(r"^[A-Z]{1,3}$")),
+        "line": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        "lumped_parts": pa.Column(str, _matches(
+            r"^\d{3}(\.\d{1,2})?( ч\.\d{1,2}(\.\d{1,2})?)?(; \d{3}(\.\d{1,2})?"
+            r"( ч\.\d{1,2}(\.\d{1,2})?)?)+$"), nullable=True),
+        "subset": pa.Column(str, pa.Check.isin(["internet", "minors"]), nullable=True),
+        "source_sha256": pa.Column(str, _matches(r"^[0-9a-f]{64}$")),
     },
     checks=[
         pa.Check(lambda d: d["article"].notna() == d["row_type"].isin(
-            ["article", "paragraph"]), name="article_iff_article_row",
-            error="article is set exactly on article and paragraph rows"),
-        pa.Check(lambda d: d["paragraph"].isna() | (d["row_type"] == "paragraph"),
+            ["article", "paragraph", "subset"]), name="article_iff_article_row",
+            error="article is set exactly on article, paragraph and subset rows"),
+        pa.Check(lambda d: d["paragraph"].isna() | d["row_type"].isin(["paragraph",
+                                                                        "subset"]),
                  name="paragraph_only_on_paragraph_rows"),
+        pa.Check(lambda d: d["subset"].notna() == (d["row_type"] == "subset"),
+                 name="subset_iff_subset_row"),
+        pa.Check(lambda d: d["lumped_parts"].isna() | d["row_type"].isin(
+            ["article", "article_group"]), name="lumped_only_on_article_or_group_rows"),
         pa.Check(lambda d: ~d.duplicated(["source_file", "member", "sheet", "row",
                                           "column"]),
                  name="one_value_per_cell"),

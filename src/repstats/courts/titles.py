@@ -1,5 +1,5 @@
-"""Inventory of the yearly zips: every workbook, the form its title names, the form its
-file name suggests, and whether the reader uses it.
+"""Inventory of the yearly zips and folders: every workbook, the form its title names, the
+form its file name suggests, and whether the reader uses it.
 
 The reader (:func:`repstats.courts.read_court_stats`) trusts only the title sheet's
 ``Форма № …`` cell. This module makes that visible: it lists every workbook of every zip
@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .archive import read_members
 from .excel import read_sheets
 from .forms import identify_workbook
-from .reader import available_years
+from .workbooks import workbooks_of, year_sources
 
 __all__ = ["form_from_name", "title_inventory", "INVENTORY_COLUMNS"]
 
@@ -65,17 +64,18 @@ def title_inventory(raw_dir, years=None) -> pd.DataFrame:
     Parameters
     ----------
     raw_dir : path-like
-        The raw folder (``cdep/YYYY.zip`` inside).
+        The raw folder (``cdep/YYYY.zip`` or ``cdep/YYYY/`` inside).
     years : iterable of int, optional
-        Restrict to these years (default: every zip found).
+        Restrict to these years (default: every year found).
 
     Returns
     -------
     pandas.DataFrame
         One row per workbook, in zip order (columns :data:`INVENTORY_COLUMNS`):
 
-        - ``year`` (int64): from the zip name;
-        - ``source_file``: ``cdep/YYYY.zip``; ``member``: the workbook's decoded name;
+        - ``year`` (int64): from the zip or folder name;
+        - ``source_file``: ``cdep/YYYY.zip`` or ``cdep/YYYY/<file>``; ``member``: the
+          workbook's (decoded) name;
         - ``n_sheets`` (int64): worksheets in the workbook;
         - ``title_form``: the form named by the title sheet (``10-a``, ``10.3``,
           ``10.3.1``, or another form such as ``10.1``);
@@ -91,27 +91,26 @@ def title_inventory(raw_dir, years=None) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        A requested year has no zip.
+        A requested year has no zip nor folder.
     repstats.errors.InputError
         An unsafe or unreadable archive or workbook, or a title without a form cell.
     """
     raw = Path(raw_dir)
-    found = available_years(raw)
-    wanted = found if years is None else sorted(set(int(y) for y in years))
+    found = year_sources(raw)
+    wanted = sorted(found) if years is None else sorted(set(int(y) for y in years))
     missing = sorted(set(wanted) - set(found))
     if missing:
-        raise ValueError(f"no cdep/YYYY.zip under {raw} for years {missing}")
+        raise ValueError(f"no cdep/YYYY.zip nor cdep/YYYY/ under {raw} for years {missing}")
     rows = []
     for year in wanted:
-        source_file = f"cdep/{year}.zip"
-        for member in read_members(raw / source_file, label=source_file):
-            sheets = read_sheets(member.data, file=source_file, member=member.name)
-            fid = identify_workbook(sheets, file=source_file, member=member.name)
-            name_form = form_from_name(member.name)
+        for wb in workbooks_of(found[year]):
+            sheets = read_sheets(wb.data, file=wb.source_file, member=wb.member)
+            fid = identify_workbook(sheets, file=wb.source_file, member=wb.member)
+            name_form = form_from_name(wb.member)
             reason = (f"form {fid.form} read" if fid.known else
                       f"form {fid.form} not read: not one of the court-statistics forms "
                       "of this package")
-            rows.append((year, source_file, member.name, len(sheets), fid.form, fid.year,
+            rows.append((year, wb.source_file, wb.member, len(sheets), fid.form, fid.year,
                          name_form, None if name_form is None else name_form == fid.form,
                          fid.known, reason))
     out = pd.DataFrame(rows, columns=INVENTORY_COLUMNS)

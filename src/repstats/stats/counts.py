@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from repstats.courts.labels import lumped_pairs
 from repstats.stats.inputs import COURT_STATS, TAXONOMY, norm_parts, validate
 
 #: Measure holding persons convicted by main article, per form.
@@ -56,6 +57,47 @@ def _match(rows: pd.DataFrame, exact, whole, parts_only) -> tuple[pd.Series, pd.
             pd.Series(reasons, index=rows.index, dtype=object))
 
 
+def _category_of(article, part, exact, whole):
+    if (article, part) in exact:
+        return exact[(article, part)]
+    return whole.get(article)
+
+
+def _lumped(rows: pd.DataFrame, exact, whole, by: str):
+    """Combined rows (``lumped_parts``): what can be counted and what cannot.
+
+    A combined row is never split. Its persons are counted for a category only when every
+    article-part it lumps belongs to that category (``by="category"``); a combined row of
+    0 persons means 0 for each article-part it lists. Otherwise each politically used
+    article-part it lumps makes its category (article-part) not separable that year.
+
+    Returns ``(assigned, blocked)``: the rows counted, with their ``category`` (and, for
+    ``by="article_part"``, never any), and one row per (year, basis, key) that cannot be
+    counted, with a ``missing_reason``.
+    """
+    assigned, blocked = [], []
+    for rec in rows.itertuples(index=False):
+        pairs = lumped_pairs(rec.lumped_parts)
+        cats = [_category_of(a, p, exact, whole) for a, p in pairs]
+        political = [(a, p, c) for (a, p), c in zip(pairs, cats) if c is not None]
+        if not political:
+            continue
+        if rec.value == 0:
+            continue  # 0 persons in the combined row: 0 for each lumped article-part
+        if by == "category" and len(set(cats)) == 1:
+            assigned.append(rec._replace(category=cats[0]))
+            continue
+        where = (f"form {rec.form}, sheet {rec.sheet!r} row {rec.row}"
+                 if hasattr(rec, "sheet") and hasattr(rec, "row") else f"form {rec.form}")
+        reason = (f"not separable in {rec.year}: {int(rec.value)} persons stand in one "
+                  f"combined row '{rec.lumped_parts}' ({where}) that lumps this "
+                  "article-part with others; the row is never split")
+        for a, p, c in political:
+            blocked.append({"year": rec.year, "basis": rec.basis, "category": c,
+                            "article": a, "part": p, "missing_reason": reason})
+    return assigned, blocked
+
+
 def _superseded_totals(rows: pd.DataFrame) -> pd.Series:
     """True for part-less rows of an article that also has part rows (the article total)."""
     has_parts = (rows.assign(_has=rows["part"].notna())
@@ -72,8 +114,10 @@ def political_counts(court_stats: pd.DataFrame, taxonomy: pd.DataFrame,
     ----------
     court_stats : DataFrame
         Long court table (``repstats.courts.read_court_stats``): year, form, article,
-        part, redaction, row_type, measure, value. Only ``row_type == "article"`` rows are
-        counted; the ``grand_total`` row of the same form and year is the denominator.
+        part, redaction, row_type, measure, value (and ``lumped_parts`` when present).
+        ``row_type == "article"`` rows are counted, and combined rows (``lumped_parts``)
+        as described under ``persons``; the ``grand_total`` row of the same form and
+        year is the denominator.
     taxonomy : DataFrame
         article, part, category (``repstats.statutes.taxonomy``). A missing ``part``
         classifies every part of the article; a specific part takes precedence.
@@ -101,7 +145,10 @@ def political_counts(court_stats: pd.DataFrame, taxonomy: pd.DataFrame,
         - ``year`` (int), ``form`` (str)
         - ``basis``: "main" or "additional"
         - ``category``; with ``by="article_part"`` also ``article`` and ``part``
-        - ``persons``: count of persons (see ``unit``)
+        - ``persons`` (Int64): count of persons (see ``unit``); missing (never 0) when
+          the year's figure cannot be separated: the form reports the article-part only
+          inside a combined row with other articles (2022 10.3: ``264.3 ч. 1, 264.3
+          ч. 2, 274.2 ч. 1, 275.1``); see ``missing_reason``
         - ``share_of_political``: persons / all politically used persons of the same year
           and basis (NaN when that total is 0)
         - ``total_convicted``: persons convicted under any article that year (grand-total
@@ -111,6 +158,8 @@ def political_counts(court_stats: pd.DataFrame, taxonomy: pd.DataFrame,
         - ``n_source_rows``: number of court-table rows summed (several when an
           article-part appears in two redactions)
         - ``unit``: the counting unit in words
+        - ``missing_reason``: why ``persons`` is missing (None when it is not);
+          ``share_of_political`` is then missing for every row of that year and basis
 
     excluded : DataFrame, only with ``return_excluded=True``
         The court-table rows of politically used articles left out, with a ``reason``
@@ -125,7 +174,7 @@ def political_counts(court_stats: pd.DataFrame, taxonomy: pd.DataFrame,
         raise ValueError("additional qualifications are reported only in form 10-a; "
                          "use form='10-a' with include_additional=True")
     cs = validate(court_stats, COURT_STATS)
-    cs = cs[cs["form"] == form]
+    cs = cs[cs["form"] == form].reset_index(drop=True)
     main = MAIN_MEASURE[form]
     if cs.empty:
         raise ValueError(f"court_stats has no rows of form {form!r}")
@@ -149,31 +198,58 @@ def political_counts(court_stats: pd.DataFrame, taxonomy: pd.DataFrame,
     superseded = _superseded_totals(rows) & rows["category"].notna()
     reason = reason.where(~superseded, "article total row; its part rows are counted "
                                        "instead")
-    excluded = rows[reason.notna()].drop(columns=["_red"]).assign(reason=reason.dropna())
+    lumped_col = (cs["lumped_parts"] if "lumped_parts" in cs.columns
+                  else pd.Series(None, index=cs.index, dtype=object))
+    # pooled article rows the taxonomy cannot classify as a whole, and combined rows
+    pooled = reason.notna() & ~superseded & lumped_col.reindex(rows.index).notna()
+    groups = cs[(cs["row_type"] == "article_group") & cs["measure"].isin(measures)
+                & lumped_col.notna()]
+    combined = pd.concat([groups, cs.loc[rows.index[pooled]]])
+    combined = combined.assign(basis=combined["measure"].map(measures), category=None,
+                               lumped_parts=lumped_col.loc[combined.index])
+    assigned, blocked = _lumped(combined, exact, whole, by)
+    excluded = rows[reason.notna() & ~pooled].drop(columns=["_red"]).assign(
+        reason=reason[reason.notna() & ~pooled])
     rows = rows[rows["category"].notna() & reason.isna()]
     rows["basis"] = rows["measure"].map(measures)
+    if assigned:
+        extra = pd.DataFrame(assigned)
+        rows = pd.concat([rows, extra[rows.columns.intersection(extra.columns)]],
+                         ignore_index=True)
 
     keys = ["category"] + (["article", "part"] if by == "article_part" else [])
     agg = (rows.assign(part=rows["part"].fillna(""))
            .groupby(["year", "basis"] + keys, sort=True)
            .agg(persons=("value", "sum"), n_source_rows=("value", "size"))
            .reset_index())
-    years = sorted(set(total_by_year.index) | set(agg["year"]))
-    key_frame = agg[["basis"] + keys].drop_duplicates()
+    blocked = pd.DataFrame(blocked, columns=["year", "basis", "category", "article",
+                                             "part", "missing_reason"])
+    blocked["part"] = blocked["part"].fillna("")
+    blocked = (blocked.groupby(["year", "basis"] + keys, sort=True)["missing_reason"]
+               .agg(lambda r: "; ".join(dict.fromkeys(r))).reset_index())
+    years = sorted(set(total_by_year.index) | set(agg["year"]) | set(blocked["year"]))
+    key_frame = pd.concat([agg[["basis"] + keys], blocked[["basis"] + keys]]
+                          ).drop_duplicates()
     grid = pd.DataFrame({"year": years}).merge(key_frame, how="cross")
     out = grid.merge(agg, on=["year", "basis"] + keys, how="left")
-    out["persons"] = out["persons"].fillna(0).astype("int64")
+    out = out.merge(blocked, on=["year", "basis"] + keys, how="left")
+    out["missing_reason"] = out["missing_reason"].astype(object).where(
+        out["missing_reason"].notna(), None)
+    out["persons"] = pd.array(out["persons"].fillna(0).astype("int64"), dtype="Int64")
+    out.loc[out["missing_reason"].notna(), "persons"] = pd.NA
     out["n_source_rows"] = out["n_source_rows"].fillna(0).astype("int64")
     if by == "article_part":
         out["part"] = out["part"].replace("", None)
-    political = out.groupby(["year", "basis"])["persons"].transform("sum")
-    out["share_of_political"] = (out["persons"] / political).where(political > 0)
+    political = out.groupby(["year", "basis"])["persons"].transform(
+        lambda p: p.sum() if p.notna().all() else pd.NA)
+    share = out["persons"].astype("Float64") / political.astype("Float64")
+    out["share_of_political"] = share.astype(float).where(political.fillna(0) > 0)
     out["total_convicted"] = out["year"].map(total_by_year).astype(float)
-    out["rate_per_100k"] = out["persons"] / out["total_convicted"] * 1e5
+    out["rate_per_100k"] = out["persons"].astype(float) / out["total_convicted"] * 1e5
     out["form"] = form
     out["unit"] = out["basis"].map(UNITS)
     cols = (["year", "form", "basis"] + keys + ["persons", "share_of_political",
-            "total_convicted", "rate_per_100k", "n_source_rows", "unit"])
+            "total_convicted", "rate_per_100k", "n_source_rows", "unit", "missing_reason"])
     out = out[cols].sort_values(["basis", "year"] + keys, kind="stable",
                                 na_position="first").reset_index(drop=True)
     if return_excluded:
