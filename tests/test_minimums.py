@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from types import SimpleNamespace
 
 import numpy as np
@@ -218,3 +219,46 @@ def test_claim_table_always_shows_the_claim_parts_with_reasons():
     assert r.loc[("282.4", 2021), "reason"].startswith("not in the package sanctions table")
     # an article-part's shares are never pooled with another's
     assert "318" not in set(out["article"])
+
+
+def test_claim_table_combined_rows_general_minimum_and_redactions():
+    from repstats.stats.minimums import claim_table
+    table = pd.DataFrame({
+        "article": ["282.4", "280.3", "284.1", "284.1"], "part": ["1", "1", "—", "1"],
+        "valid_from": pd.to_datetime(["2022-07-25", "2022-03-04", "2015-06-06",
+                                      "2021-07-12"])})
+    base = dict(range_status="established", min_bracket="imprisonment_upto_1y",
+                share_below_low=0.0, share_below_high=0.0, share_at_or_below_low=0.0,
+                share_at_or_below_high=0.3, sanction_changed_in_window=False,
+                change_dates=None, official_below_minimum=0.0, min_months_low=2.0,
+                min_months_high=2.0, combined_row=None, redaction=None)
+    shares = pd.DataFrame([
+        base | dict(year=2022, article="282.4", part="1", n_terms=math.nan,
+                    combined_row="280.4 ч.1; 282.4 ч.1", range_status="unmatched: x",
+                    min_months_low=math.nan, min_months_high=math.nan,
+                    share_at_or_below_low=math.nan, share_at_or_below_high=math.nan),
+        base | dict(year=2023, article="280.3", part="1", n_terms=10.0),
+        # one article-part-year in two redactions: the row including the old version
+        # is used, the old redaction alone is not
+        base | dict(year=2023, article="284.1", part="1", n_terms=4.0,
+                    redaction="включая ст. 284.1 УК РФ до редакции № 292-ФЗ"),
+        base | dict(year=2023, article="284.1", part="1", n_terms=9.0,
+                    redaction="в старой редакции до ФЗ от 01.07.2021 № 292-ФЗ"),
+        # the same article reported without parts in an earlier year
+        base | dict(year=2019, article="284.1", part=None, n_terms=3.0,
+                    min_months_low=24.0, min_months_high=24.0),
+        base | dict(year=2018, article="318", part="1", n_terms=5.0),
+    ])
+    out = claim_table(shares, parts=[("282.4", None), ("280.3", "1"), ("284.1", None),
+                                     ("284.1", None)],
+                      years=range(2019, 2024), table=table)
+    r = out.set_index(["article_part", "year"])
+    assert not out.duplicated(["article_part", "year"]).any()
+    assert set(out["article_part"]) == {"282.4 ч.1", "280.3 ч.1", "284.1", "284.1 ч.1"}
+    combined = r.loc[("282.4 ч.1", 2022)]
+    assert combined["status"] == "missing" and combined["combined_row"] == "280.4 ч.1; 282.4 ч.1"
+    assert combined["reason"].startswith("counted only in a combined court row")
+    # "up to N years": only art. 56's two-month floor, flagged
+    assert bool(r.loc[("280.3 ч.1", 2023), "general_minimum"])
+    assert not bool(r.loc[("284.1", 2019), "general_minimum"])
+    assert r.loc[("284.1 ч.1", 2023), "n_terms"] == 4

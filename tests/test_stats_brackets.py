@@ -239,3 +239,55 @@ def test_missing_values_are_absent_measures_not_zeros():
                          scenarios=())
     assert out["n_terms"].iloc[0] == 4 and out["year"].iloc[0] == 2023
     assert out["share_below_high"].iloc[0] == pytest.approx(3 / 4)
+
+
+def test_combined_rows_give_no_share_and_say_why():
+    """2022: parts created that year stand in one combined row that cannot be split."""
+    lumped = "280.4 ч.1; 282.4 ч.1; 282.4 ч.2"
+    rows = court(2022, None, None, [1, 2, 0, 0, 0, 0, 0, 0])
+    rows = [dict(r, row_type="article_group", lumped_parts=lumped, form="10.3.1")
+            for r in rows]
+    empty = court(2022, None, None, [0] * 8)
+    empty = [dict(r, row_type="article_group", lumped_parts="205.2 ч.2; 283.2",
+                  form="10.3.1") for r in empty]
+    own = [dict(r, form="10.3.1", lumped_parts=None)
+           for r in court(2022, "280", "1", [3, 1, 0, 0, 0, 0, 0, 0])]
+    cs = pd.DataFrame(rows + empty + own)
+    out = bracket_shares(cs, bounds=BOUNDS, table=fake_sanctions_table(SANCTIONS),
+                         articles=["282.4", "280", "205.2"], scenarios=())
+    assert list(out.columns) == COLUMNS
+    r = out.set_index(["article", "part"])
+    # 280.4 is not asked for; 282.4 ч.1/ч.2 get a row each, with no number
+    assert ("280.4", "1") not in r.index
+    for part in ("1", "2"):
+        row = r.loc[("282.4", part)]
+        assert row["combined_row"] == lumped and math.isnan(row["n_terms"])
+        assert math.isnan(row["share_at_or_below_low"])
+        assert "combined row" in row["warning"] and "3 prison terms in all" in row["warning"]
+    # a combined row with no prison term: none for each part it lists
+    zero = r.loc[("205.2", "2")]
+    assert zero["n_terms"] == 0 and "has no prison term" in zero["warning"]
+    # an article-part with a row of its own is computed as usual
+    assert r.loc[("280", "1"), "n_terms"] == 4 and pd.isna(r.loc[("280", "1"), "combined_row"])
+
+
+def test_a_lumped_article_row_is_not_read_as_the_article_without_part():
+    # 2021's "284.1 ч.2; 284.1 ч.3" stands as an article row with no part
+    rows = [dict(r, lumped_parts="280 ч.1; 280 ч.2")
+            for r in court(2017, "280", None, [5, 0, 0, 0, 0, 0, 0, 0])]
+    out = bracket_shares(pd.DataFrame(rows), bounds=BOUNDS,
+                         table=fake_sanctions_table(SANCTIONS), scenarios=())
+    assert out["part"].tolist() == ["1", "2"]  # never a part-less "280" row
+    assert out["n_terms"].isna().all() and (out["combined_row"] == "280 ч.1; 280 ч.2").all()
+
+
+def test_categorical_input_as_repstats_load_returns_it():
+    cs = table()
+    cat = cs.astype({c: "category" for c in ("form", "article", "part", "row_type",
+                                             "measure", "redaction")})
+    cat["value"] = cat["value"].astype("Int64")
+    got = bracket_shares(cat, bounds=BOUNDS, table=fake_sanctions_table(SANCTIONS),
+                         effective=fake_effective)
+    want = bracket_shares(cs, bounds=BOUNDS, table=fake_sanctions_table(SANCTIONS),
+                          effective=fake_effective)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)

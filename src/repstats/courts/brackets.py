@@ -1,8 +1,10 @@
 """Prison-term brackets and their bounds in months.
 
 Until 2010 the brackets sit in form 10.3, with a single 1–3-year bracket; from 2011 they
-sit in form 10.3.1, with 1–2 and 2–3 years. Bounds follow the forms' wording "свыше A до
-B лет включительно": the lower bound is exclusive, the upper inclusive.
+sit in form 10.3.1, with 1–2 and 2–3 years; the 2022–2024 workbooks of 10.3.1 keep the
+same ten columns (total, eight brackets up to "свыше 15 до 20 лет", below the minimum),
+and their brackets sum to the total as before. Bounds follow the forms' wording "свыше A
+до B лет включительно": the lower bound is exclusive, the upper inclusive.
 """
 from __future__ import annotations
 
@@ -10,15 +12,15 @@ import pandas as pd
 
 #: ``(measure, lower_months exclusive, upper_months inclusive, years, form)``.
 BRACKETS = (
-    ("imprisonment_upto_1y", 0, 12, "2009-2021", "10.3 (2009-2010), 10.3.1 (2011-)"),
+    ("imprisonment_upto_1y", 0, 12, "2009-2024", "10.3 (2009-2010), 10.3.1 (2011-)"),
     ("imprisonment_1_3y", 12, 36, "2009-2010", "10.3"),
-    ("imprisonment_1_2y", 12, 24, "2011-2021", "10.3.1"),
-    ("imprisonment_2_3y", 24, 36, "2011-2021", "10.3.1"),
-    ("imprisonment_3_5y", 36, 60, "2009-2021", "10.3 (2009-2010), 10.3.1 (2011-)"),
-    ("imprisonment_5_8y", 60, 96, "2009-2021", "10.3 (2009-2010), 10.3.1 (2011-)"),
-    ("imprisonment_8_10y", 96, 120, "2009-2021", "10.3 (2009-2010), 10.3.1 (2011-)"),
-    ("imprisonment_10_15y", 120, 180, "2009-2021", "10.3 (2009-2010), 10.3.1 (2011-)"),
-    ("imprisonment_15_20y", 180, 240, "2009-2021", "10.3 (2009-2010), 10.3.1 (2011-)"),
+    ("imprisonment_1_2y", 12, 24, "2011-2024", "10.3.1"),
+    ("imprisonment_2_3y", 24, 36, "2011-2024", "10.3.1"),
+    ("imprisonment_3_5y", 36, 60, "2009-2024", "10.3 (2009-2010), 10.3.1 (2011-)"),
+    ("imprisonment_5_8y", 60, 96, "2009-2024", "10.3 (2009-2010), 10.3.1 (2011-)"),
+    ("imprisonment_8_10y", 96, 120, "2009-2024", "10.3 (2009-2010), 10.3.1 (2011-)"),
+    ("imprisonment_10_15y", 120, 180, "2009-2024", "10.3 (2009-2010), 10.3.1 (2011-)"),
+    ("imprisonment_15_20y", 180, 240, "2009-2024", "10.3 (2009-2010), 10.3.1 (2011-)"),
 )
 BRACKET_MEASURES = tuple(b[0] for b in BRACKETS)
 

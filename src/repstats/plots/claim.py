@@ -38,6 +38,10 @@ def _runs(years: list[int]) -> str:
 
 
 def _short_reason(reason: str) -> str:
+    if reason.startswith("counted only in a combined"):
+        return "only in a combined court row"
+    if "not in the package sanctions table" in reason:
+        return "sanction not in the package table"
     if reason.startswith("did not exist"):
         return "article-part not yet in force"
     if reason.startswith("no court data"):
@@ -46,8 +50,6 @@ def _short_reason(reason: str) -> str:
         return "sanction not established"
     if reason.startswith("no prison terms"):
         return "no prison terms"
-    if reason.startswith("not in the package sanctions"):
-        return "sanction not in the package table"
     return "no court row"
 
 

@@ -32,6 +32,13 @@ lower bounds under the lowest minimum and the upper bounds under the highest one
 interval widens exactly where the sanction changed. A row annotated "в старой редакции
 до ФЗ от DD.MM.YYYY" convicts under the version before that law: its window ends the day
 before it.
+
+Combined rows. Some years report several article-parts in one row that cannot be split
+(``lumped_parts``: e.g. 2022's "280.4 ч.1; ...; 282.4 ч.1; 282.4 ч.2; ..." for articles
+created that year, or 2021's "284.1 ч.2; 284.1 ч.3"). No share is computed for an
+article-part counted only in such a row: it gets a row with ``combined_row`` naming the
+combined row, ``n_terms`` NaN (0 when the combined row has no prison term at all, which is
+0 for each part it lists) and a warning saying why.
 """
 from __future__ import annotations
 
@@ -43,6 +50,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from repstats.courts.labels import lumped_pairs
 from repstats.stats._series import require_columns
 from repstats.stats.inputs import (COURT_STATS, RANGES, flag, has_range, norm_part,
                                    norm_parts, validate)
@@ -56,7 +64,8 @@ COLUMNS = KEYS + [
     "window_start", "window_end", "n_versions", "min_months", "min_months_low",
     "min_months_high", "max_months", "life", "range_status", "sanction_changed_in_window",
     "change_dates",
-    "bracket_form", "n_terms", "imprisonment", "life_imprisonment", "min_bracket",
+    "bracket_form", "combined_row", "n_terms", "imprisonment", "life_imprisonment",
+    "min_bracket",
     "n_below_certain", "n_min_bracket", "n_above_certain", "share_below_low", "share_below_high",
     "share_at_or_below_low", "share_at_or_below_high", "share_min_bracket",
     "share_above_low", "share_above_high", "official_below_minimum", "official_vs_bounds",
@@ -238,6 +247,64 @@ def _bracket_table(cs: pd.DataFrame, bracket_measures: list[str]) -> pd.DataFram
     return out
 
 
+def _combined_rows(court_stats: pd.DataFrame, bracket_measures: list[str], articles,
+                   present: pd.DataFrame) -> pd.DataFrame:
+    """One row per article-part counted only in a combined row (``lumped_parts``).
+
+    Rows of ``court_stats`` (forms 10.3/10.3.1, row types "article" or "article_group")
+    that lump several article-parts are never split. Each politically used article-part
+    they list (``articles``; all when None) that has no row of its own that year
+    (``present``: year, article, part) gets a row of :func:`_bracket_table`'s shape with
+    no counts, ``combined_row`` = the lumped parts, and a ``form_note`` giving the row's
+    prison terms in all; a combined row with no prison term gives 0 terms.
+    """
+    cols = list(_bracket_table_columns(bracket_measures))
+    if "lumped_parts" not in court_stats.columns:
+        return pd.DataFrame(columns=cols)
+    mask = (court_stats["form"].isin(BRACKET_FORMS)
+            & court_stats["row_type"].isin(["article", "article_group"])
+            & court_stats["lumped_parts"].notna()
+            & court_stats["measure"].isin(bracket_measures))
+    rows = court_stats.loc[mask.to_numpy(bool), ["year", "form", "lumped_parts", "measure",
+                                                 "value"]]
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    rows = rows.assign(lumped_parts=rows["lumped_parts"].astype(str),
+                       form=rows["form"].astype(str),
+                       value=pd.to_numeric(rows["value"], errors="coerce"))
+    # brackets from the latest form holding them (10.3 until 2010, 10.3.1 from 2011)
+    latest = rows.groupby("year")["form"].transform("max")
+    terms = rows[rows["form"] == latest].groupby(["year", "form", "lumped_parts"])[
+        "value"].sum(min_count=1)
+    wanted = None if articles is None else set(articles)
+    own = set(zip(present["year"].astype(int), present["article"], present["part"]))
+    out = []
+    for (year, form, lumped), n in terms.items():
+        for article, part in lumped_pairs(lumped):
+            part = norm_part(part)
+            if (wanted is not None and article not in wanted) or \
+                    (int(year), article, part) in own:
+                continue
+            total = "unknown" if pd.isna(n) else f"{n:g}"
+            note = (f"counted only in the combined row '{lumped}' (form {form}), which "
+                    "has no prison term: none for this article-part" if n == 0 else
+                    f"counted only in the combined row '{lumped}' (form {form}, {total} "
+                    "prison terms in all): not separable")
+            row = dict.fromkeys(cols)
+            row |= dict(year=int(year), article=article, part=part, redaction=None,
+                        combined_row=lumped, form_note=note)
+            if n == 0:  # no prison term in the row: none for each part it lists
+                row |= dict.fromkeys(bracket_measures, 0.0) | dict(bracket_form=form)
+            out.append(row)
+    frame = pd.DataFrame(out, columns=cols)
+    return frame.drop_duplicates(KEYS)
+
+
+def _bracket_table_columns(bracket_measures: list[str]) -> list[str]:
+    return KEYS + bracket_measures + ["imprisonment", "below_minimum", "life_imprisonment",
+                                      "bracket_form", "form_note", "combined_row"]
+
+
 def _count_where(counts: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return (counts * mask).sum(axis=1)
 
@@ -353,6 +420,10 @@ def bracket_shares(court_stats: pd.DataFrame, ranges: pd.DataFrame | None = None
           imprisonment in some version), ``range_status`` ("established" or why not),
           ``sanction_changed_in_window``, ``change_dates``
         - ``bracket_form``: form the brackets were read from (None when there are none)
+        - ``combined_row``: for an article-part counted only in a combined row that
+          cannot be split (``lumped_parts`` of the court table), the article-parts that
+          row lumps; its shares are NaN and ``n_terms`` is NaN (0 when the combined row
+          has no prison term). None otherwise
         - ``n_terms``: terms in brackets (the denominator of every share);
           ``imprisonment``: official count of real imprisonment; ``life_imprisonment``
           (not in ``n_terms``)
@@ -386,6 +457,8 @@ def bracket_shares(court_stats: pd.DataFrame, ranges: pd.DataFrame | None = None
     # one combined mask, then one take of the few columns used (the full table is large)
     mask = (court_stats["form"].isin(BRACKET_FORMS) & (court_stats["row_type"] == "article")
             & court_stats["measure"].isin(wanted))
+    if "lumped_parts" in court_stats.columns:  # combined rows: see _combined_rows
+        mask &= court_stats["lumped_parts"].isna()
     if articles is not None:
         mask &= court_stats["article"].isin(list(articles))
     used = [c for c in ("year", "form", "article", "part", "redaction", "row_type",
@@ -393,20 +466,29 @@ def bracket_shares(court_stats: pd.DataFrame, ranges: pd.DataFrame | None = None
     cs = court_stats.loc[mask.to_numpy(bool), used]
     # a missing value is an absent measure (not a zero): it never enters a bracket sum
     cs = cs[pd.to_numeric(cs["value"], errors="coerce").notna().to_numpy(bool)]
-    if cs.empty:
-        raise ValueError("court_stats has no form 10.3/10.3.1 article rows (for these "
-                         "articles)")
-    cs = validate(cs, COURT_STATS)  # only the rows used: fast on the full table
-    # normalise each distinct part / redaction once
-    parts = {v: norm_part(v) for v in cs["part"].drop_duplicates()}
-    red = cs["redaction"] if "redaction" in cs.columns else pd.Series(None, index=cs.index)
-    reds = {v: (None if v is None or pd.isna(v) or not str(v).strip() else str(v))
-            for v in red.drop_duplicates()}
-    cs = cs.assign(part=cs["part"].map(parts).astype(object),
-                   redaction=red.map(reds).astype(object))
     b = bounds.sort_values("lower_months")
     measures = list(b["measure"])
-    wide = _bracket_table(cs, measures)
+    if cs.empty:
+        wide = pd.DataFrame(columns=_bracket_table_columns(measures))
+    else:
+        cs = validate(cs, COURT_STATS)  # only the rows used: fast on the full table
+        # normalise each distinct part / redaction once
+        parts = {v: norm_part(v) for v in cs["part"].drop_duplicates()}
+        red = cs["redaction"] if "redaction" in cs.columns else pd.Series(None,
+                                                                          index=cs.index)
+        reds = {v: (None if v is None or pd.isna(v) or not str(v).strip() else str(v))
+                for v in red.drop_duplicates()}
+        cs = cs.assign(part=cs["part"].map(parts).astype(object),
+                       redaction=red.map(reds).astype(object))
+        wide = _bracket_table(cs, measures).assign(combined_row=None)
+    combined = _combined_rows(court_stats, measures, articles, wide[["year", "article",
+                                                                     "part"]])
+    if wide.empty and combined.empty:
+        raise ValueError("court_stats has no form 10.3/10.3.1 article rows (for these "
+                         "articles)")
+    if len(combined):
+        wide = pd.concat([df for df in (wide, combined.astype({"year": int})) if len(df)],
+                         ignore_index=True)
 
     if ranges is None:
         ranges = sanctions_in_force(wide[KEYS], window_years=window_years, table=table)
@@ -443,6 +525,8 @@ def bracket_shares(court_stats: pd.DataFrame, ranges: pd.DataFrame | None = None
     res = _interval_arrays(counts, lo, hi, m_low, m_high)
     for k, v in res.items():
         out[k] = v
+    lumped_only = out["combined_row"].notna() & out["bracket_form"].isna()
+    out.loc[lumped_only, "n_terms"] = np.nan
     h_low, h_high = _holding(measures, counts, lo, hi, m_low), \
         _holding(measures, counts, lo, hi, m_high)
     out["min_bracket"] = [None if a is None and c is None else
@@ -481,6 +565,8 @@ def bracket_shares(court_stats: pd.DataFrame, ranges: pd.DataFrame | None = None
                                             established, imp)):
         if n == 0:
             notes[i].append("no prison terms in brackets")
+        if pd.isna(n):
+            continue  # counted only in a combined row: the note says so
         if not ok:
             notes[i].append(f"sanction not established ({st})")
         elif effective is None:

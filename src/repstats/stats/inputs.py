@@ -19,11 +19,12 @@ USED_ROW_TYPES = ("article", "grand_total")
 COURT_STATS = pa.DataFrameSchema(
     {
         "year": pa.Column(int, pa.Check.in_range(1990, 2100), coerce=True),
-        "form": pa.Column(str, pa.Check.isin(FORMS)),
+        # coerced: ``repstats.load`` returns these as categories
+        "form": pa.Column(str, pa.Check.isin(FORMS), coerce=True),
         "article": pa.Column(None, nullable=True),
         "part": pa.Column(None, nullable=True),
-        "row_type": pa.Column(str),
-        "measure": pa.Column(str),
+        "row_type": pa.Column(str, coerce=True),
+        "measure": pa.Column(str, coerce=True),
         "value": pa.Column(float, pa.Check.ge(0), coerce=True),
     },
     name="court_stats (analysis input)",

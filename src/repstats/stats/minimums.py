@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from repstats.stats._series import require_columns
+from repstats.statutes.clauses import GENERAL_MIN_MONTHS
 from repstats.stats.brackets import BRACKET_FORMS
 from repstats.stats.inputs import has_range, norm_parts
 
@@ -167,10 +168,28 @@ CLAIM_PARTS = (("205.4", "1"), ("205.4", "2"), ("207.3", "1"), ("207.3", "2"),
                ("207.3", "3"), ("275", None), ("280.3", "1"), ("280.3", "2"),
                ("282.4", None))
 CLAIM_COLUMNS = ["article", "part", "article_part", "year", "status", "reason", "n_terms",
-                 "small_n", "min_months_low", "min_months_high", "min_bracket",
+                 "small_n", "min_months_low", "min_months_high", "general_minimum",
+                 "min_bracket",
                  "share_at_or_below_low", "share_at_or_below_high", "share_below_low",
                  "share_below_high", "official_below_minimum", "official_share",
-                 "sanction_changed_in_window", "change_dates"]
+                 "sanction_changed_in_window", "change_dates", "combined_row"]
+
+
+def _one_row_per_part_year(sh: pd.DataFrame) -> pd.DataFrame:
+    """One row per article-part-year when a year reports several redactions.
+
+    The row without annotation is preferred; then a row that *includes* the older
+    version ("включая ..."); a row of an older redaction only ("в старой редакции до
+    ФЗ ...") is used only when it is the sole row of its article-part-year.
+    """
+    if "redaction" not in sh.columns:
+        return sh
+    red = sh["redaction"]
+    old = red.astype(str).str.contains(r"в\s+старой\s+редакции|утратил", case=False,
+                                       regex=True) & red.notna()
+    rank = np.where(red.isna(), 0, np.where(old, 2, 1))
+    return (sh.assign(_rank=rank).sort_values("_rank", kind="stable")
+            .drop_duplicates(["article", "part", "year"]).drop(columns="_rank"))
 
 
 def claim_table(shares: pd.DataFrame, parts=CLAIM_PARTS, years=range(2009, 2025), *,
@@ -201,16 +220,22 @@ def claim_table(shares: pd.DataFrame, parts=CLAIM_PARTS, years=range(2009, 2025)
 
         - ``article``, ``part``, ``article_part`` ("205.4 ч.1"), ``year``
         - ``status``: "computed" or "missing"; ``reason``: why missing (no court data for
-          the year, the article did not exist yet, not in the sanctions table, sanction
-          not established, no prison terms, no court row) or None
+          the year, the article did not exist yet, not in the sanctions table, counted
+          only in a combined court row, no prison terms, sanction not established, no
+          court row) or None
         - ``n_terms``: prison terms in brackets; ``small_n``: ``n_terms < min_terms``
         - ``min_months_low``, ``min_months_high``: the applicable minimum, bounded over
-          the versions in force in the window; ``min_bracket``
+          the versions in force in the window; ``general_minimum``: True when no
+          version in the window names a minimum prison term ("up to N years": only the
+          general two-month floor of art. 56 ч.2 applies, so "at the minimum" says
+          nothing about the claim), NA when the sanction is not known; ``min_bracket``
         - ``share_at_or_below_low``/``_high``, ``share_below_low``/``_high``: interval
           shares of prison terms at or below / below the applicable minimum
         - ``official_below_minimum``: the official art. 64 count; ``official_share``:
           that / ``n_terms`` (it may include non-custodial punishments)
         - ``sanction_changed_in_window``, ``change_dates``
+        - ``combined_row``: the article-parts of the combined court row the
+          article-part is counted in that year (its share cannot be computed), else None
     """
     require_columns(shares, ["year", "article", "part", "range_status", "n_terms",
                              "min_months_low", "min_months_high", "min_bracket",
@@ -221,22 +246,25 @@ def claim_table(shares: pd.DataFrame, parts=CLAIM_PARTS, years=range(2009, 2025)
     if table is None:
         from repstats.statutes import sanctions_table
         table = sanctions_table()
-    sh = shares.assign(part=norm_parts(shares["part"]))
-    if "redaction" in sh.columns:  # one row per article-part-year: the current redaction
-        sh = sh[sh["redaction"].isna()] if sh["redaction"].isna().any() else sh
+    sh = _one_row_per_part_year(shares.assign(part=norm_parts(shares["part"])))
+    if "combined_row" not in sh.columns:
+        sh = sh.assign(combined_row=None)
     court_years = set(int(y) for y in sh["year"].unique())
     wanted = []
     for article, part in parts:
         if part is None:
-            present = sorted({p for p in sh.loc[sh["article"] == article, "part"]
-                              if p is not None}, key=lambda x: float(x))
-            wanted += [(article, p) for p in present] or [(article, None)]
+            mine = sh.loc[sh["article"] == article, "part"]
+            present = sorted({p for p in mine if p is not None}, key=lambda x: float(x))
+            # the article as a whole too when some years report it without parts
+            whole = [(article, None)] if mine.isna().any() or not present else []
+            wanted += whole + [(article, p) for p in present]
         else:
             wanted.append((article, str(part)))
+    wanted = list(dict.fromkeys(wanted))
     cols = ["n_terms", "range_status", "min_months_low", "min_months_high", "min_bracket",
             "share_at_or_below_low", "share_at_or_below_high", "share_below_low",
             "share_below_high", "official_below_minimum", "sanction_changed_in_window",
-            "change_dates"]
+            "change_dates", "combined_row"]
     lookup = {(a, p, int(y)): vals for a, p, y, *vals in
               zip(sh["article"], sh["part"], sh["year"], *(sh[c] for c in cols))}
     first_version = table.groupby(["article", "part"])["valid_from"].min().to_dict()
@@ -263,21 +291,31 @@ def claim_table(shares: pd.DataFrame, parts=CLAIM_PARTS, years=range(2009, 2025)
                 continue
             hit = dict(zip(cols, vals))
             n = float(hit["n_terms"])
+            combined = hit["combined_row"] if isinstance(hit["combined_row"], str) else None
+            known = has_range(hit["range_status"], hit["min_months_low"])
             reason = None
-            if not has_range(hit["range_status"], hit["min_months_low"]):
-                reason = f"sanction not established: {hit['range_status']}"
+            if combined and math.isnan(n):
+                reason = (f"counted only in a combined court row with other article-parts "
+                          f"({combined}): not separable")
             elif n == 0:
-                reason = "no prison terms in the brackets"
+                reason = "no prison terms in the brackets" + (
+                    f" (the combined row {combined} has none)" if combined else "")
+            elif not known:
+                reason = f"sanction not established: {hit['range_status']}"
             off = pd.to_numeric(hit["official_below_minimum"], errors="coerce")
+            general = (pd.NA if not known else
+                       bool(hit["min_months_high"] <= GENERAL_MIN_MONTHS))
             rows.append(base | {c: hit[c] for c in cols if c != "range_status"} | dict(
                 status="missing" if reason else "computed", reason=reason, n_terms=n,
-                official_below_minimum=off, official_share=off / n if n else math.nan))
+                general_minimum=general, official_below_minimum=off,
+                official_share=off / n if n and not math.isnan(n) else math.nan))
     out = pd.DataFrame(rows).reindex(columns=CLAIM_COLUMNS)
     out["small_n"] = out["n_terms"].fillna(0) < min_terms
     for col in ("share_at_or_below_low", "share_at_or_below_high", "share_below_low",
                 "share_below_high", "official_share", "min_months_low", "min_months_high",
                 "official_below_minimum", "n_terms"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+    out["general_minimum"] = out["general_minimum"].astype("boolean")
     return out
 
 
