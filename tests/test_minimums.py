@@ -262,3 +262,19 @@ def test_claim_table_combined_rows_general_minimum_and_redactions():
     assert bool(r.loc[("280.3 ч.1", 2023), "general_minimum"])
     assert not bool(r.loc[("284.1", 2019), "general_minimum"])
     assert r.loc[("284.1 ч.1", 2023), "n_terms"] == 4
+
+
+def test_bracket_plot_inputs_article_without_parts_and_combined_rows():
+    # 275 has no parts; a combined row naming it is never read as its row
+    cs = pd.DataFrame({
+        "year": [2023, 2023, 2023], "form": ["10.3.1"] * 3, "article": ["275"] * 3,
+        "part": [None, None, "1"], "row_type": ["article"] * 3,
+        "measure": ["imprisonment_10_15y"] * 3, "value": [16, 5, 7],
+        "lumped_parts": [None, "275; 275.1", None]})
+    shares = pd.DataFrame({"year": [2023, 2023], "article": ["275"] * 2, "part": [None, "1"],
+                           "bracket_form": ["10.3.1"] * 2, "min_months_low": [144.0, 60.0],
+                           "min_months_high": [144.0, 60.0],
+                           "range_status": ["established"] * 2})
+    data, minimum = bracket_plot_inputs(cs, shares, "275", None)
+    assert data["value"].tolist() == [16]
+    assert minimum["min_months"].tolist() == [144.0]

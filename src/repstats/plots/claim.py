@@ -13,6 +13,7 @@ from matplotlib.patches import Patch
 from repstats.plots._common import months_to_years
 from repstats.plots.style import GREY, LIGHT_GREY, PALETTE, use_style
 from repstats.stats._series import require_columns
+from repstats.stats.minimums import short_reason
 
 __all__ = ["claim_intervals", "case_chart"]
 
@@ -37,22 +38,6 @@ def _runs(years: list[int]) -> str:
     return ", ".join(out)
 
 
-def _short_reason(reason: str) -> str:
-    if reason.startswith("counted only in a combined"):
-        return "only in a combined court row"
-    if "not in the package sanctions table" in reason:
-        return "sanction not in the package table"
-    if reason.startswith("did not exist"):
-        return "article-part not yet in force"
-    if reason.startswith("no court data"):
-        return "no court data"
-    if reason.startswith("sanction not established"):
-        return "sanction not established"
-    if reason.startswith("no prison terms"):
-        return "no prison terms"
-    return "no court row"
-
-
 def claim_intervals(table: pd.DataFrame, *, ncols: int = 3, axes=None,
                     title: str | None = None):
     """Small multiples: per article-part, the yearly share of prison terms at or below
@@ -71,7 +56,8 @@ def claim_intervals(table: pd.DataFrame, *, ncols: int = 3, axes=None,
     they coincide); years with few terms (``small_n``) are grey; a triangle marks years
     whose window held a change of the sanction; an ``x`` is the official art. 64 count
     as a share of the prison terms; missing years are listed under each panel with the
-    reason. Shares of different article-parts are never pooled.
+    reason. A panel whose sanction names no minimum prison term (``general_minimum``,
+    optional column) says so in its title. Shares of different article-parts are never pooled.
 
     Returns
     -------
@@ -114,12 +100,19 @@ def claim_intervals(table: pd.DataFrame, *, ncols: int = 3, axes=None,
                             zorder=4)
             missing = d[d["status"] == "missing"]
             notes = []
-            for why, g in missing.groupby(missing["reason"].map(_short_reason), sort=False):
+            for why, g in missing.groupby(missing["reason"].map(short_reason), sort=False):
                 notes.append(f"{why}: {_runs(list(g['year']))}")
             if notes:
                 ax.text(0.0, -0.30, "\n".join(notes), transform=ax.transAxes, fontsize=7,
                         color=GREY, va="top", ha="left")
-            ax.set_title(f"art. {name}", fontsize=10)
+            general = (d["general_minimum"].dropna() if "general_minimum" in d.columns
+                       else pd.Series(dtype=bool))
+            if len(general) and general.astype(bool).all():
+                # "up to N years": only art. 56's floor; the share says nothing of the claim
+                ax.set_title(f"art. {name}\n(no special minimum: art. 56's 2 months)",
+                             fontsize=9)
+            else:
+                ax.set_title(f"art. {name}", fontsize=10)
             ax.set_xlim(years[0] - 0.7, years[-1] + 0.7)
             ax.set_ylim(-12, 112)
             ax.set_yticks([0, 25, 50, 75, 100])
@@ -137,11 +130,11 @@ def claim_intervals(table: pd.DataFrame, *, ncols: int = 3, axes=None,
                    Line2D([], [], marker="v", color=PALETTE["orange"], linestyle="none",
                           label="sanction changed in the window")]
         handles.append(Line2D([], [], linestyle="none", label="grey numbers: prison terms (n)"))
-        # title and legend in one block above the panels (a source caption may go below)
-        legend = fig.legend(handles=handles, loc="outside upper center", ncols=3, fontsize=8,
-                            title=title, title_fontproperties={"weight": "bold",
-                                                               "size": 11})
-        legend.set_alignment("left")
+        # the title (the figure's caption in reports) and the legend above the panels (a
+        # source line may go below)
+        if title:
+            fig.suptitle(title, fontweight="bold", fontsize=11)
+        fig.legend(handles=handles, loc="outside upper center", ncols=3, fontsize=8)
     return fig
 
 

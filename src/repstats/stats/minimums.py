@@ -319,6 +319,31 @@ def claim_table(shares: pd.DataFrame, parts=CLAIM_PARTS, years=range(2009, 2025)
     return out
 
 
+def short_reason(reason) -> str | None:
+    """A :func:`claim_table` ``reason`` in a few words (for chart notes and prose).
+
+    "counted only in a combined ..." -> "only in a combined court row"; a sanction absent
+    from the package table -> "sanction not in the package table"; then "article-part not
+    yet in force", "no court data", "sanction not established", "no prison terms", "no
+    court row". None for None.
+    """
+    if not isinstance(reason, str):
+        return None
+    if reason.startswith("counted only in a combined"):
+        return "only in a combined court row"
+    if "not in the package sanctions table" in reason:
+        return "sanction not in the package table"
+    if reason.startswith("did not exist"):
+        return "article-part not yet in force"
+    if reason.startswith("no court data"):
+        return "no court data"
+    if reason.startswith("sanction not established"):
+        return "sanction not established"
+    if reason.startswith("no prison terms"):
+        return "no prison terms"
+    return "no court row"
+
+
 def range_status_grid(shares: pd.DataFrame, *, codes: dict | None = None) -> pd.DataFrame:
     """Article-part x year grid of sanction status codes.
 
@@ -388,17 +413,23 @@ def bracket_plot_inputs(court_stats: pd.DataFrame, shares: pd.DataFrame, article
     require_columns(shares, ["year", "article", "part", "bracket_form", "min_months_low",
                              "min_months_high", "range_status"], "shares")
     part = norm_parts(pd.Series([part]))[0]
-    sel = shares[(shares["article"] == article) & (norm_parts(shares["part"]) == part)]
+    def same_part(parts: pd.Series) -> pd.Series:  # None == None for an article without parts
+        normed = norm_parts(parts)
+        return normed.isna() if part is None else normed == part
+
+    sel = shares[(shares["article"] == article) & same_part(shares["part"])]
     if sel.empty:
         raise ValueError(f"shares has no rows for article {article} part {part}")
     form_by_year = sel.dropna(subset=["bracket_form"]).groupby("year")["bracket_form"].first()
     # select the article first: the long table has ~750k rows; parts are normalised on
     # the few rows left
-    cs = court_stats.loc[((court_stats["article"] == article)
-                          & (court_stats["row_type"] == "article")
-                          & court_stats["form"].isin(BRACKET_FORMS)).to_numpy(bool),
+    mask = ((court_stats["article"] == article) & (court_stats["row_type"] == "article")
+            & court_stats["form"].isin(BRACKET_FORMS))
+    if "lumped_parts" in court_stats.columns:  # a combined row is never one article-part
+        mask &= court_stats["lumped_parts"].isna()
+    cs = court_stats.loc[mask.to_numpy(bool),
                          ["year", "form", "article", "part", "measure", "value"]]
-    cs = cs[(norm_parts(cs["part"]) == part).to_numpy(bool)]
+    cs = cs[same_part(cs["part"]).to_numpy(bool)]
     cs = cs[cs["form"] == cs["year"].map(form_by_year)]
     data = cs.groupby(["year", "measure"], as_index=False)["value"].sum()
     ok = [has_range(s, m) for s, m in zip(sel["range_status"], sel["min_months_low"])]
@@ -593,6 +624,6 @@ def compare_assessments(base: pd.DataFrame, alternative: pd.DataFrame) -> pd.Dat
         "change": change}, index=base.index)
 
 
-__all__ = ["claim_table", "CLAIM_PARTS", "CLAIM_COLUMNS", "pool_bracket_shares",
+__all__ = ["claim_table", "short_reason", "CLAIM_PARTS", "CLAIM_COLUMNS", "pool_bracket_shares",
            "range_status_grid", "bracket_plot_inputs",
            "assess_notable", "candidate_ranges", "compare_assessments", "STATUS_CODES", "POOLED_COLUMNS"]
