@@ -74,3 +74,10 @@ def test_range_chart_suspended_hollow():
     faces = [c.get_facecolor() for c in ax.collections if len(c.get_offsets())]
     assert any(np.allclose(f[0][:3], 1.0) for f in faces if len(f))
     plt.close(ax.figure)
+
+
+def test_claim_intervals_title_reaches_the_report_caption():
+    from repstats.report import figure_caption
+    fig = claim_intervals(_claims(), ncols=2, title="Terms at or below the minimum")
+    assert figure_caption(fig).startswith("Terms at or below the minimum")
+    plt.close(fig)

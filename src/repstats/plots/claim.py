@@ -130,11 +130,18 @@ def claim_intervals(table: pd.DataFrame, *, ncols: int = 3, axes=None,
                    Line2D([], [], marker="v", color=PALETTE["orange"], linestyle="none",
                           label="sanction changed in the window")]
         handles.append(Line2D([], [], linestyle="none", label="grey numbers: prison terms (n)"))
-        # the title (the figure's caption in reports) and the legend above the panels (a
-        # source line may go below)
+        # title and legend in one block above the panels (a source line may go below):
+        # the title is drawn as the legend's heading, because constrained layout does not
+        # stack a suptitle and an outside legend; the suptitle holds the same text, not
+        # drawn, so that captions (repstats.report.figure_caption) find the title
+        legend = fig.legend(handles=handles, loc="outside upper center", ncols=3, fontsize=8,
+                            title=title, title_fontproperties={"weight": "bold",
+                                                               "size": 11})
+        legend.set_alignment("left")
         if title:
-            fig.suptitle(title, fontweight="bold", fontsize=11)
-        fig.legend(handles=handles, loc="outside upper center", ncols=3, fontsize=8)
+            sup = fig.suptitle(title)
+            sup.set_visible(False)
+            sup.set_in_layout(False)
     return fig
 
 

@@ -340,7 +340,7 @@ def short_reason(reason) -> str | None:
     if reason.startswith("sanction not established"):
         return "sanction not established"
     if reason.startswith("no prison terms"):
-        return "no prison terms"
+        return "no prison terms" + (" (in a combined row)" if "combined row" in reason else "")
     return "no court row"
 
 
