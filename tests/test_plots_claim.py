@@ -79,5 +79,7 @@ def test_range_chart_suspended_hollow():
 def test_claim_intervals_title_reaches_the_report_caption():
     from repstats.report import figure_caption
     fig = claim_intervals(_claims(), ncols=2, title="Terms at or below the minimum")
-    assert figure_caption(fig).startswith("Terms at or below the minimum")
+    caption = figure_caption(fig)
+    assert caption.startswith("Terms at or below the minimum")
+    assert caption.count("Terms at or below the minimum") == 1
     plt.close(fig)
