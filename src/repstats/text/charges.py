@@ -21,6 +21,8 @@ from repstats.text.numbers import fold
 __all__ = ["parse_charges", "render_charge", "CHARGE_COLUMNS"]
 
 UK, KOAP = "УК", "КоАП"
+#: Longest cell read (characters); longer cells get a reason, in bounded time.
+MAX_CHARS = 20_000
 _L = r"(?<![а-яa-z0-9])"        # left word boundary for Cyrillic and Latin
 _R = r"(?![а-яa-z])"            # right word boundary
 _ORDINALS = {"перв": "1", "втор": "2", "трет": "3", "четверт": "4", "пят": "5", "шест": "6",
@@ -115,7 +117,7 @@ def _is_article_number(num: str, bare: bool = False) -> bool:
     "ст." before it) must be a special-part or dotted article.
     """
     head, *rest = num.split(".")
-    if not head.isdigit() or len(rest) > 2 or any(r.startswith("0") for r in rest):
+    if len(head) > 3 or not head.isdigit() or len(rest) > 2 or any(r.startswith("0") for r in rest):
         return False
     n = int(head)
     if 105 <= n <= 361:
@@ -402,7 +404,7 @@ def _infer_code(charge: _Charge, cell_code: str | None) -> str:
 
 def _parse_cell(value) -> list[tuple]:
     empty = (pd.NA, None, None, None, None, pd.NA, pd.NA, None)
-    text, reason = as_text(value)
+    text, reason = as_text(value, MAX_CHARS)
     if text is None:
         return [empty + (None, reason)]
     folded = fold(text)

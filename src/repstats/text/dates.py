@@ -29,6 +29,8 @@ MONTHS: dict[str, int] = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sept": 9,
     "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
+#: Longest cell read (characters); longer cells get a reason, in bounded time.
+MAX_CHARS = 1_000
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _MON = rf"(?<![а-яa-z])(?P<mon>{_MONTH_ALT})[а-яa-z]*\.?"
 _YEAR = r"(?P<y>(?:1[89]|20)\d\d)(?!\d)"
@@ -59,7 +61,7 @@ def _month_number(token: str) -> int | None:
 
 
 def _parse_one(value, dayfirst: bool) -> tuple:
-    text, reason = as_text(value)
+    text, reason = as_text(value, MAX_CHARS)
     if text is None:
         return (pd.NaT, None, reason)
     t = fold(text).strip()

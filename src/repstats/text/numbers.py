@@ -80,13 +80,17 @@ MULTIPLIERS.update(_forms(1_000_000, "миллион", "миллиона", "ми
                           "миллионе", "миллионов", "миллионам", "миллионами",
                           "миллионах", "млн", "million"))
 
+#: Longest cell read (characters); longer cells get a reason, in bounded time.
+MAX_CHARS = 1_000
 _HALF = r"(?:с\s+половиной|and\s+a\s+half)"
 _WORD_ALT = "|".join(sorted((re.escape(w) for w in WORD_VALUES if w != "a"),
                             key=len, reverse=True))
-_DIGITS = r"\d+(?:[.,]\d+)?"
+# a number starts where a run of digits starts, and runs are read possessively: no
+# backtracking into a run of digits or spaces (linear time on "1" * 100000)
+_DIGITS = r"(?<!\d)\d++(?:[.,]\d++)?"
 #: A number in digits ("6,5", "3.5") or words ("двух с половиной", "eight"), not anchored.
 NUMBER_RE = (rf"(?:{_DIGITS}|(?:(?<![а-яa-z])(?:{_WORD_ALT})(?![а-яa-z])"
-             rf"(?:[\s-]+(?:{_WORD_ALT})(?![а-яa-z]))*))(?:\s+{_HALF})?")
+             rf"(?:[\s-]++(?:{_WORD_ALT})(?![а-яa-z])){{0,3}}+))(?:\s++{_HALF})?")
 _TOKEN = re.compile(r"[а-яa-z]+|\d+(?:[.,]\d+)?", re.IGNORECASE)
 
 
@@ -144,7 +148,7 @@ def words_to_number(text: str) -> float | None:
 
 
 def _parse_one(value) -> tuple:
-    text, reason = as_text(value)
+    text, reason = as_text(value, MAX_CHARS)
     if text is None:
         return (np.nan, reason)
     number = words_to_number(text)

@@ -31,24 +31,27 @@ SENTENCE_COLUMNS = {
     "additional": "object", "reason": "object",
 }
 
+#: Longest cell read (characters); longer cells get a reason, in bounded time.
+MAX_CHARS = 5_000
 _B = r"(?<![а-яa-z])"
 _E = r"(?![а-яa-z])"
 _NUM = rf"({NUMBER_RE})"
-_GAP = r"\s*(?:\.\.\.|…)?\s*"
+_GAP = r"\s*+(?:\.\.\.|…)?+\s*+"
 _YEARS = rf"(?:год\w*|лет|г\.(?!\s*\d)|years?|yrs?\.?|y{_E}|roku|lat)"
 _MONTHS = rf"(?:месяц\w*|мес\.?|months?|mos?\.?|m{_E}|miesi\w*)"
 _DURATION = re.compile(
     rf"{_B}(?:"
     rf"(?P<y>{NUMBER_RE}){_GAP}{_YEARS}{_E}"
-    rf"(?:\s*(?:,|и|and)?\s*(?P<ym>{NUMBER_RE})\s*{_MONTHS}{_E})?"
+    rf"(?:\s*+(?:,|и|and)?+\s*+(?P<ym>{NUMBER_RE})\s*+{_MONTHS}{_E})?"
     rf"|(?P<m>{NUMBER_RE}){_GAP}{_MONTHS}{_E}"
     rf"|(?P<half>полгода|пол\s*года|half\s+a\s+year)"
-    rf"|(?P<cy>\d+)\s*y\s*(?P<cm>\d+)\s*m{_E}"
-    rf"|(?P<h>{NUMBER_RE})\s*(?:час\w*|hours?){_E}"
+    rf"|(?<!\d)(?P<cy>\d++)\s*+y\s*+(?P<cm>\d++)\s*+m{_E}"
+    rf"|(?P<h>{NUMBER_RE})\s*+(?:час\w*|hours?){_E}"
     rf")")
 _MONEY = re.compile(
-    rf"(?P<num>\d{{1,3}}(?:[ \u00a0]\d{{3}})+|\d{{1,3}}(?:,\d{{3}})+(?![.,]?\d)|\d+(?:[.,]\d+)?"
-    rf"|{NUMBER_RE})\s*(?P<mult>тыс\w*\.?|млн\.?|миллион\w*|million|thousand|k{_E})?\s*"
+    rf"(?P<num>(?<!\d)(?:\d{{1,3}}(?:[ \u00a0]\d{{3}})+|\d{{1,3}}(?:,\d{{3}})+(?![.,]?\d)"
+    rf"|\d++(?:[.,]\d++)?)"
+    rf"|{NUMBER_RE})\s*+(?P<mult>тыс\w*\.?|млн\.?|миллион\w*|million|thousand|k{_E})?\s*+"
     rf"(?P<cur>руб\w*\.?|р\.|₽|rub\w*|roubles?|rubles?)?")
 _CLAUSE_SPLIT = re.compile(r";|\|")
 
@@ -56,33 +59,33 @@ _P = {
     "life": re.compile(r"пожизненн|life\s+(?:imprisonment|sentence|term)|to\s+life|"
                        r"life\s+in\s+prison"),
     "suspended": re.compile(r"условн|suspended|probation|испытательн"),
-    "forced_labour": re.compile(r"принудительн\w*\s+работ|forced\s+labou?r"),
-    "compulsory_work": re.compile(r"обязательн\w*\s+работ|compulsory\s+(?:work|labou?r)|"
+    "forced_labour": re.compile(r"принудительн\w*+\s+работ|forced\s+labou?r"),
+    "compulsory_work": re.compile(r"обязательн\w*+\s+работ|compulsory\s+(?:work|labou?r)|"
                                   r"community\s+service"),
-    "correctional_work": re.compile(r"исправительн\w*\s+работ|correctional\s+(?:work|labou?r)"),
-    "restriction": re.compile(r"ограничени\w*\s+свободы|restriction\s+of\s+(?:liberty|freedom)"
+    "correctional_work": re.compile(r"исправительн\w*+\s+работ|correctional\s+(?:work|labou?r)"),
+    "restriction": re.compile(r"ограничени\w*+\s+свободы|restriction\s+of\s+(?:liberty|freedom)"
                               r"|restricted\s+freedom"),
     "fine": re.compile(r"штраф|fine[ds]?\b|fining"),
-    "prison_words": re.compile(r"лишени\w*\s+свободы|колони|заключени|тюрьм|лагер|\bик\b|"
+    "prison_words": re.compile(r"лишени\w*+\s+свободы|колони|заключени|тюрьм|лагер|\bик\b|"
                                r"prison|colony|jail|behind\s+bars|imprisonment|"
                                r"incarceration|custod|kolonii"),
     "arrest": re.compile(r"(?<![а-я])арест\w*|(?<![a-z])arrest"),
     "acquittal": re.compile(r"оправда|acquitt"),
-    "ban": re.compile(r"запре[тщ]|лишени\w*\s+права|banned|\bban\b|prohibit|barred|"
+    "ban": re.compile(r"запре[тщ]|лишени\w*+\s+права|banned|\bban\b|prohibit|barred|"
                       r"disqualif"),
     "probation": re.compile(r"испытательн|probation"),
     "prison_part": re.compile(r"перв\w*|first"),
     "sic": re.compile(r"\[sic\]"),
 }
 _REGIME = [
-    ("special", re.compile(r"особ\w*\s+режим|special[-\s]+(?:regime|security)")),
-    ("strict", re.compile(r"строг\w*\s+режим|strict[-\s]+(?:regime|security)|strict\s+regime|"
+    ("special", re.compile(r"особ\w*+\s+режим|special[-\s]+(?:regime|security)")),
+    ("strict", re.compile(r"строг\w*+\s+режим|strict[-\s]+(?:regime|security)|strict\s+regime|"
                           r"maximum[-\s/]+(?:high[-\s]+)?security|high[-\s]+security|"
                           r"strict-regime|\bstrict\b")),
-    ("general", re.compile(r"общ\w*\s+режим|general[-\s]+(?:regime|security)|"
+    ("general", re.compile(r"общ\w*+\s+режим|general[-\s]+(?:regime|security)|"
                            r"regular[-\s]+(?:regime|security)|common[-\s]+regime")),
     ("settlement", re.compile(r"колони\w*[-\s]+поселени|поселени|settlement|open\s+colony")),
-    ("educational", re.compile(r"воспитательн\w*\s+колони|educational\s+colony|juvenile")),
+    ("educational", re.compile(r"воспитательн\w*+\s+колони|educational\s+colony|juvenile")),
     ("prison", re.compile(r"тюрьм|тюремн|prison\s+regime|in\s+a\s+prison\s+\(")),
 ]
 
@@ -183,7 +186,7 @@ def _fmt_months(m: float) -> str:
 
 
 def _parse_one(value) -> tuple:
-    text, reason = as_text(value)
+    text, reason = as_text(value, MAX_CHARS)
     if text is None:
         return _empty(reason)
     t = _clean(text)
