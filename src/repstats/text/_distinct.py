@@ -31,7 +31,8 @@ import pyarrow.compute as pc
 
 from repstats.errors import InputError
 
-__all__ = ["as_text", "check_series", "map_distinct", "explode_distinct", "raise_first",
+__all__ = ["as_text", "plain_text", "check_series", "map_distinct", "explode_distinct", "raise_first",
+           "typed_frame",
            "CHUNK_ROWS", "CACHE_MAX", "SAFE_TEXT"]
 
 #: Rows per chunk: bounds the memory of the distinct-value tables.
@@ -96,6 +97,15 @@ def as_text(value, limit: int | None = None) -> tuple[str | None, str | None]:
     except (TypeError, ValueError):
         pass
     return None, f"not text: {type(value).__name__}"
+
+
+def plain_text(values: pa.Array, limit: int) -> np.ndarray:
+    """Boolean mask of the values a fast path may read: SAFE_TEXT, not blank, at most
+    ``limit`` characters (longer ones get their reason from Python)."""
+    ok = pc.and_(pc.less_equal(pc.utf8_length(values), limit),
+                 pc.match_substring_regex(values, SAFE_TEXT))
+    ok = pc.and_(ok, pc.invert(pc.match_substring_regex(values, r"^\s*$")))
+    return ok.to_numpy(zero_copy_only=False)
 
 
 # ----------------------------------------------------------------------------- chunks
@@ -189,8 +199,26 @@ def _split_fast(uniques, fast):
     return mask, got[1:], slow
 
 
+def typed_frame(data: dict, dtypes: dict) -> pd.DataFrame:
+    """A frame of the given dtypes; ``object`` columns keep ``None`` for missing (pandas
+    would otherwise infer its string dtype and turn ``None`` into NaN)."""
+    cols = {}
+    for name, dtype in dtypes.items():
+        values = data[name]
+        if dtype == "object":
+            arr = np.empty(len(values), dtype=object)
+            arr[:] = list(values) if not isinstance(values, np.ndarray) else values
+            cols[name] = pd.Series(arr, dtype=object, copy=False)
+        else:
+            cols[name] = pd.Series(values if isinstance(values, np.ndarray) else
+                                   list(values), dtype=dtype)
+    return pd.DataFrame(cols, copy=False)
+
+
 def _frame(records: list, columns: Sequence[str], dtypes: dict) -> pd.DataFrame:
-    return pd.DataFrame.from_records(records, columns=list(columns)).astype(dtypes)
+    columns = list(columns)
+    data = dict(zip(columns, zip(*records))) if records else {c: [] for c in columns}
+    return typed_frame(data, {c: dtypes[c] for c in columns})
 
 
 def _assemble(pieces: dict[str, list], index) -> pd.DataFrame:
@@ -234,7 +262,7 @@ def map_distinct(series: pd.Series, parse_one: Callable[[object], tuple],
         if mask is None:
             where[:] = np.arange(nu + 1)
         else:
-            fast_frame = got[0].astype(dtypes)[columns]
+            fast_frame = got[0][columns]
             k = int(mask.sum())
             where[:nu][mask] = np.arange(k)
             where[:nu][~mask] = k + np.arange(nu - k)
@@ -284,7 +312,7 @@ def explode_distinct(series: pd.Series, parse_many: Callable[[object], list[tupl
             counts[:] = counts_slow
             order[:] = np.arange(nu + 1)
         else:
-            fast_frame, fast_counts = got[0].astype(dtypes)[columns], got[1]
+            fast_frame, fast_counts = got[0][columns], got[1]
             k = int(mask.sum())
             counts[:nu][mask] = fast_counts
             counts[:nu][~mask] = counts_slow[:-1]
