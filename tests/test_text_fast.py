@@ -141,3 +141,64 @@ def test_parsers_agree_across_string_dtypes_and_chunks(monkeypatch):
         monkeypatch.setattr("repstats.text._distinct.CHUNK_ROWS", 7)
         pd.testing.assert_frame_equal(parser(arrow), whole)
         pd.testing.assert_frame_equal(parser(obj), whole)
+
+
+@st.composite
+def sentence_cell(draw):
+    y = draw(st.sampled_from(["1", "2", "5", "10", "25", "0", "3,5", "7.5", "100", "пяти",
+                              "двух с половиной", "полутора", "шестнадцати", "кошки"]))
+    m = draw(st.sampled_from(["0", "1", "6", "11", "12", "13"]))
+    r = draw(st.sampled_from(["", "общего режима", "строгого режима", "особого режима",
+                              "колонии-поселения", "воспитательной колонии", "тюрьме"]))
+    f = draw(st.sampled_from(["50", "100", "5000", "12 000", "1 000 000", "2500000", "12000000"]))
+    style = draw(st.sampled_from([
+        "{y} лет {m} месяцев лишения свободы в колонии {r}", "{y} лет колонии {r}",
+        "{y} года {m} месяца колонии {r} и штраф {f} рублей", "к {y} годам колонии {r}",
+        "{y} лет лишения свободы с отбыванием в исправительной колонии {r}",
+        "к {y} годам колонии {r} и штрафу в {y} тысяч рублей", "{y} год колонии",
+        "{y} лет условно с испытательным сроком {m} года", "штраф {f} руб.",
+        "штраф в размере {f} рублей", "{y} years in a maximum-security colony",
+        "{y} years {m} months in a general-regime colony", "{y} лет условно",
+        "{y} лет колонии {r}; штраф {f} рублей", "{y} лет колонии {r} (пожизненно)",
+    ]))
+    text = style.format(y=y, m=m, r=r, f=f)
+    return draw(st.sampled_from([text, text.upper(), f"  {text} ", text.replace(" ", "  ")]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(sentence_cell(), min_size=1, max_size=20))
+def test_sentences_fast_path_equals_python(values):
+    from repstats.text import sentences
+    mask, frame = sentences._fast(pa.array(values, type=pa.large_string()))
+    read = [v for v, m in zip(values, mask) if m]
+    assert len(read) == len(frame)
+    for v, got in zip(read, frame.itertuples(index=False)):
+        want = sentences._parse_one(v)
+        assert all(_eq(a, b) for a, b in zip(want, got)), (v, want, tuple(got))
+
+
+@st.composite
+def region_cell(draw):
+    name = draw(st.sampled_from([
+        "Пензенская область", "Пензенской обл.", "Респ. Татарстан", "г. Москва", "Москва",
+        "Алтай", "Altai", "ХМАО", "Permskiy kray", "Читинская область", "Нижний Новгород",
+        "Крым", "Севастополь", "ДНР", "Mars", "Пенза", "Свердловская область (суд)",
+        "Респ.5Татарстан", "5и5 Москва", "область"]))
+    tail = draw(st.sampled_from(["", ", г. Заречный, ул. Мира, д. {n}, кв. {k}", " {n}",
+                                 "; Кировская область", " и Москва", "{n}", " / {n}",
+                                 " (место заседания {n})"]))
+    text = (name + tail).format(n=draw(st.integers(0, 10 ** 6)), k=draw(st.integers(0, 99)))
+    return draw(st.sampled_from([text, text.upper(), f"  {text}", text.replace(" ", "   ")]))
+
+
+@pytest.mark.parametrize("crimea", ["separate", "russia"])
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(region_cell(), min_size=1, max_size=15))
+def test_regions_fast_path_equals_python(crimea, values):
+    from repstats.text import regions
+    mask, frame = regions._fast(pa.array(values, type=pa.large_string()), crimea, 90.0)
+    read = [v for v, m in zip(values, mask) if m]
+    assert len(read) == len(frame)
+    for v, got in zip(read, frame.itertuples(index=False)):
+        want = regions._parse_one(v, crimea, 90.0)
+        assert all(_eq(a, b) for a, b in zip(want, got)), (v, want, tuple(got))

@@ -21,11 +21,15 @@ from __future__ import annotations
 import functools
 import re
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from repstats.config import PACKAGE_DATA
-from repstats.text._distinct import as_text, check_series, map_distinct, raise_first
+from repstats.text._distinct import (as_text, check_series, map_distinct, plain_text,
+                                     raise_first, typed_frame)
 from repstats.text.names import _key_one
 from repstats.text.numbers import fold
 
@@ -212,7 +216,7 @@ def _lookup(text: str, crimea: str, keys: tuple | None = None) -> tuple | None:
     return _resolve(pos, how, crimea)
 
 
-_PIECES = re.compile(r"[;,/]|\s++и\s++|\s++and\s++")
+_PIECES = re.compile(r"[;,/]|\s++и\s++|\s++and\s++", re.IGNORECASE)
 
 
 def _parse_one(value, crimea: str, fuzzy: float) -> tuple:
@@ -239,6 +243,35 @@ def _parse_one(value, crimea: str, fuzzy: float) -> tuple:
             hit = _resolve(*typed[best[0]], crimea)
             return hit[:5] + (f"fuzzy {best[1]:.0f} ({hit[5]})", None)
     return empty + (f"unknown region: {text.strip()[:80]!r}",)
+
+
+def _fast(values: pa.Array, crimea: str, fuzzy: float):
+    """Read values through their digit-free, lower-case, single-spaced form.
+
+    A region's match never depends on digits, case or runs of spaces: the key drops
+    digits (each run becomes "0", keeping word boundaries), folds case and splits on
+    whitespace, and the pieces are split at the same punctuation. So an address column
+    ("Пензенская обл., г. Заречный, ул. Мира, д. 5, кв. 12") has few distinct forms; each
+    is matched once in Python. Values whose form finds no region (their ``reason`` quotes
+    the text as written) are left to :func:`_parse_one`.
+    """
+    idx = np.flatnonzero(plain_text(values, MAX_CHARS))
+    form = pc.utf8_lower(values.take(pa.array(idx)))
+    form = pc.replace_substring_regex(form, r"\d+", "0")
+    form = pc.utf8_trim(pc.replace_substring_regex(form, " +", " "), " ")
+    enc = pc.dictionary_encode(form)
+    found = [_parse_one(f, crimea, fuzzy) for f in enc.dictionary.to_pylist()]
+    good = np.array([r[6] is None for r in found], dtype=bool)
+    codes = enc.indices.to_numpy(zero_copy_only=False)
+    read = good[codes] if len(codes) else np.zeros(0, dtype=bool)
+    mask = np.zeros(len(values), dtype=bool)
+    mask[idx[read]] = True
+    table = np.empty((len(found), len(_COLUMNS)), dtype=object)
+    for i, r in enumerate(found):
+        table[i] = r
+    rows = table[codes[read]] if len(found) else table
+    frame = typed_frame({c: rows[:, j] for j, c in enumerate(_COLUMNS)}, _COLUMNS)
+    return mask, frame
 
 
 def normalize_region(series: pd.Series, *, crimea: str = "separate", fuzzy: float = 90.0,
@@ -287,7 +320,7 @@ def normalize_region(series: pd.Series, *, crimea: str = "separate", fuzzy: floa
     if not 0 <= fuzzy <= 100:
         raise ValueError(f"fuzzy must be between 0 and 100, got {fuzzy!r}")
     out = map_distinct(series, lambda v: _parse_one(v, crimea, fuzzy), list(_COLUMNS),
-                       _COLUMNS)
+                       _COLUMNS, fast=lambda values: _fast(values, crimea, fuzzy))
     if strict:
         raise_first(series, out["reason"].notna().to_numpy(), "normalize_region",
                     out["reason"].to_numpy())
