@@ -112,6 +112,11 @@ def main(argv=None) -> None:
                                                      "ovdinfo"])
     ap.add_argument("--data", default=str(textdata.CACHE / "dask"))
     args = ap.parse_args(argv)
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        print("bench_dask skipped: needs the 'dask' extra (pip install 'repstats[dask]')")
+        return
     rows = 1_000_000 if args.quick else args.rows
     base = min(args.base, rows)
     data = Path(args.data)
