@@ -31,12 +31,13 @@ import pyarrow.compute as pc
 
 from repstats.errors import InputError
 
-__all__ = ["as_text", "plain_text", "check_series", "map_distinct", "explode_distinct", "raise_first",
-           "typed_frame",
+__all__ = ["as_text", "plain_text", "fold_arrow", "first_matches", "strings",
+           "check_series", "map_distinct", "explode_distinct", "raise_first", "typed_frame",
            "CHUNK_ROWS", "CACHE_MAX", "SAFE_TEXT"]
 
-#: Rows per chunk: bounds the memory of the distinct-value tables.
-CHUNK_ROWS = 1 << 18
+#: Rows per chunk: bounds the memory of the distinct-value tables and of the fast
+#: paths' Arrow buffers (a few copies of one chunk's text at most).
+CHUNK_ROWS = 1 << 16
 #: Distinct values whose Python results are cached across chunks (cleared when full).
 CACHE_MAX = 1 << 17
 #: RE2 pattern of the strings a fast path may read: printable ASCII and basic Cyrillic,
@@ -106,6 +107,43 @@ def plain_text(values: pa.Array, limit: int) -> np.ndarray:
                  pc.match_substring_regex(values, SAFE_TEXT))
     ok = pc.and_(ok, pc.invert(pc.match_substring_regex(values, r"^\s*$")))
     return ok.to_numpy(zero_copy_only=False)
+
+
+def fold_arrow(values: pa.Array, limit: int) -> tuple[np.ndarray, pa.Array]:
+    """Positions of the values a fast path may read (:func:`plain_text`) and their folded
+    text (lower case, "ё" as "е": what :func:`repstats.text.numbers.fold` does)."""
+    idx = np.flatnonzero(plain_text(values, limit))
+    return idx, pc.replace_substring(pc.utf8_lower(values.take(pa.array(idx))), "ё", "е")
+
+
+def strings(arr) -> np.ndarray:
+    """Object array of an Arrow string array, ``None`` for null or empty; equal strings
+    share one Python object (a column of a million "205.2" costs 8 bytes a row)."""
+    enc = pc.dictionary_encode(arr)
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.combine_chunks()
+    words = np.array([w or None for w in enc.dictionary.to_pylist()] + [None], dtype=object)
+    codes = enc.indices.fill_null(len(words) - 1).to_numpy(zero_copy_only=False)
+    return words[codes]
+
+
+def first_matches(text: pa.Array, patterns):
+    """For each ``(label, RE2 pattern)`` in order, on the values no earlier pattern matched
+    (Python's "the first pattern that matches wins"), yield ``(label, positions, groups)``:
+    the matching values' positions in ``text`` and their named groups (a struct array).
+    Matching runs first (a DFA, fast); groups are extracted only where it matched."""
+    done = np.zeros(len(text), dtype=bool)
+    for label, rx in patterns:
+        rest = np.flatnonzero(~done)
+        if rest.size == 0:
+            return
+        part = text.take(pa.array(rest))
+        hit_mask = pc.match_substring_regex(part, rx).to_numpy(zero_copy_only=False)
+        if not hit_mask.any():
+            continue
+        hit = rest[hit_mask]
+        done[hit] = True
+        yield label, hit, pc.extract_regex(part.filter(pa.array(hit_mask)), rx)
 
 
 # ----------------------------------------------------------------------------- chunks
@@ -234,6 +272,17 @@ def _assemble(pieces: dict[str, list], index) -> pd.DataFrame:
     return out
 
 
+def _chunks(series: pd.Series, fast, cached: _Cache):
+    """Yield ``(lo, hi, codes, uniques, mask, fast result, slow results)`` per chunk."""
+    arrow = _arrow_chunks(series)
+    n = len(series)
+    for lo in range(0, max(n, 1), CHUNK_ROWS):
+        hi = min(n, lo + CHUNK_ROWS)
+        codes, uniques = _text_chunk(series, arrow, lo, hi)
+        mask, got, slow = _split_fast(uniques, fast)
+        yield lo, hi, codes, uniques, mask, got, [cached(u) for u in slow]
+
+
 def map_distinct(series: pd.Series, parse_one: Callable[[object], tuple],
                  columns: Sequence[str], dtypes: dict[str, str], *,
                  fast: Callable | None = None) -> pd.DataFrame:
@@ -245,16 +294,9 @@ def map_distinct(series: pd.Series, parse_one: Callable[[object], tuple],
     given dtypes.
     """
     columns = list(columns)
-    cached = _Cache(parse_one)
     missing = parse_one(None)
-    arrow = _arrow_chunks(series)
-    n = len(series)
     pieces: dict[str, list] = {c: [] for c in columns}
-    for lo in range(0, max(n, 1), CHUNK_ROWS):
-        hi = min(n, lo + CHUNK_ROWS)
-        codes, uniques = _text_chunk(series, arrow, lo, hi)
-        mask, got, slow = _split_fast(uniques, fast)
-        records = [cached(u) for u in slow]
+    for _, _, codes, uniques, mask, got, records in _chunks(series, fast, _Cache(parse_one)):
         records.append(missing)
         table = _frame(records, columns, dtypes)
         nu = len(uniques)
@@ -286,19 +328,13 @@ def explode_distinct(series: pd.Series, parse_many: Callable[[object], list[tupl
     returns ``(frame, positions)``, positions being each output row's input position.
     """
     columns = list(columns)
-    cached = _Cache(parse_many)
     missing = parse_many(None)
-    arrow = _arrow_chunks(series)
-    n = len(series)
     labels_np = series.index.to_numpy()
     pieces: dict[str, list] = {c: [] for c in ["row"] + columns}
     positions = []
     total = 0
-    for lo in range(0, max(n, 1), CHUNK_ROWS):
-        hi = min(n, lo + CHUNK_ROWS)
-        codes, uniques = _text_chunk(series, arrow, lo, hi)
-        mask, got, slow = _split_fast(uniques, fast)
-        parsed = [cached(u) for u in slow]
+    for lo, hi, codes, uniques, mask, got, parsed in _chunks(series, fast,
+                                                             _Cache(parse_many)):
         parsed.append(missing)
         counts_slow = np.fromiter((len(p) for p in parsed), dtype=np.int64,
                                   count=len(parsed))

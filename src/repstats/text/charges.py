@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from repstats.text._distinct import (as_text, check_series, explode_distinct, plain_text,
-                                     raise_first, typed_frame)
+from repstats.text._distinct import (as_text, check_series, explode_distinct, fold_arrow,
+                                     raise_first, strings, typed_frame)
 from repstats.text.numbers import fold
 
 __all__ = ["parse_charges", "render_charge", "CHARGE_COLUMNS"]
@@ -486,15 +486,12 @@ _FAST_ONE = rf"^ *{_fast_charge()}(?P<sep>{_SEP}| *$)(?P<rest>.*)$"
 
 
 def _col(struct, name: str) -> np.ndarray:
-    arr = struct.field(name)
-    return np.asarray(pc.if_else(pc.equal(arr, ""), None, arr).to_numpy(
-        zero_copy_only=False), dtype=object)
+    return strings(struct.field(name))
 
 
 def _fast(values: pa.Array):
     """Vectorised :func:`_parse_cell` for plain lists of charges; ``(mask, frame, counts)``."""
-    idx = np.flatnonzero(plain_text(values, MAX_CHARS))
-    text = pc.replace_substring(pc.utf8_lower(values.take(pa.array(idx))), "ё", "е")
+    idx, text = fold_arrow(values, MAX_CHARS)
     hit = pc.match_substring_regex(text, _FAST_RE).to_numpy(zero_copy_only=False)
     idx, rest = idx[hit], text.filter(pa.array(hit))
     m = len(idx)
@@ -518,7 +515,8 @@ def _fast(values: pa.Array):
         pn, bpn = _col(got, "pn"), _col(got, "bpn")
         suffix = np.where(q != None, q, bq)                         # noqa: E711
         pnum = np.where(pn != None, pn, bpn)                        # noqa: E711
-        pnum = np.array([None if x is None else x.strip("() ") for x in pnum], dtype=object)
+        inner = {x: x.strip("() ") for x in set(pnum) if x is not None}
+        pnum = np.array([None if x is None else inner[x] for x in pnum], dtype=object)
         suffix = np.where(suffix != None, suffix, pnum)             # noqa: E711
         # a part both before and after the article (two parts): left to Python
         ok[alive[(pre != None) & (suffix != None)]] = False         # noqa: E711

@@ -16,8 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from repstats.text._distinct import (as_text, check_series, map_distinct, plain_text,
-                                     raise_first, typed_frame)
+from repstats.text._distinct import (as_text, check_series, first_matches, fold_arrow,
+                                     map_distinct, raise_first, typed_frame)
 from repstats.text.numbers import fold
 
 __all__ = ["parse_date", "MONTHS"]
@@ -95,22 +95,12 @@ def _fast(values: pa.Array, dayfirst: bool):
     Returns ``(mask, frame)``: which values it read, and their rows. Invalid dates
     ("31.02.2023") and anything outside SAFE_TEXT are left to :func:`_parse_one`.
     """
-    idx = np.flatnonzero(plain_text(values, MAX_CHARS))
-    text = pc.replace_substring(pc.utf8_lower(values.take(pa.array(idx))), "ё", "е")
+    idx, text = fold_arrow(values, MAX_CHARS)
     k = len(idx)
     year, month, day = np.zeros(k, np.int64), np.ones(k, np.int64), np.ones(k, np.int64)
     precision = np.full(k, None, dtype=object)
     done = np.zeros(k, dtype=bool)
-    for prec, rx in _FAST_PATTERNS:
-        rest = np.flatnonzero(~done)
-        if rest.size == 0:
-            break
-        part = text.take(pa.array(rest))
-        hit_mask = pc.match_substring_regex(part, rx).to_numpy(zero_copy_only=False)
-        if not hit_mask.any():
-            continue
-        hit = rest[hit_mask]                 # groups only where it matches (DFA first)
-        sub = pc.extract_regex(part.filter(pa.array(hit_mask)), rx)
+    for prec, hit, sub in first_matches(text, _FAST_PATTERNS):
         names = {sub.type.field(i).name for i in range(sub.type.num_fields)}
         year[hit] = _ints(sub, "y")
         if "m" in names:

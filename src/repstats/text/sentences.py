@@ -18,8 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from repstats.text._distinct import (as_text, check_series, map_distinct, plain_text,
-                                     raise_first, typed_frame)
+from repstats.text._distinct import (as_text, check_series, first_matches, fold_arrow,
+                                     map_distinct, raise_first, strings, typed_frame)
 from repstats.text.numbers import NUMBER_RE, fold, words_to_number
 
 __all__ = ["parse_sentence", "render_sentence", "SENTENCE_COLUMNS", "KINDS", "REGIMES"]
@@ -310,9 +310,7 @@ def _field(struct, name):
     names = {struct.type.field(i).name for i in range(struct.type.num_fields)}
     if name not in names:
         return np.full(len(struct), None, dtype=object)
-    arr = struct.field(name)
-    return np.asarray(pc.if_else(pc.equal(arr, ""), None, arr).to_numpy(
-        zero_copy_only=False), dtype=object)
+    return strings(struct.field(name))
 
 
 def _numbers(texts: np.ndarray) -> np.ndarray:
@@ -328,24 +326,14 @@ def _numbers(texts: np.ndarray) -> np.ndarray:
 
 def _fast(values: pa.Array):
     """Vectorised :func:`_parse_one` for the common shapes; ``(mask, frame)``."""
-    idx = np.flatnonzero(plain_text(values, MAX_CHARS))
-    text = pc.replace_substring(pc.utf8_lower(values.take(pa.array(idx))), "ё", "е")
+    idx, text = fold_arrow(values, MAX_CHARS)
     text = pc.utf8_trim(pc.replace_substring_regex(text, " +", " "), " ")   # as _clean
     k = len(idx)
     kind = np.full(k, None, dtype=object)
     months, probation, fine = np.full(k, np.nan), np.full(k, np.nan), np.full(k, np.nan)
     regime = np.full(k, None, dtype=object)
     done = np.zeros(k, dtype=bool)
-    for shape_kind, rx in _F_SHAPES:
-        rest = np.flatnonzero(~done)
-        if rest.size == 0:
-            break
-        part = text.take(pa.array(rest))
-        hit_mask = pc.match_substring_regex(part, rx).to_numpy(zero_copy_only=False)
-        if not hit_mask.any():
-            continue
-        hit = rest[hit_mask]
-        got = pc.extract_regex(part.filter(pa.array(hit_mask)), rx)
+    for shape_kind, hit, got in first_matches(text, _F_SHAPES):
         y = _numbers(_field(got, "y"))
         m = _numbers(_field(got, "m"))
         f = _field(got, "f")
