@@ -75,10 +75,11 @@ def test_charges_fast_path_equals_python(values):
 def test_charges_fast_path_reads_the_common_shapes():
     common = ["ч. 2 ст. 205.2 УК РФ", "п. «а» ч. 2 ст. 205.5 УК РФ, ч. 1 ст. 222 УК",
               "205.2 ч. 2", "280.3(1); 207.3(2)", "Article 207.3, Part 2",
-              "ст. 205.4 ч.1, ст. 222 ч.1", "части 1 статьи 280.3 УК РФ и ст. 20.3.3 КоАП"]
+              "ст. 205.4 ч.1, ст. 222 ч.1", "части 1 статьи 280.3 УК РФ и ст. 20.3.3 КоАП",
+              "ч. 3 ст. 30, ч. 1 ст. 205 УК", "ч. 1 ст. 30, п. «а» ч. 2 ст. 205.5, 222 ч. 1"]
     assert _check_charges(common) == len(common)
     # qualifiers, ranges, annotations and prose stay with the Python reader
-    odd = ["ч. 3 ст. 30, ч. 1 ст. 205 УК", "205-274", "ст. 205.2 (ред. ФЗ-58)",
+    odd = ["ч. 4 ст. 33, ч. 1 ст. 205 УК", "205-274", "ст. 205.2 (ред. ФЗ-58)",
            "обвинение по ст. 282", "ч. 1 ст. 205.2 ч. 2"]
     assert _check_charges(odd) == 0
 

@@ -479,10 +479,13 @@ def _fast_charge(k: int | str = "") -> str:
 _FAST_MAX = 4
 _SEP = r"(?: *[,;] *| +и +)"
 # the whole cell (a DFA match, fast) ...
-_FAST_RE = (r"^ *" + _fast_charge(0) + "".join(
+# "ч. 3 ст. 30, ..." (attempt) or "ч. 1 ст. 30, ..." (preparation) before the first charge
+_FAST_MOD = r"(?:ч\. *(?P<mod>[13]) +ст\. *30 *, *)?"
+_FAST_RE = (r"^ *" + _FAST_MOD + _fast_charge(0) + "".join(
     rf"(?:{_SEP}{_fast_charge(k)})?" for k in range(1, _FAST_MAX)) + r" *$")
 # ... then its charges one at a time (few groups each: RE2 extracts them quickly)
 _FAST_ONE = rf"^ *{_fast_charge()}(?P<sep>{_SEP}| *$)(?P<rest>.*)$"
+_FAST_FIRST = rf"^ *{_FAST_MOD}{_fast_charge()}(?P<sep>{_SEP}| *$)(?P<rest>.*)$"
 
 
 def _col(struct, name: str) -> np.ndarray:
@@ -500,10 +503,11 @@ def _fast(values: pa.Array):
     present = np.zeros(shape, dtype=bool)
     article, part, para, code = (np.full(shape, None, dtype=object) for _ in range(4))
     alive = np.arange(m)
+    attempt, preparation = np.zeros(m, dtype=bool), np.zeros(m, dtype=bool)
     for k in range(_FAST_MAX):
         if alive.size == 0:
             break
-        got = pc.extract_regex(rest, _FAST_ONE)
+        got = pc.extract_regex(rest, _FAST_FIRST if k == 0 else _FAST_ONE)
         matched = got.is_valid().to_numpy(zero_copy_only=False)
         ok[alive[~matched]] = False                 # cannot happen: the cell matched
         got, alive = got.filter(pa.array(matched)), alive[matched]
@@ -522,12 +526,16 @@ def _fast(values: pa.Array):
         ok[alive[(pre != None) & (suffix != None)]] = False         # noqa: E711
         part[k, alive] = np.where(pre != None, pre, suffix)         # noqa: E711
         para[k, alive] = _col(got, "l")
+        if k == 0:                                  # the art. 30 qualifier: first charge
+            mod = _col(got, "mod")
+            attempt[alive], preparation[alive] = mod == "3", mod == "1"
         code[k, alive] = _col(got, "c")
         more = pc.not_equal(got.field("rest"), "").to_numpy(zero_copy_only=False)
         rest, alive = got.field("rest").filter(pa.array(more)), alive[more]
     ok[alive] = False                               # more than _FAST_MAX charges
-    codes = np.where(code == None, None,                            # noqa: E711
-                     np.where(np.char.startswith(code.astype(str), "ук"), UK, KOAP))
+    names = {c: (None if c is None else UK if c.startswith("ук") else KOAP)
+             for c in set(code.ravel())}
+    codes = np.array([names[c] for c in code.ravel()], dtype=object).reshape(code.shape)
     # a charge takes the next code written at or after it (codes close open groups)
     nxt = np.full(m, None, dtype=object)
     for k in range(_FAST_MAX - 1, -1, -1):
@@ -537,11 +545,10 @@ def _fast(values: pa.Array):
     has_uk = ((codes == UK) & present).any(axis=0)
     has_koap = ((codes == KOAP) & present).any(axis=0)
     cell = np.where(has_uk & ~has_koap, UK, np.where(has_koap & ~has_uk, KOAP, None))
+    koap_like = {a: a is not None and "." in a and int(a.split(".")[0]) < 105
+                 for a in set(article.ravel())}
     for k in range(_FAST_MAX):
-        arts = article[k]
-        head = np.array([int(x.split(".")[0]) if x else 0 for x in arts], dtype=np.int64)
-        dotted = np.array([bool(x) and "." in x for x in arts], dtype=bool)
-        inferred = np.where((head < 105) & dotted, KOAP, UK)
+        inferred = np.where([koap_like[a] for a in article[k]], KOAP, UK)
         codes[k] = np.where(codes[k] != None, codes[k],             # noqa: E711
                             np.where(cell != None, cell, inferred))  # noqa: E711
     keep = np.flatnonzero(ok)
@@ -553,12 +560,16 @@ def _fast(values: pa.Array):
         return a[:, keep].T.ravel()[sel]
 
     n_rows = int(sel.sum())
+    first = np.zeros((_FAST_MAX, len(keep)), dtype=bool)
+    first[0] = True
+    stage = first.T.ravel()[sel]                # only the first charge carries it
     none = np.full(n_rows, None, dtype=object)
     frame = typed_frame({
         "position": np.tile(np.arange(_FAST_MAX), len(keep))[sel],
         "code": flat(codes), "article": flat(article), "part": flat(part),
-        "paragraph": flat(para), "attempt": np.zeros(n_rows, bool),
-        "preparation": np.zeros(n_rows, bool), "complicity": none, "unparsed": none,
+        "paragraph": flat(para),
+        "attempt": stage & np.repeat(attempt[keep], present[:, keep].sum(axis=0)),
+        "preparation": stage & np.repeat(preparation[keep], present[:, keep].sum(axis=0)), "complicity": none, "unparsed": none,
         "reason": none}, CHARGE_COLUMNS)
     return mask, frame, present[:, keep].sum(axis=0)
 
