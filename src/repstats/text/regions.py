@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from repstats.config import PACKAGE_DATA
-from repstats.text._distinct import (as_text, check_series, map_distinct, plain_text,
+from repstats.text._distinct import (CACHE_MAX, as_text, check_series, map_distinct, plain_text,
                                      raise_first, typed_frame)
 from repstats.text.names import _key_one
 from repstats.text.numbers import fold
@@ -245,7 +245,7 @@ def _parse_one(value, crimea: str, fuzzy: float) -> tuple:
     return empty + (f"unknown region: {text.strip()[:80]!r}",)
 
 
-def _fast(values: pa.Array, crimea: str, fuzzy: float):
+def _fast(values: pa.Array, crimea: str, fuzzy: float, forms: dict | None = None):
     """Read values through their digit-free, lower-case, single-spaced form.
 
     A region's match never depends on digits, case or runs of spaces: the key drops
@@ -260,7 +260,14 @@ def _fast(values: pa.Array, crimea: str, fuzzy: float):
     form = pc.replace_substring_regex(form, r"\d+", "0")
     form = pc.utf8_trim(pc.replace_substring_regex(form, " +", " "), " ")
     enc = pc.dictionary_encode(form)
-    found = [_parse_one(f, crimea, fuzzy) for f in enc.dictionary.to_pylist()]
+    forms = {} if forms is None else forms          # form -> result, for one call
+    found = []
+    for f in enc.dictionary.to_pylist():
+        if f not in forms:
+            if len(forms) >= CACHE_MAX:                 # bounded, like the engine's cache
+                forms.clear()
+            forms[f] = _parse_one(f, crimea, fuzzy)
+        found.append(forms[f])
     good = np.array([r[6] is None for r in found], dtype=bool)
     codes = enc.indices.to_numpy(zero_copy_only=False)
     read = good[codes] if len(codes) else np.zeros(0, dtype=bool)
@@ -319,8 +326,9 @@ def normalize_region(series: pd.Series, *, crimea: str = "separate", fuzzy: floa
         raise ValueError(f"crimea must be one of {CRIMEA_OPTIONS}, got {crimea!r}")
     if not 0 <= fuzzy <= 100:
         raise ValueError(f"fuzzy must be between 0 and 100, got {fuzzy!r}")
+    forms: dict = {}                                # shared by the chunks of this call
     out = map_distinct(series, lambda v: _parse_one(v, crimea, fuzzy), list(_COLUMNS),
-                       _COLUMNS, fast=lambda values: _fast(values, crimea, fuzzy))
+                       _COLUMNS, fast=lambda values: _fast(values, crimea, fuzzy, forms))
     if strict:
         raise_first(series, out["reason"].notna().to_numpy(), "normalize_region",
                     out["reason"].to_numpy())
