@@ -28,8 +28,8 @@ import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from repstats.config import PACKAGE_DATA
-from repstats.text._distinct import (CACHE_MAX, as_text, check_series, map_distinct, plain_text,
-                                     raise_first, typed_frame)
+from repstats.text._distinct import (CACHE_MAX, as_text, check_series, map_distinct,
+                                     plain_text, raise_first, typed_frame)
 from repstats.text.names import _key_one
 from repstats.text.numbers import fold
 
