@@ -106,7 +106,8 @@ def main(argv=None) -> None:
     ap.add_argument("--base", type=int, default=1_000_000, help="distinct generated cells")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--blocksize", default="16MB")
+    ap.add_argument("--blocksize", default="4MB", help="CSV bytes per partition (many "
+                    "partitions per worker keep the workers evenly loaded)")
     ap.add_argument("--parsers", nargs="*", default=["parse_charges", "parse_sentence",
                                                      "parse_date", "normalize_region",
                                                      "ovdinfo"])
