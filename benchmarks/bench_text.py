@@ -1,170 +1,84 @@
-"""Benchmark the text parsers against a plain per-row ``Series.apply`` of the same logic.
+"""Benchmark the text parsers against a per-row ``Series.apply`` of the same logic.
 
-Generates realistic messy columns (a few thousand distinct strings repeated, as in court
-records: varied spacing, quoting, abbreviations, languages) of 1 million rows, and by
-default also 10 million rows, then for each parser prints
+Baseline, measured in the same run: ``Series.apply`` of the parser's own per-cell Python
+function (the one the parser falls back to), building the same output frame. For each
+parser and two kinds of column (benchmarks/textdata.py, pandas' default string dtype):
 
-* rows per second of the parser (distinct values parsed once, mapped back);
-* rows per second of ``Series.apply`` with the very same per-cell function, building the
-  same DataFrame from its results;
-* the speed ratio (target: >= 20x at 1M rows);
-* peak memory traced while the parser runs (tracemalloc), relative to the input column's
-  size (``Series.memory_usage(deep=True)``; target: < 3x).
+* ``distinct``: every cell unique (a national case list, an API export with timestamps,
+  addresses), 1 M rows by default;
+* ``repeated``: cells drawn Zipf-like from 3,000 distinct values, as in court records;
 
-For 10M rows the per-row apply is not run again: its time is extrapolated from the 1M
-rows-per-second measured in the same run, and the output says so.
+it prints the speed ratio (apply time / parser time) as min / median / max of ``--runs``
+paired runs, the parser's rows per second, and the peak memory of the parser call relative
+to the input column (peak resident memory of a fresh process during the call, minus its
+memory before it, over the column's ``memory_usage(deep=True)`` in the string dtype).
+
+The per-row apply costs the same for every row whatever the repetition, so it is timed on
+the first ``--apply-rows`` rows (a random sample: columns are shuffled) and scaled to the
+column; the parser is always timed on the whole column. Both outputs are compared on
+those rows, and a difference is printed.
+
+Targets (issue 16): distinct >= 5x, repeated >= 50x, peak/input <= 3.
 
 Usage::
 
-    python benchmarks/bench_text.py            # 1M and 10M rows
-    python benchmarks/bench_text.py --quick    # 1M rows only
-    python benchmarks/bench_text.py --rows 200000 --quick
-    REPSTATS_BENCH_10M=0 python benchmarks/bench_text.py   # same as --quick
+    python benchmarks/bench_text.py                      # 1 M rows, 3 runs
+    python benchmarks/bench_text.py --rows 200000 --runs 3
+    python benchmarks/bench_text.py --parsers parse_date --kinds distinct
 """
 from __future__ import annotations
 
 import argparse
 import gc
-import os
+import json
+import statistics
+import subprocess
+import sys
 import time
-import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from repstats.text import charges, dates, normalize_region, parse_charges, parse_date, \
-    parse_sentence, regions, sentences
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import textdata  # noqa: E402
 
-RNG = np.random.default_rng(20240501)
+from repstats.text import (charges, dates, normalize_region, parse_charges,  # noqa: E402
+                           parse_date, parse_sentence, regions, sentences)
 
-
-# -- generators of distinct messy values -------------------------------------------------
-def _pick(seq, n):
-    return [seq[i] for i in RNG.integers(0, len(seq), n)]
+BASELINE = "per-row Series.apply of the parser's per-cell function"
 
 
-def charge_pool(n: int) -> list[str]:
-    arts = ["205.2", "205.4", "205.5", "207.3", "212", "212.1", "213", "228.1", "222",
-            "275", "280", "280.3", "282", "282.1", "282.2", "284.1", "318", "354.1", "105",
-            "158", "159", "20.2", "20.3.3", "19.3"]
-    styles = [
-        "ч. {p} ст. {a} УК РФ", "ч.{p} ст.{a} УК", "п. «{l}» ч. {p} ст. {a} УК",
-        "{a} ч. {p}", "{a}ч.{p} ", "ст. {a} ч. {p}", "Art. {a} part {p}",
-        "Article {a}, Part {p}({l})", "{a}({p})", "ч.1 ст.30, п. «{l}» ч.{p} ст.{a}",
-        "ст.ст. {a} ч.{p}, 222 ч.1 УК", "части {p} статьи {a} УК", "articles {a} and 207.3",
-        "'ч. {p} ст. {a} УК РФ' (source)", "ст. {a} КоАП", "обвинение по ст. {a}",
-        "found guilty (article not stated)", "",
-    ]
-    out = set()
-    while len(out) < n:
-        s = _pick(styles, 1)[0].format(a=_pick(arts, 1)[0], p=RNG.integers(1, 5),
-                                       l="абвгд"[RNG.integers(0, 5)])
-        if RNG.random() < 0.2:
-            s = "  " + s.upper()
-        out.add(s)
-    return sorted(out)
-
-
-def sentence_pool(n: int) -> list[str]:
-    words = ["одному", "двум", "трем", "четырем", "пяти", "шести", "семи", "восьми",
-             "двух с половиной", "полутора"]
-    regimes = ["общего режима", "строгого режима", "особого режима", "", "колонии-поселения"]
-    styles = [
-        "{y} лет {m} месяцев лишения свободы в колонии {r}", "{w} годам колонии {r}",
-        "{y},5 лет {r}", "{y} лет условно с испытательным сроком {p} года",
-        "штраф {f}00 тыс. руб.", "штрафу в размере {f}00 000 рублей",
-        "{y} года принудительных работ", "{y} years in a maximum-security colony",
-        "{y}y{m}m", "{y}.5 years", "life imprisonment", "пожизненное лишение свободы",
-        "'{w} годам колонии {r}' (source); 'запрет на {p} года' (other)",
-        "к {y} годам колонии {r} и штрафу в {f}00 тысяч рублей", "приговор не оглашен",
-    ]
-    out = set()
-    while len(out) < n:
-        s = _pick(styles, 1)[0].format(y=RNG.integers(1, 25), m=RNG.integers(1, 12),
-                                       p=RNG.integers(1, 5), f=RNG.integers(1, 20),
-                                       w=_pick(words, 1)[0], r=_pick(regimes, 1)[0])
-        out.add(s if RNG.random() > 0.1 else s.upper())
-    return sorted(out)
-
-
-def date_pool(n: int) -> list[str]:
-    ru = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-          "сентября", "октября", "ноября", "декабря"]
-    out = set()
-    while len(out) < n:
-        y, m, d = RNG.integers(1995, 2025), RNG.integers(1, 13), RNG.integers(1, 29)
-        style = RNG.integers(0, 8)
-        s = [f"{y}-{m:02d}-{d:02d}", f"{d:02d}.{m:02d}.{y}", f"{d} {ru[m - 1]} {y} г.",
-             f"{ru[m - 1]} {y}", f"{m:02d}.{y}", f"{y}", f"{d} March {y}",
-             f"дата: {d:02d}.{m:02d}.{y}?"][style]
-        out.add(s)
-    return sorted(out)
-
-
-def region_pool(n: int) -> list[str]:
-    table = regions.regions_table(include_former=True)
-    names = []
-    for row in table.itertuples(index=False):
-        names += [row.name_ru, row.name_en] + (row.aliases or "").split("|")
-        if row.capital_ru:
-            names.append(row.capital_ru)
-    names = [x for x in names if x]
-    out = set()
-    while len(out) < n:
-        s = _pick(names, 1)[0]
-        r = RNG.random()
-        if r < 0.2:
-            s = s.replace("область", "обл.").replace("Республика", "Респ.")
-        elif r < 0.3:
-            s = f"г. {s}"
-        elif r < 0.4:
-            s = s.upper()
-        elif r < 0.5:
-            s = f"{s} (место заседания)"
-        elif r < 0.55:
-            s = s[:-1] + "x"                    # typos
-        elif r < 0.6:
-            s = f"Unknown place {RNG.integers(0, 10_000)}"
-        out.add("  " * int(RNG.random() < 0.1) + s)
-    return sorted(out)
-
-
-def make_column(pool: list[str], rows: int) -> pd.Series:
-    """``rows`` cells drawn (Zipf-like) from ``pool``, each cell its own string object."""
-    weights = 1.0 / np.arange(1, len(pool) + 1) ** 0.8
-    idx = RNG.choice(len(pool), size=rows, p=weights / weights.sum())
-    pool_arr = np.array(pool, dtype=object)
-    values = [(s + " ")[:-1] for s in pool_arr[idx]]   # distinct objects, as read from disk
-    return pd.Series(values, dtype=object, name="text")
-
-
-# -- the same per-cell logic, applied per row --------------------------------------------
 def apply_charges(s):
     rows = s.apply(charges._parse_cell)
     lengths = rows.map(len).to_numpy()
     flat = [r for cell in rows for r in cell]
     out = pd.DataFrame.from_records(flat, columns=list(charges.CHARGE_COLUMNS))
     out.insert(0, "row", np.repeat(s.index.to_numpy(), lengths))
-    return out
+    return out.astype(charges.CHARGE_COLUMNS)
 
 
-def apply_aligned(fn, columns):
+def apply_aligned(fn, dtypes):
     def run(s):
-        return pd.DataFrame(s.apply(fn).tolist(), columns=columns, index=s.index)
+        return pd.DataFrame(s.apply(fn).tolist(), columns=list(dtypes),
+                            index=s.index).astype(dtypes)
     return run
 
 
-CASES = [
-    ("parse_charges", parse_charges, apply_charges, charge_pool),
-    ("parse_sentence", parse_sentence,
-     apply_aligned(sentences._parse_one, list(sentences.SENTENCE_COLUMNS)), sentence_pool),
-    ("parse_date", parse_date,
-     apply_aligned(lambda v: dates._parse_one(v, True), ["date", "precision", "reason"]),
-     date_pool),
-    ("normalize_region", normalize_region,
-     apply_aligned(lambda v: regions._parse_one(v, "separate", 90.0),
-                   list(regions._COLUMNS)), region_pool),
-]
+PARSERS = {
+    "parse_charges": (parse_charges, apply_charges),
+    "parse_sentence": (parse_sentence, apply_aligned(sentences._parse_one,
+                                                     sentences.SENTENCE_COLUMNS)),
+    "parse_date": (parse_date, apply_aligned(
+        lambda v: dates._parse_one(v, True),
+        {"date": "datetime64[ns]", "precision": "object", "reason": "object"})),
+    "normalize_region": (normalize_region, apply_aligned(
+        lambda v: regions._parse_one(v, "separate", 90.0), regions._COLUMNS)),
+}
+
+
+def _column(name, kind, rows, distinct):
+    return textdata.column(name, rows, None if kind == "distinct" else distinct)
 
 
 def _timed(fn, s):
@@ -174,57 +88,86 @@ def _timed(fn, s):
     return time.perf_counter() - t0, out
 
 
-def _peak(fn, s):
-    gc.collect()
-    tracemalloc.start()
-    fn(s)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
-
-
-def run(rows: int, distinct: int, apply_rates: dict[str, float] | None) -> dict[str, float]:
-    print(f"\n=== {rows:,} rows, ~{distinct:,} distinct values per column ===")
-    print(f"{'parser':<17}{'distinct':>9}{'fast s':>9}{'fast rows/s':>14}{'apply s':>10}"
-          f"{'apply rows/s':>14}{'ratio':>8}{'input MB':>10}{'peak MB':>9}{'peak/in':>8}")
-    rates = {}
-    for name, fast, slow, pool_fn in CASES:
-        s = make_column(pool_fn(distinct), rows)
-        size = s.memory_usage(deep=True, index=True)
-        t_fast, out = _timed(fast, s)
-        if apply_rates is None:
-            t_slow, ref = _timed(slow, s)
-            ok = _same(out, ref)
-            rates[name] = rows / t_slow
-            note = "" if ok else "  RESULTS DIFFER"
-        else:
-            t_slow = rows / apply_rates[name]
-            note = "  (apply time extrapolated from the 1M run)"
-        peak = _peak(fast, s)
-        print(f"{name:<17}{s.nunique():>9,}{t_fast:>9.2f}{rows / t_fast:>14,.0f}"
-              f"{t_slow:>10.1f}{rows / t_slow:>14,.0f}{t_slow / t_fast:>7.0f}x"
-              f"{size / 2**20:>10.0f}{peak / 2**20:>9.0f}{peak / size:>8.2f}{note}")
-        del s, out
-        gc.collect()
-    return rates
-
-
 def _same(fast: pd.DataFrame, ref: pd.DataFrame) -> bool:
     ref = ref.astype(fast.dtypes.to_dict())
     ref.index = fast.index
     return fast.equals(ref)
 
 
+def _status() -> dict[str, int]:
+    out = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(("VmRSS", "VmHWM")):
+            key, value = line.split(":")
+            out[key] = int(value.split()[0]) * 1024
+    return out
+
+
+def memory_child(name, kind, rows, distinct) -> None:
+    """In a fresh process: peak resident memory of one parser call over the input size."""
+    s = _column(name, kind, rows, distinct)
+    fast = PARSERS[name][0]
+    fast(s.iloc[:1000])                          # imports, tables, compiled patterns
+    gc.collect()
+    Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to now
+    before = _status()["VmRSS"]
+    out = fast(s)
+    peak = _status()["VmHWM"]
+    print(json.dumps({"input": int(s.memory_usage(deep=True)), "extra": peak - before,
+                      "output": int(out.memory_usage(deep=True).sum())}))
+
+
+def _memory(name, kind, rows, distinct):
+    cmd = [sys.executable, __file__, "--memory-child", name, kind, str(rows), str(distinct)]
+    got = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(got.stdout.strip().splitlines()[-1])
+
+
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="skip the 10M-row run")
-    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the first run")
-    parser.add_argument("--distinct", type=int, default=3000, help="distinct values")
-    args = parser.parse_args(argv)
-    big = not args.quick and os.environ.get("REPSTATS_BENCH_10M", "1") != "0"
-    rates = run(args.rows, args.distinct, None)
-    if big:
-        run(10 * args.rows, args.distinct, rates)
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--distinct", type=int, default=3000, help="distinct values (repeated)")
+    ap.add_argument("--apply-rows", type=int, default=100_000)
+    ap.add_argument("--parsers", nargs="*", default=list(PARSERS))
+    ap.add_argument("--kinds", nargs="*", default=["distinct", "repeated"])
+    ap.add_argument("--no-memory", action="store_true")
+    ap.add_argument("--memory-child", nargs=4, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.memory_child:
+        name, kind, rows, distinct = args.memory_child
+        memory_child(name, kind, int(rows), int(distinct))
+        return
+    print(f"baseline: {BASELINE}; {args.runs} paired runs; pandas {pd.__version__}, "
+          f"input dtype {pd.Series(['x']).dtype} (pandas' default string dtype)")
+    print(f"{'parser':<17}{'column':<10}{'rows':>10}{'ratio min':>10}{'median':>8}{'max':>8}"
+          f"{'rows/s':>11}{'apply/s':>10}{'in MB':>7}{'peak/in':>8}{'same':>6}")
+    for name in args.parsers:
+        fast, slow = PARSERS[name]
+        for kind in args.kinds:
+            s = _column(name, kind, args.rows, args.distinct)
+            head = s.iloc[:args.apply_rows]
+            ratios, rates, apply_rates = [], [], []
+            same = True
+            for _ in range(args.runs):
+                t_fast, out = _timed(fast, s)
+                del out
+                t_head, ref = _timed(slow, head)
+                t_apply = t_head * len(s) / len(head)
+                ratios.append(t_apply / t_fast)
+                rates.append(len(s) / t_fast)
+                apply_rates.append(len(head) / t_head)
+            same = _same(fast(head), ref)
+            mem = None if args.no_memory else _memory(name, kind, args.rows, args.distinct)
+            size = s.memory_usage(deep=True)
+            print(f"{name:<17}{kind:<10}{len(s):>10,}{min(ratios):>9.1f}x"
+                  f"{statistics.median(ratios):>7.1f}x{max(ratios):>7.1f}x"
+                  f"{statistics.median(rates):>11,.0f}{statistics.median(apply_rates):>10,.0f}"
+                  f"{size / 2**20:>7.0f}"
+                  f"{'' if mem is None else format(mem['extra'] / mem['input'], '.2f'):>8}"
+                  f"{'yes' if same else 'NO':>6}", flush=True)
+            del s, head, ref
+            gc.collect()
 
 
 if __name__ == "__main__":

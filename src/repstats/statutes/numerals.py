@@ -11,48 +11,16 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from repstats.text.numbers import RUSSIAN_HALF_WORDS, RUSSIAN_NUMBER_WORDS
+
 __all__ = ["NUMBER_WORDS", "words_to_number", "NUMBER_PATTERN"]
 
 
 def _build() -> dict[str, Fraction]:
-    forms: dict[str, Fraction] = {}
-
-    def add(value, *words):
-        for w in words:
-            forms[w] = Fraction(value)
-
-    add(1, "один", "одного", "одному", "одним", "одном", "одна", "одной", "одною",
-        "одну", "одно")
-    add(2, "два", "две", "двух", "двум", "двумя")
-    add(3, "три", "трех", "трем", "тремя")
-    add(4, "четыре", "четырех", "четырем", "четырьмя")
-    soft = {5: "пять", 6: "шесть", 7: "семь", 9: "девять", 10: "десять",
-            11: "одиннадцать", 12: "двенадцать", 13: "тринадцать", 14: "четырнадцать",
-            15: "пятнадцать", 16: "шестнадцать", 17: "семнадцать", 18: "восемнадцать",
-            19: "девятнадцать", 20: "двадцать", 30: "тридцать"}
-    for value, nom in soft.items():  # declined like "пять": -ь, -и, -ью
-        add(value, nom, nom[:-1] + "и", nom + "ю")
-    add(8, "восемь", "восьми", "восемью", "восьмью")
-    add(40, "сорок", "сорока")
-    tens = {50: ("пятьдесят", "пятидесяти", "пятьюдесятью"),
-            60: ("шестьдесят", "шестидесяти", "шестьюдесятью"),
-            70: ("семьдесят", "семидесяти", "семьюдесятью"),
-            80: ("восемьдесят", "восьмидесяти", "восемьюдесятью", "восьмьюдесятью")}
-    for value, words in tens.items():
-        add(value, *words)
-    add(90, "девяносто", "девяноста")
-    add(100, "сто", "ста")
-    add(200, "двести", "двухсот", "двумстам", "двумястами", "двухстах")
-    add(300, "триста", "трехсот", "тремстам", "тремястами", "трехстах")
-    add(400, "четыреста", "четырехсот", "четыремстам", "четырьмястами", "четырехстах")
-    for value, stem in ((500, "пят"), (600, "шест"), (700, "сем"), (800, "восьм"),
-                        (900, "девят")):
-        nom = {500: "пятьсот", 600: "шестьсот", 700: "семьсот", 800: "восемьсот",
-               900: "девятьсот"}[value]
-        add(value, nom, stem + "исот", stem + "истам", stem + "ьюстами", stem + "истах")
-    add(Fraction(3, 2), "полтора", "полторы", "полутора")
-    add(Fraction(1, 2), "половина", "половины", "половину")
-    # ё spellings of е-words ("трёх", "четырёх")
+    """The package's one table of Russian number words (:mod:`repstats.text.numbers`) as
+    exact fractions, with "половина" (1/2) and the "ё" spellings statutory text uses."""
+    forms = {w: Fraction(v) for w, v in RUSSIAN_NUMBER_WORDS.items()}
+    forms.update({w: Fraction(1, 2) for w in RUSSIAN_HALF_WORDS})
     for w in list(forms):
         if "е" in w:
             forms.setdefault(w.replace("е", "ё"), forms[w])

@@ -4,9 +4,12 @@ Every parser takes a pandas Series and returns a DataFrame aligned to it (``pars
 returns one row per charge with the input's index label in ``row``). Bad text never raises:
 it gives missing values and a ``reason``; ``strict=True`` raises one
 :class:`~repstats.errors.InputError` naming the first offending row and value. Inputs are
-never modified. Each distinct value is parsed once and mapped back, so millions of cells
-with a few thousand distinct strings parse in seconds, and the parsers run per partition
-under dask (``ddf[col].map_partitions(parser, meta=parser(ddf[col]._meta))``).
+never modified. Columns are read in bounded chunks; the regular, common shapes of each
+column are read at once by Arrow's regex kernels, the rest by Python once per distinct
+value (:mod:`repstats.text._distinct`), so repeated and all-distinct columns both parse
+fast. Every value is read in bounded time: over-long text, lone surrogates, huge integers
+and list/dict cells get a ``reason``. Columns too large for one process run per partition
+on dask worker processes: see :mod:`repstats.scale`.
 """
 from repstats.text.charges import parse_charges, render_charge
 from repstats.text.dates import parse_date

@@ -11,9 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from repstats.text._distinct import as_text, check_series, map_distinct, raise_first
+from repstats.text._distinct import (as_text, check_series, first_matches, fold_arrow,
+                                     map_distinct, raise_first, typed_frame)
 from repstats.text.numbers import fold
 
 __all__ = ["parse_date", "MONTHS"]
@@ -29,6 +33,8 @@ MONTHS: dict[str, int] = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sept": 9,
     "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
+#: Longest cell read (characters); longer cells get a reason, in bounded time.
+MAX_CHARS = 1_000
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _MON = rf"(?<![а-яa-z])(?P<mon>{_MONTH_ALT})[а-яa-z]*\.?"
 _YEAR = r"(?P<y>(?:1[89]|20)\d\d)(?!\d)"
@@ -58,8 +64,76 @@ def _month_number(token: str) -> int | None:
     return None
 
 
+# The same patterns for Arrow's RE2 (no look-arounds): a look-behind becomes a consumed
+# boundary "(?:^|[^...])", a look-ahead a consumed "(?:[^...]|$)"; leftmost-first matching
+# then finds the same first match and the same groups as Python's ``re.search``.
+_Y2 = r"(?P<y>(?:1[89]|20)\d\d)"
+_MON2 = rf"(?P<mon>{_MONTH_ALT})[а-яa-z]*\.?"
+_DAY2 = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th|-?го|-?е)?"
+_FAST_PATTERNS = [
+    ("day", rf"(?:^|\D){_Y2}-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?:\D|$)"),
+    ("day", rf"(?:^|[^\d.]){_DAY2}(?P<s1>[./])(?P<m>[01]?\d)(?P<s2>[./]){_Y2}(?:\D|$)"),
+    ("day", rf"(?:^|\D){_DAY2}\s+{_MON2}\s*,?\s*{_Y2}(?:\D|$)"),
+    ("day", rf"(?:^|[^а-яa-z]){_MON2}\s+{_DAY2},?\s+{_Y2}(?:\D|$)"),
+    ("month", rf"(?:^|\D){_Y2}-(?P<m>[01]?\d)(?:[^\d-]|$)"),
+    ("month", rf"(?:^|[^\d.])(?P<m>[01]?\d)[./]{_Y2}(?:\D|$)"),
+    ("month", rf"(?:^|[^а-яa-z]){_MON2}\s*,?\s*{_Y2}(?:\D|$)"),
+    ("year", rf"(?:^|[^\d.]){_Y2}(?:\D|$)"),
+]
+
+
+_DTYPES = {"date": "datetime64[ns]", "precision": "object", "reason": "object"}
+
+
+def _ints(struct, name) -> np.ndarray:
+    return pc.cast(struct.field(name), pa.int64()).to_numpy(zero_copy_only=False)
+
+
+def _fast(values: pa.Array, dayfirst: bool):
+    """Vectorised :func:`_parse_one` for plain (SAFE_TEXT) strings with a valid date or none.
+
+    Returns ``(mask, frame)``: which values it read, and their rows. Invalid dates
+    ("31.02.2023") and anything outside SAFE_TEXT are left to :func:`_parse_one`.
+    """
+    idx, text = fold_arrow(values, MAX_CHARS)
+    k = len(idx)
+    year, month, day = np.zeros(k, np.int64), np.ones(k, np.int64), np.ones(k, np.int64)
+    precision = np.full(k, None, dtype=object)
+    done = np.zeros(k, dtype=bool)
+    for prec, hit, sub in first_matches(text, _FAST_PATTERNS):
+        names = {sub.type.field(i).name for i in range(sub.type.num_fields)}
+        year[hit] = _ints(sub, "y")
+        if "m" in names:
+            month[hit] = _ints(sub, "m")
+        if "mon" in names:
+            enc = pc.dictionary_encode(sub.field("mon"))
+            numbers = np.array([_month_number(t) for t in enc.dictionary.to_pylist()],
+                               dtype=np.int64)
+            month[hit] = numbers[enc.indices.to_numpy(zero_copy_only=False)]
+        if "d" in names:
+            day[hit] = _ints(sub, "d")
+        if "s1" in names and not dayfirst:
+            slash = pc.or_(pc.equal(sub.field("s1"), "/"), pc.equal(sub.field("s2"), "/"))
+            swap = hit[slash.to_numpy(zero_copy_only=False)]
+            day[swap], month[swap] = month[swap].copy(), day[swap].copy()
+        precision[hit] = prec
+        done[hit] = True
+    dates = pd.to_datetime(pd.DataFrame({"year": np.where(done, year, 2000),
+                                         "month": month, "day": day}),
+                           errors="coerce").to_numpy("datetime64[ns]")
+    invalid = done & np.isnat(dates)
+    read = ~invalid                              # invalid dates: Python gives the reason
+    mask = np.zeros(len(values), dtype=bool)
+    mask[idx[read]] = True
+    dates = np.where(done, dates, np.datetime64("NaT", "ns"))[read]
+    reason = np.where(done, None, "no date found")[read]
+    frame = typed_frame({"date": dates, "precision": precision[read], "reason": reason},
+                        _DTYPES)
+    return mask, frame
+
+
 def _parse_one(value, dayfirst: bool) -> tuple:
-    text, reason = as_text(value)
+    text, reason = as_text(value, MAX_CHARS)
     if text is None:
         return (pd.NaT, None, reason)
     t = fold(text).strip()
@@ -125,8 +199,8 @@ def parse_date(series: pd.Series, *, dayfirst: bool = True,
     check_series(series, "parse_date")
     if not isinstance(dayfirst, bool):
         raise ValueError(f"dayfirst must be True or False, got {dayfirst!r}")
-    out = map_distinct(series, lambda v: _parse_one(v, dayfirst), ["date", "precision", "reason"],
-                       {"date": "datetime64[ns]", "precision": "object", "reason": "object"})
+    out = map_distinct(series, lambda v: _parse_one(v, dayfirst), list(_DTYPES), _DTYPES,
+                       fast=lambda values: _fast(values, dayfirst))
     if strict:
         raise_first(series, out["reason"].notna().to_numpy(), "parse_date",
                     out["reason"].to_numpy())

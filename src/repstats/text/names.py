@@ -30,6 +30,8 @@ from repstats.text._distinct import as_text, check_series, map_distinct
 __all__ = ["transliterate", "name_key", "match_people", "SYSTEMS"]
 
 SYSTEMS = ("icao", "bgn")
+#: Longest cell read (characters); longer cells give a missing value, in bounded time.
+MAX_CHARS = 10_000
 
 _ICAO = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
@@ -126,7 +128,7 @@ def transliterate(series: pd.Series, *, system: str = "icao",
         raise ValueError(f"system must be one of {SYSTEMS}, got {system!r}")
 
     def one(value):
-        text, _ = as_text(value)
+        text, _ = as_text(value, MAX_CHARS)
         if text is None:
             return (None,)
         return (_reverse_one(text) if reverse else _translit_text(text, system),)
@@ -184,7 +186,7 @@ def name_key(series: pd.Series) -> pd.Series:
     check_series(series, "name_key")
 
     def one(value):
-        text, _ = as_text(value)
+        text, _ = as_text(value, MAX_CHARS)
         return (_key_one(text) if text else None,)
 
     out = map_distinct(series, one, ["key"], {"key": "object"})["key"]

@@ -14,54 +14,68 @@ import pandas as pd
 
 from repstats.text._distinct import as_text, check_series, map_distinct, raise_first
 
-__all__ = ["parse_number", "words_to_number", "NUMBER_RE", "WORD_VALUES"]
+__all__ = ["parse_number", "words_to_number", "NUMBER_RE", "WORD_VALUES",
+           "RUSSIAN_NUMBER_WORDS", "RUSSIAN_HALF_WORDS", "fold"]
 
 
-def _forms(value: int, *words: str) -> dict[str, int]:
+def _forms(value, *words: str) -> dict[str, float]:
     return {w: value for w in words}
 
 
-# Every declined form (nominative, genitive, dative, instrumental, prepositional; feminine
-# and neuter where they differ), written with "е" for "ё" (text is folded before lookup).
-WORD_VALUES: dict[str, float] = {}
-for _v, _ws in [
-    (0, "ноль нуль ноля нуля нолю нулю нолем нулем"),
-    (1, "один одного одному одним одном одна одной одну одною одно"),
-    (2, "два две двух двум двумя"),
-    (3, "три трех трем тремя"),
-    (4, "четыре четырех четырем четырьмя"),
-    (40, "сорок сорока"),
-    (90, "девяносто девяноста"),
-    (100, "сто ста"),
-    (200, "двести двухсот двумстам двумястами двухстах"),
-    (300, "триста трехсот тремстам тремястами трехстах"),
-    (400, "четыреста четырехсот четыремстам четырьмястами четырехстах"),
-    (1.5, "полтора полторы полутора"),
-    (150, "полтораста полутораста"),
-]:
-    WORD_VALUES.update(_forms(_v, *_ws.split()))
-# 5-20 and 30 decline like "пять, пяти, пятью"
-for _v, _stem in [(5, "пят"), (6, "шест"), (7, "сем"), (9, "девят"), (10, "десят"),
-                  (11, "одиннадцат"), (12, "двенадцат"), (13, "тринадцат"),
-                  (14, "четырнадцат"), (15, "пятнадцат"), (16, "шестнадцат"),
-                  (17, "семнадцат"), (18, "восемнадцат"), (19, "девятнадцат"),
-                  (20, "двадцат"), (30, "тридцат")]:
-    WORD_VALUES.update(_forms(_v, _stem + "ь", _stem + "и", _stem + "ью"))
-WORD_VALUES.update(_forms(8, "восемь", "восьми", "восемью", "восьмью"))
-# 50-80: "пятьдесят, пятидесяти, пятьюдесятью"
-for _v, (_nom, _obl, _ins) in {
-        50: ("пятьдесят", "пятидесяти", "пятьюдесятью"),
-        60: ("шестьдесят", "шестидесяти", "шестьюдесятью"),
-        70: ("семьдесят", "семидесяти", "семьюдесятью"),
-        80: ("восемьдесят", "восьмидесяти", "восемьюдесятью")}.items():
-    WORD_VALUES.update(_forms(_v, _nom, _obl, _ins))
-# 500-900: "пятьсот, пятисот, пятистам, пятьюстами, пятистах"
-for _v, (_nom, _stem, _ins) in {
-        500: ("пятьсот", "пяти", "пятью"), 600: ("шестьсот", "шести", "шестью"),
-        700: ("семьсот", "семи", "семью"), 800: ("восемьсот", "восьми", "восемью"),
-        900: ("девятьсот", "девяти", "девятью")}.items():
-    WORD_VALUES.update(_forms(_v, _nom, _stem + "сот", _stem + "стам", _ins + "стами",
-                              _stem + "стах"))
+def _russian() -> dict[str, float]:
+    """Every declined form of the Russian cardinals (nominative, genitive, dative,
+    instrumental, prepositional; feminine and neuter where they differ), with "е" for "ё"
+    (text is folded before lookup). The one table of Russian number words: the sanction
+    reader (:mod:`repstats.statutes.numerals`) builds on it too."""
+    out: dict[str, float] = {}
+    for value, words in [
+        (0, "ноль нуль ноля нуля нолю нулю нолем нулем"),
+        (1, "один одного одному одним одном одна одной одну одною одно"),
+        (2, "два две двух двум двумя"),
+        (3, "три трех трем тремя"),
+        (4, "четыре четырех четырем четырьмя"),
+        (40, "сорок сорока"),
+        (90, "девяносто девяноста"),
+        (100, "сто ста"),
+        (200, "двести двухсот двумстам двумястами двухстах"),
+        (300, "триста трехсот тремстам тремястами трехстах"),
+        (400, "четыреста четырехсот четыремстам четырьмястами четырехстах"),
+        (1.5, "полтора полторы полутора"),
+        (150, "полтораста полутораста"),
+    ]:
+        out.update(_forms(value, *words.split()))
+    # 5-20 and 30 decline like "пять, пяти, пятью"
+    for value, stem in [(5, "пят"), (6, "шест"), (7, "сем"), (9, "девят"), (10, "десят"),
+                        (11, "одиннадцат"), (12, "двенадцат"), (13, "тринадцат"),
+                        (14, "четырнадцат"), (15, "пятнадцат"), (16, "шестнадцат"),
+                        (17, "семнадцат"), (18, "восемнадцат"), (19, "девятнадцат"),
+                        (20, "двадцат"), (30, "тридцат")]:
+        out.update(_forms(value, stem + "ь", stem + "и", stem + "ью"))
+    out.update(_forms(8, "восемь", "восьми", "восемью", "восьмью"))
+    # 50-80: "пятьдесят, пятидесяти, пятьюдесятью"
+    for value, words in {
+            50: ("пятьдесят", "пятидесяти", "пятьюдесятью"),
+            60: ("шестьдесят", "шестидесяти", "шестьюдесятью"),
+            70: ("семьдесят", "семидесяти", "семьюдесятью"),
+            80: ("восемьдесят", "восьмидесяти", "восемьюдесятью", "восьмьюдесятью")}.items():
+        out.update(_forms(value, *words))
+    # 500-900: "пятьсот, пятисот, пятистам, пятьюстами, пятистах"
+    for value, (nom, stem, ins) in {
+            500: ("пятьсот", "пяти", ("пятью",)), 600: ("шестьсот", "шести", ("шестью",)),
+            700: ("семьсот", "семи", ("семью",)),
+            800: ("восемьсот", "восьми", ("восемью", "восьмью")),
+            900: ("девятьсот", "девяти", ("девятью",))}.items():
+        out.update(_forms(value, nom, stem + "сот", stem + "стам", stem + "стах",
+                          *(i + "стами" for i in ins)))
+    return out
+
+
+#: Russian cardinal number words (every case and gender) and their values.
+RUSSIAN_NUMBER_WORDS: dict[str, float] = _russian()
+#: Russian words for a half ("половина", "половины", "половину").
+RUSSIAN_HALF_WORDS = ("половина", "половины", "половину")
+
+WORD_VALUES: dict[str, float] = dict(RUSSIAN_NUMBER_WORDS)
 # English
 for _i, _w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
                         "thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
@@ -80,13 +94,17 @@ MULTIPLIERS.update(_forms(1_000_000, "миллион", "миллиона", "ми
                           "миллионе", "миллионов", "миллионам", "миллионами",
                           "миллионах", "млн", "million"))
 
+#: Longest cell read (characters); longer cells get a reason, in bounded time.
+MAX_CHARS = 1_000
 _HALF = r"(?:с\s+половиной|and\s+a\s+half)"
 _WORD_ALT = "|".join(sorted((re.escape(w) for w in WORD_VALUES if w != "a"),
                             key=len, reverse=True))
-_DIGITS = r"\d+(?:[.,]\d+)?"
+# a number starts where a run of digits starts, and runs are read possessively: no
+# backtracking into a run of digits or spaces (linear time on "1" * 100000)
+_DIGITS = r"(?<!\d)\d++(?:[.,]\d++)?"
 #: A number in digits ("6,5", "3.5") or words ("двух с половиной", "eight"), not anchored.
 NUMBER_RE = (rf"(?:{_DIGITS}|(?:(?<![а-яa-z])(?:{_WORD_ALT})(?![а-яa-z])"
-             rf"(?:[\s-]+(?:{_WORD_ALT})(?![а-яa-z]))*))(?:\s+{_HALF})?")
+             rf"(?:[\s-]++(?:{_WORD_ALT})(?![а-яa-z])){{0,3}}+))(?:\s++{_HALF})?")
 _TOKEN = re.compile(r"[а-яa-z]+|\d+(?:[.,]\d+)?", re.IGNORECASE)
 
 
@@ -144,7 +162,7 @@ def words_to_number(text: str) -> float | None:
 
 
 def _parse_one(value) -> tuple:
-    text, reason = as_text(value)
+    text, reason = as_text(value, MAX_CHARS)
     if text is None:
         return (np.nan, reason)
     number = words_to_number(text)

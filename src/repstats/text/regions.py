@@ -21,17 +21,23 @@ from __future__ import annotations
 import functools
 import re
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from repstats.config import PACKAGE_DATA
-from repstats.text._distinct import as_text, check_series, map_distinct, raise_first
+from repstats.text._distinct import (CACHE_MAX, as_text, check_series, map_distinct,
+                                     plain_text, raise_first, typed_frame)
 from repstats.text.names import _key_one
 from repstats.text.numbers import fold
 
 __all__ = ["normalize_region", "regions_table", "CRIMEA_OPTIONS"]
 
 CRIMEA_OPTIONS = ("separate", "ukraine", "russia")
+#: Longest cell read (characters): no region name is longer; longer cells get a reason.
+MAX_CHARS = 500
 REGIONS_FILE = PACKAGE_DATA / "regions.csv"
 
 # type words and the tag they leave in the typed key
@@ -154,8 +160,14 @@ def _index() -> tuple[dict[str, tuple[int, str]], dict[str, list[tuple[int, str]
     return typed, untyped, list(typed)
 
 
+@functools.lru_cache(maxsize=1)
+def _rows() -> list[dict]:
+    """The table's rows as dicts (looked up by position, without ``iloc``)."""
+    return _table().to_dict("records")
+
+
 def _current_iso(pos: int) -> str:
-    row = _table().iloc[pos]
+    row = _rows()[pos]
     return row["successor_iso"] if row["status"] == "former" else row["iso"]
 
 
@@ -163,13 +175,14 @@ _COLUMNS = {"iso": "object", "name_en": "object", "name_ru": "object", "country"
             "status": "object", "matched": "object", "reason": "object"}
 
 
+@functools.lru_cache(maxsize=4096)
 def _resolve(pos: int, how: str, crimea: str) -> tuple:
-    table = _table()
-    row = table.iloc[pos]
+    rows = _rows()
+    row = rows[pos]
     matched = how
     if row["status"] == "former":
-        successor = table[(table["iso"] == row["successor_iso"]) &
-                          (table["status"] != "former")].iloc[0]
+        successor = next(r for r in rows if r["iso"] == row["successor_iso"]
+                         and r["status"] != "former")
         matched = (f"former subject {row['name_en']!s} (to {row['valid_to']}), merged into "
                    f"{successor['name_en']}")
         row = successor
@@ -182,9 +195,10 @@ def _resolve(pos: int, how: str, crimea: str) -> tuple:
     return (iso, row["name_en"], row["name_ru"], country, row["status"], matched, None)
 
 
-def _lookup(text: str, crimea: str) -> tuple | None:
+def _lookup(text: str, crimea: str, keys: tuple | None = None) -> tuple | None:
+    """Match one text by its keys (computed here unless given)."""
     typed, untyped, _ = _index()
-    tkey, ukey = _region_key(text)
+    tkey, ukey = keys if keys is not None else _region_key(text)
     if tkey is None:
         return None
     if tkey in typed:
@@ -194,37 +208,77 @@ def _lookup(text: str, crimea: str) -> tuple | None:
         return None
     isos = {_current_iso(pos) for pos, _ in cands}
     if len(isos) > 1:
-        names = sorted({_table().iloc[pos]["name_en"] for pos, _ in cands})
+        rows = _rows()
+        names = sorted({rows[pos]["name_en"] for pos, _ in cands})
         return (None, None, None, None, None, None,
                 f"ambiguous region {text.strip()[:60]!r}: " + " | ".join(names))
     pos, how = min(cands, key=lambda c: _RANKS[c[1]])
     return _resolve(pos, how, crimea)
 
 
+_PIECES = re.compile(r"[;,/]|\s++и\s++|\s++and\s++", re.IGNORECASE)
+
+
 def _parse_one(value, crimea: str, fuzzy: float) -> tuple:
-    text, reason = as_text(value)
+    text, reason = as_text(value, MAX_CHARS)
     empty = (None, None, None, None, None, None)
     if text is None:
         return empty + (reason,)
-    if _region_key(text)[0] is None:
+    keys = _region_key(text)                 # computed once per distinct text
+    if keys[0] is None:
         return empty + ("empty text",)
-    found = _lookup(text, crimea)
+    found = _lookup(text, crimea, keys)
     if found is not None:
         return found
     # "Свердловская область (суд); эпизод в ИК-17, Кировская область": the first name
     stripped = _PAREN.sub(" ", text)
-    for piece in re.split(r"[;,/]|\s+и\s+|\s+and\s+", stripped):
+    for piece in _PIECES.split(stripped):
         part = _lookup(piece, crimea) if piece.strip() else None
         if part is not None and part[0] is not None:
             return part[:5] + (f"first of several names ({part[5]})", None)
     if fuzzy < 100:
-        typed, _, keys = _index()
-        best = process.extractOne(_region_key(text)[0], keys, scorer=fuzz.ratio,
-                                  score_cutoff=fuzzy)
+        typed, _, names = _index()
+        best = process.extractOne(keys[0], names, scorer=fuzz.ratio, score_cutoff=fuzzy)
         if best is not None:
             hit = _resolve(*typed[best[0]], crimea)
             return hit[:5] + (f"fuzzy {best[1]:.0f} ({hit[5]})", None)
     return empty + (f"unknown region: {text.strip()[:80]!r}",)
+
+
+def _fast(values: pa.Array, crimea: str, fuzzy: float, forms: dict | None = None):
+    """Read values through their digit-free, lower-case, single-spaced form.
+
+    A region's match never depends on digits, case or runs of spaces: the key drops
+    digits (each run becomes "0", keeping word boundaries), folds case and splits on
+    whitespace, and the pieces are split at the same punctuation. So an address column
+    ("Пензенская обл., г. Заречный, ул. Мира, д. 5, кв. 12") has few distinct forms; each
+    is matched once in Python. Values whose form finds no region (their ``reason`` quotes
+    the text as written) are left to :func:`_parse_one`.
+    """
+    idx = np.flatnonzero(plain_text(values, MAX_CHARS))
+    form = pc.utf8_lower(values.take(pa.array(idx)))
+    form = pc.replace_substring_regex(form, r"\d+", "0")
+    form = pc.utf8_trim(pc.replace_substring_regex(form, " +", " "), " ")
+    enc = pc.dictionary_encode(form)
+    forms = {} if forms is None else forms          # form -> result, for one call
+    found = []
+    for f in enc.dictionary.to_pylist():
+        if f not in forms:
+            if len(forms) >= CACHE_MAX:                 # bounded, like the engine's cache
+                forms.clear()
+            forms[f] = _parse_one(f, crimea, fuzzy)
+        found.append(forms[f])
+    good = np.array([r[6] is None for r in found], dtype=bool)
+    codes = enc.indices.to_numpy(zero_copy_only=False)
+    read = good[codes] if len(codes) else np.zeros(0, dtype=bool)
+    mask = np.zeros(len(values), dtype=bool)
+    mask[idx[read]] = True
+    table = np.empty((len(found), len(_COLUMNS)), dtype=object)
+    for i, r in enumerate(found):
+        table[i] = r
+    rows = table[codes[read]] if len(found) else table
+    frame = typed_frame({c: rows[:, j] for j, c in enumerate(_COLUMNS)}, _COLUMNS)
+    return mask, frame
 
 
 def normalize_region(series: pd.Series, *, crimea: str = "separate", fuzzy: float = 90.0,
@@ -272,8 +326,9 @@ def normalize_region(series: pd.Series, *, crimea: str = "separate", fuzzy: floa
         raise ValueError(f"crimea must be one of {CRIMEA_OPTIONS}, got {crimea!r}")
     if not 0 <= fuzzy <= 100:
         raise ValueError(f"fuzzy must be between 0 and 100, got {fuzzy!r}")
+    forms: dict = {}                                # shared by the chunks of this call
     out = map_distinct(series, lambda v: _parse_one(v, crimea, fuzzy), list(_COLUMNS),
-                       _COLUMNS)
+                       _COLUMNS, fast=lambda values: _fast(values, crimea, fuzzy, forms))
     if strict:
         raise_first(series, out["reason"].notna().to_numpy(), "normalize_region",
                     out["reason"].to_numpy())

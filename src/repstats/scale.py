@@ -1,0 +1,256 @@
+"""Scale-out on dask: the text parsers and the OVD-Info cleaning, partition by partition.
+
+Every parser in :mod:`repstats.text` and :func:`repstats.cases.ovdinfo.clean_prosecutions`
+works on one pandas frame at a time, so a column too large for one process (a national
+case list, a corpus of court decisions) is read as a dask dataframe from CSV or parquet,
+each partition is parsed by a worker process, and each worker writes its own parquet file
+with an explicit Arrow schema: nothing goes back through the driver but file metadata and
+row counts.
+
+Threads do not help (the Python part of the parsers holds the GIL): use worker
+*processes*, e.g. :func:`local_cluster` (a ``distributed.LocalCluster`` of processes with
+one thread each; needs the ``dask`` extra: ``pip install repstats[dask]``).
+
+Example
+-------
+>>> from repstats.scale import local_cluster, parse_text_to_parquet
+>>> with local_cluster(n_workers=2):                                   # doctest: +SKIP
+...     parse_text_to_parquet("cases.csv", "charges", "parse_charges", "charges_parsed/",
+...                           keep=["case_id"])
+
+The output has one row per input row (per charge for ``parse_charges``), with
+``partition`` and ``row`` (the row's position within its partition: together a key back to
+the input), the ``keep`` columns, and the parser's documented columns.
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from repstats import text as _text
+
+__all__ = ["PARSERS", "read_table", "parse_text", "parse_text_to_parquet",
+           "clean_ovdinfo_to_parquet", "arrow_schema", "local_cluster"]
+
+#: Parsers usable by name.
+PARSERS = {name: getattr(_text, name) for name in (
+    "parse_charges", "parse_sentence", "parse_date", "normalize_region", "parse_number",
+    "transliterate", "name_key")}
+
+
+def _dd():
+    try:
+        import dask.dataframe as dd
+    except ImportError as exc:                                    # pragma: no cover
+        raise ImportError("repstats.scale needs dask: pip install 'repstats[dask]'") from exc
+    return dd
+
+
+@contextlib.contextmanager
+def local_cluster(n_workers: int = 2, **kwargs):
+    """A ``distributed`` client on a local cluster of worker processes, one thread each.
+
+    Tasks then spread over the processes (the plain ``processes`` scheduler puts them in
+    one worker by default and pickles results back). Extra keywords go to
+    ``distributed.LocalCluster``.
+    """
+    if not isinstance(n_workers, int) or n_workers < 1:
+        raise ValueError(f"n_workers must be a positive integer, got {n_workers!r}")
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:                                    # pragma: no cover
+        raise ImportError("local_cluster needs dask.distributed: "
+                          "pip install 'repstats[dask]'") from exc
+    opts = dict(n_workers=n_workers, threads_per_worker=1, processes=True,
+                dashboard_address=None)
+    opts.update(kwargs)
+    with LocalCluster(**opts) as cluster, Client(cluster) as client:
+        yield client
+
+
+def arrow_schema(frame: pd.DataFrame, lists: Sequence[str] = ()) -> pa.Schema:
+    """The Arrow schema of a frame's columns from their pandas dtypes (object = text).
+
+    Written explicitly so that every partition's file has the same types (a partition
+    whose text column is all missing would otherwise be typed ``null`` and fail).
+    """
+    fields = []
+    for name, dtype in frame.dtypes.items():
+        if name in lists:
+            typ = pa.list_(pa.string())
+        elif dtype == object or isinstance(dtype, pd.StringDtype):
+            typ = pa.string()
+        elif str(dtype) == "Int64":
+            typ = pa.int64()
+        elif str(dtype) == "Float64":
+            typ = pa.float64()
+        elif str(dtype) in ("boolean", "bool"):
+            typ = pa.bool_()
+        elif str(dtype).startswith("datetime64"):
+            typ = pa.timestamp("ns")
+        else:
+            typ = pa.from_numpy_dtype(np.dtype(dtype))
+        fields.append(pa.field(str(name), typ))
+    return pa.schema(fields)
+
+
+def read_table(source, columns: Sequence[str] | None = None, *, blocksize="64MB"):
+    """A dask dataframe of a CSV file (all columns as text) or a parquet file/folder."""
+    dd = _dd()
+    path = Path(source)
+    if path.is_dir() or path.suffix.lower() == ".parquet":
+        return dd.read_parquet(str(path), columns=list(columns) if columns else None)
+    if path.suffix.lower() != ".csv":
+        raise ValueError(f"read_table reads .csv or .parquet, got {str(source)!r}")
+    return dd.read_csv(str(path), usecols=list(columns) if columns else None, dtype="str",
+                       keep_default_na=False, na_values=[""], blocksize=blocksize)
+
+
+def _parser(parser):
+    if isinstance(parser, str):
+        if parser not in PARSERS:
+            raise ValueError(f"parser must be one of {sorted(PARSERS)}, got {parser!r}")
+        return PARSERS[parser]
+    if parser not in PARSERS.values():
+        raise ValueError(f"parser must be one of {sorted(PARSERS)}")
+    return parser
+
+
+def _parse_partition(pdf: pd.DataFrame, column: str, parser, kwargs: dict,
+                     keep: list[str], partition_info=None) -> pd.DataFrame:
+    number = partition_info["number"] if partition_info else 0
+    pdf = pdf.reset_index(drop=True)
+    out = parser(pdf[column], **kwargs)
+    if isinstance(out, pd.Series):
+        out = out.to_frame(parser.__name__)
+    if "row" in out.columns:                      # one row per charge
+        extra = pdf[keep].iloc[out["row"].to_numpy()].reset_index(drop=True)
+        out = out.reset_index(drop=True)
+        row = out.pop("row").astype("int64")
+    else:
+        extra = pdf[keep]
+        row = pd.Series(np.arange(len(pdf), dtype=np.int64))
+    head = pd.DataFrame({"partition": np.full(len(out), number, dtype=np.int64),
+                         "row": row.to_numpy()})
+    return pd.concat([head, extra.reset_index(drop=True), out.reset_index(drop=True)],
+                     axis=1)
+
+
+def parse_text(ddf, column: str, parser, *, keep: Sequence[str] = (), **kwargs):
+    """Run a :mod:`repstats.text` parser over a dask dataframe's column, per partition.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+        Input; ``column`` holds the text.
+    column : str
+        Column to parse.
+    parser : str or callable
+        One of :data:`PARSERS` (name or function).
+    keep : sequence of str
+        Input columns copied to the output (e.g. an id).
+    **kwargs
+        Passed to the parser (``strict`` is refused: a worker cannot stop the others).
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        Lazy. Columns: ``partition`` (int64), ``row`` (int64, position within the
+        partition), the ``keep`` columns, then the parser's columns.
+    """
+    fn = _parser(parser)
+    keep = list(keep)
+    if kwargs.get("strict"):
+        raise ValueError("strict=True is not supported per partition; check `reason`")
+    missing = [c for c in [column, *keep] if c not in ddf.columns]
+    if missing:
+        raise ValueError(f"columns not in the dataframe: {missing}")
+    meta = _parse_partition(ddf._meta, column, fn, kwargs, keep)
+    return ddf.map_partitions(_parse_partition, column, fn, kwargs, keep, meta=meta)
+
+
+def parse_text_to_parquet(source, column: str, parser, out_dir, *,
+                          keep: Sequence[str] = (), blocksize="64MB", **kwargs) -> Path:
+    """Read ``source`` (CSV or parquet), parse ``column`` and write parquet per partition.
+
+    Each worker writes its partition's file (``part.N.parquet`` in ``out_dir``) with the
+    explicit schema of :func:`arrow_schema`; nothing goes back through the driver. Uses
+    the current dask scheduler or client (see :func:`local_cluster`). Returns ``out_dir``.
+    """
+    ddf = read_table(source, [column, *keep], blocksize=blocksize)
+    parsed = parse_text(ddf, column, parser, keep=keep, **kwargs)
+    out = Path(out_dir)
+    parsed.to_parquet(str(out), schema=arrow_schema(parsed._meta), write_index=False,
+                      overwrite=True)
+    return out
+
+
+# ----------------------------------------------------------------------- OVD-Info
+def _ovdinfo_schema(frame: pd.DataFrame) -> pa.Schema:
+    from repstats.cases.ovdinfo import ARTICLES
+    return arrow_schema(frame, lists=[ARTICLES])
+
+
+def _clean_partition(pdf: pd.DataFrame, number: int, source: str, out: str,
+                     kwargs: dict) -> dict:
+    import warnings
+
+    from repstats.cases.ovdinfo import clean_prosecutions
+    name = f"{source}#partition={number}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        clean, rejects = clean_prosecutions(pdf.reset_index(drop=True), source=name,
+                                            return_rejects=True, **kwargs)
+    folder = Path(out)
+    pq.write_table(pa.Table.from_pandas(clean, schema=_ovdinfo_schema(clean),
+                                        preserve_index=False),
+                   folder / "clean" / f"part.{number}.parquet")
+    rejects = rejects.astype({c: "str" for c in rejects.columns if c != "source_row"})
+    pq.write_table(pa.Table.from_pandas(rejects, schema=arrow_schema(rejects),
+                                        preserve_index=False),
+                   folder / "rejects" / f"part.{number}.parquet")
+    return {"partition": number, "rows": len(pdf), "clean": len(clean),
+            "rejects": len(rejects)}
+
+
+def clean_ovdinfo_to_parquet(source, out_dir, *, blocksize="64MB", **kwargs) -> pd.DataFrame:
+    """Clean an OVD-Info CSV export per partition and write parquet from the workers.
+
+    Each partition is cleaned by
+    :func:`repstats.cases.ovdinfo.clean_prosecutions` (``source`` names the partition:
+    ``"<file>#partition=N"``, and ``source_row`` counts within it) and written to
+    ``out_dir/clean/part.N.parquet`` and ``out_dir/rejects/part.N.parquet`` by the worker.
+    Only row counts come back.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per partition: ``partition``, ``rows`` (read), ``clean``, ``rejects``
+        (``rows == clean + rejects``: nothing lost), plus the attribute
+        ``duplicate_ids`` (``attrs``): ids found in more than one partition (a single
+        pass cannot see them; they are counted, not dropped).
+    """
+    import dask
+    dd = _dd()
+    path = Path(source)
+    if path.suffix.lower() != ".csv":
+        raise ValueError(f"clean_ovdinfo_to_parquet reads a .csv export, got {str(source)!r}")
+    ddf = dd.read_csv(str(path), dtype="str", keep_default_na=False, blocksize=blocksize,
+                      encoding="utf-8-sig")
+    out = Path(out_dir)
+    for sub in ("clean", "rejects"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+        for old in (out / sub).glob("part.*.parquet"):
+            old.unlink()
+    tasks = [dask.delayed(_clean_partition)(part, i, str(path), str(out), kwargs)
+             for i, part in enumerate(ddf.to_delayed())]
+    summary = pd.DataFrame(list(dask.compute(*tasks)))
+    ids = dd.read_parquet(str(out / "clean"), columns=["prosecution_id"])["prosecution_id"]
+    summary.attrs["duplicate_ids"] = int((ids.value_counts(split_out=1) > 1).sum().compute())
+    return summary

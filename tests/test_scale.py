@@ -1,0 +1,101 @@
+"""repstats.scale: parsers and OVD-Info cleaning on a local dask cluster of 2 processes.
+
+Small data built here; the speed-up is measured by benchmarks/bench_dask.py, not here.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+pytest.importorskip("distributed")
+
+from repstats.cases.ovdinfo import clean_prosecutions  # noqa: E402
+from repstats.scale import (arrow_schema, clean_ovdinfo_to_parquet, local_cluster,  # noqa: E402
+                            parse_text_to_parquet)
+from repstats.text import parse_charges, parse_date  # noqa: E402
+
+POOL = ["ч. 2 ст. 205.2 УК РФ", "ст.ст. 205.4 ч.1, 222 ч.1 УК", "ничего", "27.02.2023",
+        "ч. 3 ст. 30, ч. 1 ст. 205 УК", "февраль 2023"]
+
+
+@pytest.fixture(scope="module")
+def client():
+    with local_cluster(n_workers=2) as c:
+        yield c
+
+
+@pytest.fixture
+def cases_csv(tmp_path):
+    rng = np.random.default_rng(5)
+    text = rng.choice(np.array(POOL, dtype=object), 3000)
+    text[:700] = None                       # the first partition's text is all missing
+    frame = pd.DataFrame({"case_id": [f"c{i}" for i in range(3000)], "text": text})
+    path = tmp_path / "cases.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_two_worker_processes(client):
+    info = client.scheduler_info()
+    assert len(info["workers"]) == 2
+    assert all(w["nthreads"] == 1 for w in info["workers"].values())
+
+
+@pytest.mark.parametrize("parser", [parse_charges, parse_date], ids=lambda p: p.__name__)
+def test_parquet_per_partition_equals_pandas(client, cases_csv, tmp_path, parser):
+    path, frame = cases_csv
+    out = parse_text_to_parquet(path, "text", parser, tmp_path / "out", keep=["case_id"],
+                                blocksize=20_000)
+    files = sorted(out.glob("*.parquet"))
+    assert len(files) > 2                              # written by partition, not gathered
+    schemas = {str(pq.read_schema(f)) for f in files}
+    assert len(schemas) == 1                           # one explicit schema (no null types)
+    got = pd.read_parquet(out).sort_values(["partition", "row"], kind="stable")
+    # the (partition, row) key and case_id lead back to every input row: nothing lost
+    assert set(got["case_id"]) == set(frame["case_id"])
+    want = parser(frame["text"])
+    if parser is parse_charges:
+        want = want.assign(case_id=frame["case_id"].to_numpy()[want["row"].to_numpy()])
+        got = got.set_index("case_id").loc[want["case_id"].unique()].reset_index()
+        cols = ["case_id", "article", "part", "code"]
+    else:
+        want = want.assign(case_id=frame["case_id"])
+        got = got.set_index("case_id").loc[frame["case_id"]].reset_index()
+        cols = ["case_id", "date", "precision", "reason"]
+    pd.testing.assert_frame_equal(got[cols].reset_index(drop=True).astype(object).where(
+        got[cols].notna().to_numpy(), None),
+        want[cols].reset_index(drop=True).astype(object).where(
+            want[cols].notna().to_numpy(), None), check_dtype=False)
+
+
+def test_ovdinfo_cleaning_per_partition(client, tmp_path):
+    n = 2500
+    raw = pd.DataFrame({
+        "prosecution_id": [f"p{i}" for i in range(n)],
+        "persecution_article_and_part_en": ['["207.3(2)", "280.3(1)"]'] * n,
+        "verdict_imprisonment_term": ["36"] * (n - 1) + ["9999"],
+        "persecution_region_iso": ["RU-MOW"] * n,
+    })
+    raw.loc[10, :] = ""                                # an empty record: a reject
+    path = tmp_path / "ovd.csv"
+    raw.to_csv(path, index=False)
+    summary = clean_ovdinfo_to_parquet(path, tmp_path / "ovd", blocksize=30_000)
+    assert len(summary) > 1
+    assert (summary["rows"] == summary["clean"] + summary["rejects"]).all()
+    assert summary["rows"].sum() == n and summary["rejects"].sum() == 1
+    assert summary.attrs["duplicate_ids"] == 0
+    clean = pd.read_parquet(tmp_path / "ovd" / "clean")
+    single = clean_prosecutions(raw, source="x", return_rejects=True)[0]
+    assert sorted(clean["prosecution_id"]) == sorted(single["prosecution_id"])
+    assert clean["articles"].tolist() == single["articles"].tolist()
+    assert clean["term_flag"].value_counts().to_dict() == \
+        single["term_flag"].value_counts().to_dict()
+
+
+def test_arrow_schema_types_text_and_lists():
+    frame = pd.DataFrame({"a": pd.Series([None], dtype=object), "b": pd.array([1], "Int64"),
+                          "c": [[1]]})
+    schema = arrow_schema(frame, lists=["c"])
+    assert [str(t) for t in schema.types] == ["string", "int64", "list<item: string>"]
