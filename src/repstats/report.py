@@ -79,7 +79,8 @@ def figure_caption(fig) -> str:
     titles = [t.strip() for t in titles if t and t.strip()]
     if titles:
         parts.append("; ".join(dict.fromkeys(titles)))
-    texts = [t.get_text().strip() for t in fig.texts if t.get_text().strip()]
+    # the suptitle is one of fig.texts too: taken once, as the title
+    texts = [t.get_text().strip() for t in fig.texts if t is not sup and t.get_text().strip()]
     parts += [" ".join(t.split()) for t in texts]
     text = ". ".join(p.rstrip(".") for p in parts)
     return text + "." if text else ""
