@@ -10,7 +10,8 @@ import statsmodels.api as sm
 
 from repstats.stats.its import interrupted_time_series, simulate_its
 from repstats.stats.monthly import lead_lag_profile, monthly_association
-from repstats.stats.outcomes import outcome_series, series_definitions
+from repstats.stats.outcomes import (TREATMENTS, combined_rows, outcome_series,
+                                     series_definitions)
 from repstats.stats.speccurve import curve_summary, specification_curve
 
 # --- interrupted time series ------------------------------------------------------------
@@ -266,6 +267,36 @@ def test_outcomes_combined_row_inside_one_series_or_zero_is_counted():
     assert np.isnan(m.loc[("art. 280.4", 2023), "persons"])
     assert (m.loc[("art. 280.4", 2023), "persons_low"],
             m.loc[("art. 280.4", 2023), "persons_high"]) == (0, 5)
+
+
+def test_combined_rows_says_how_each_enters_each_series():
+    tax = pd.concat([_tax(), pd.DataFrame({
+        "article": ["280.4", "282.4"], "part": [None, None],
+        "category": ["anti-war speech", "extremist speech"],
+        "rationale": ["created 2022", "created 2022"], "specificity": ["core", "core"]})],
+        ignore_index=True)
+    cs = _court([
+        *_grand([2022, 2023]),
+        dict(year=2022, article=None, row_type="article_group", measure="convicted_main",
+             value=0.0, lumped_parts="280.4 ч.1; 282.4 ч.1"),
+        dict(year=2023, article=None, row_type="article_group", measure="convicted_main",
+             value=5.0, lumped_parts="280.4 ч.1; 282.4 ч.1"),
+        dict(year=2023, article=None, row_type="article_group",
+             measure="additional_persons", value=2.0, lumped_parts="264.3 ч.1; 207.3"),
+        dict(year=2023, article=None, row_type="article_group", measure="convicted_main",
+             value=9.0, lumped_parts="264.3 ч.1; 264.3 ч.2"),  # no series article
+    ])
+    before = cs.copy()
+    c = combined_rows(cs, tax).set_index(["year", "basis", "series"])
+    pd.testing.assert_frame_equal(cs, before)
+    assert c.loc[(2022, "main", "core"), "treatment"] == TREATMENTS["zero"]
+    assert c.loc[(2023, "main", "core"), "treatment"] == TREATMENTS["counted"]
+    assert c.loc[(2023, "main", "art. 280.4"), "treatment"] == TREATMENTS["hidden"]
+    assert c.loc[(2023, "main", "art. 280.4"), "series_parts"] == "280.4 ч.1"
+    assert c.loc[(2023, "additional", "art. 207.3"), "persons"] == 2
+    assert not c["lumped_parts"].str.contains("264.3 ч.2").any()
+    out = outcome_series(cs, tax).set_index(["series", "year", "basis"])
+    assert out.loc[("art. 207.3", 2023, "additional"), "persons_high"] == 2
 
 
 def test_outcomes_take_loaded_dtypes():

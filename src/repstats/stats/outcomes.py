@@ -42,6 +42,7 @@ from repstats.stats.inputs import COURT_STATS, norm_part, norm_parts, validate
 TERRORISM_CATEGORIES = ("terrorist organisations", "terrorist acts and sabotage")
 #: Year marking an article as wartime when its taxonomy rationale mentions it.
 WARTIME_YEAR = "2022"
+_MEASURES = {MAIN_MEASURE["10-a"]: "main", ADDITIONAL_MEASURE: "additional"}
 COLUMNS = ["year", "series", "basis", "persons", "persons_low", "persons_high",
            "total_convicted", "rate_per_100k", "rate_low", "rate_high", "n_articles",
            "missing_reason", "unit"]
@@ -95,28 +96,88 @@ def _series_taxonomy(d: pd.DataFrame, series: str) -> pd.DataFrame:
             .assign(category=series).reset_index(drop=True))
 
 
-def _hidden(cs: pd.DataFrame, tax: pd.DataFrame, measures: dict) -> pd.DataFrame:
-    """Persons in combined rows (``lumped_parts``) that lump a series article-part and
-    cannot be counted for the series (they also lump others): the upper bound's addition.
-    Columns year, basis, hidden."""
-    if "lumped_parts" not in cs.columns:
-        return pd.DataFrame(columns=["year", "basis", "hidden"])
-    exact, whole, _ = _taxonomy_lookup(tax)
+#: How a combined row enters a series (``combined_rows`` column ``treatment``).
+TREATMENTS = {
+    "zero": "0 persons: 0 for each article-part it lumps",
+    "counted": "counted in full: every article-part it lumps is in the series",
+    "pooled": "a pooled row of a series article: counted as that article",
+    "hidden": "not separable: lumped with articles outside the series (series-year "
+              "incomplete, bounds)",
+}
+COMBINED_COLUMNS = ["year", "basis", "series", "row_type", "lumped_parts",
+                    "series_parts", "persons", "treatment"]
+
+
+def _combined(cs: pd.DataFrame, defs: pd.DataFrame, measures: dict) -> pd.DataFrame:
     rows = cs[cs["lumped_parts"].notna() & cs["measure"].isin(measures)
-              & cs["row_type"].isin(["article", "article_group"]) & (cs["value"] > 0)]
+              & cs["row_type"].isin(["article", "article_group"])] \
+        if "lumped_parts" in cs.columns else cs.iloc[:0]
     out = []
-    for year, measure, row_type, art, part, lumped, value in zip(
-            rows["year"], rows["measure"], rows["row_type"], rows["article"],
-            rows["part"], rows["lumped_parts"], rows["value"]):
-        if row_type == "article" and _category_of(str(art).strip(), norm_part(part),
-                                                  exact, whole) is not None:
-            continue  # a pooled row of a series article: counted directly
-        inside = [_category_of(a, p, exact, whole) is not None
-                  for a, p in lumped_pairs(lumped)]
-        if any(inside) and not all(inside):
-            out.append((int(year), measures[measure], float(value)))
-    out = pd.DataFrame(out, columns=["year", "basis", "hidden"])
-    return out.groupby(["year", "basis"], as_index=False)["hidden"].sum()
+    for series, d in defs.groupby("series", sort=False):
+        exact, whole, _ = _taxonomy_lookup(_series_taxonomy(d, series))
+        for rec in rows.itertuples(index=False):
+            pairs = lumped_pairs(rec.lumped_parts)
+            inside = [_category_of(a, p, exact, whole) is not None for a, p in pairs]
+            if not any(inside):
+                continue
+            direct = rec.row_type == "article" and _category_of(
+                str(rec.article).strip(), norm_part(rec.part), exact, whole) is not None
+            treatment = ("pooled" if direct else "zero" if rec.value == 0 else
+                         "counted" if all(inside) else "hidden")
+            parts = "; ".join(f"{a} ч.{p}" if p else a
+                              for (a, p), i in zip(pairs, inside) if i)
+            out.append((int(rec.year), measures[rec.measure], series, rec.row_type,
+                        rec.lumped_parts, parts, float(rec.value), TREATMENTS[treatment]))
+    return (pd.DataFrame(out, columns=COMBINED_COLUMNS)
+            .sort_values(["year", "series", "basis"], kind="stable").reset_index(drop=True))
+
+
+def combined_rows(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.DataFrame:
+    """The combined rows of form 10-a that lump an article-part of an outcome series, and
+    how each enters the series (what :func:`outcome_series` does with them, shown).
+
+    Parameters
+    ----------
+    court_stats : DataFrame
+        The long court table (``repstats.load("court_stats")``); rows with
+        ``lumped_parts`` of form 10-a, measures of persons by main article and by
+        additional qualification, are read. Not modified.
+    taxonomy : DataFrame
+        ``repstats.statutes.taxonomy()`` or a mapping with the same columns.
+
+    Returns
+    -------
+    DataFrame
+        One row per combined row x series whose article-parts it lumps:
+
+        - ``year`` (int), ``basis`` ("main" or "additional"), ``series``
+        - ``row_type``: "article_group" (several articles) or "article" (parts of one
+          article pooled)
+        - ``lumped_parts``: the article-parts the row lumps, as the court table lists them
+        - ``series_parts``: those that belong to the series
+        - ``persons``: the row's count
+        - ``treatment``: one of :data:`TREATMENTS`' texts (0 for each article-part;
+          counted in full; pooled row counted as its article; not separable)
+
+    Raises
+    ------
+    ValueError
+        The taxonomy lacks a needed column, or the court table has no 10-a rows.
+    """
+    defs = series_definitions(taxonomy)
+    return _combined(_series_input(court_stats), defs, _MEASURES)
+
+
+def _series_input(court_stats: pd.DataFrame) -> pd.DataFrame:
+    """The 10-a rows the series need, validated (loaded categories and Int64 as plain
+    columns)."""
+    form = court_stats["form"].astype(str) == "10-a"
+    if not form.any():
+        raise ValueError("court_stats has no rows of form '10-a'")
+    cs = court_stats[form & court_stats["measure"].astype(str).isin(_MEASURES)
+                     & court_stats["row_type"].astype(str).isin(
+                         ["article", "article_group", "grand_total"])]
+    return validate(cs, COURT_STATS)
 
 
 def outcome_series(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.DataFrame:
@@ -156,15 +217,11 @@ def outcome_series(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.Data
         The taxonomy lacks a needed column, or the court table has no 10-a rows.
     """
     defs = series_definitions(taxonomy)
-    measures = {MAIN_MEASURE["10-a"]: "main", ADDITIONAL_MEASURE: "additional"}
-    form = court_stats["form"].astype(str) == "10-a"
-    if not form.any():
-        raise ValueError("court_stats has no rows of form '10-a'")
-    # only what the series need: one validation of a small frame per series
-    cs = court_stats[form & court_stats["measure"].astype(str).isin(measures)
-                     & court_stats["row_type"].astype(str).isin(
-                         ["article", "article_group", "grand_total"])]
-    cs = validate(cs, COURT_STATS)  # loaded categories and Int64 as plain columns
+    cs = _series_input(court_stats)
+    hidden = _combined(cs, defs, _MEASURES)
+    hidden = (hidden[hidden["treatment"] == TREATMENTS["hidden"]]
+              .groupby(["series", "year", "basis"], as_index=False)["persons"].sum()
+              .rename(columns={"persons": "hidden"}))
     frames = []
     for series, d in defs.groupby("series", sort=False):
         tax = _series_taxonomy(d, series)
@@ -182,7 +239,8 @@ def outcome_series(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.Data
             grand = cs[(cs["row_type"] == "grand_total")
                        & (cs["measure"] == MAIN_MEASURE["10-a"])]
             f["total_convicted"] = f["year"].map(grand.groupby("year")["value"].first())
-        f = f.merge(_hidden(cs, tax, measures), on=["year", "basis"], how="left")
+        f = f.merge(hidden[hidden["series"] == series].drop(columns="series"),
+                    on=["year", "basis"], how="left")
         f["persons"] = f["persons"].astype(float)
         missing = f["persons"].isna()
         f["persons_low"] = f["persons"].where(~missing, pd.Series(
