@@ -79,8 +79,9 @@ def figure_caption(fig) -> str:
     titles = [t.strip() for t in titles if t and t.strip()]
     if titles:
         parts.append("; ".join(dict.fromkeys(titles)))
-    # the suptitle is one of fig.texts too: taken once, as the title
-    texts = [t.get_text().strip() for t in fig.texts if t is not sup and t.get_text().strip()]
+    # the suptitle is one of fig.texts too: not repeated; text not drawn is no caption
+    texts = [t.get_text().strip() for t in fig.texts
+             if t is not sup and t.get_visible() and t.get_text().strip()]
     parts += [" ".join(t.split()) for t in texts]
     text = ". ".join(p.rstrip(".") for p in parts)
     return text + "." if text else ""
