@@ -39,7 +39,11 @@ def test_opens_with_the_quote_then_the_computed_answer():
     assert "> *\"The more unstable" in cells[0].source
     answer = next(i for i, c in enumerate(cells) if "**Answer.**" in c.source)
     assert cells[answer].cell_type == "code" and "display(Markdown(" in cells[answer].source
-    assert answer <= 4  # right after the declaration, set-up and the primary fits
+    # right after the quote, the declaration, parameters, set-up and the primary fits
+    assert answer <= 5
+    # and moved to the report's first screen, right under the quote
+    assert "summary" in cells[answer].metadata.get("tags", [])
+    assert "Primary analyses" not in cells[0].source  # the quote stands alone on top
 
 
 def test_no_outputs_committed_and_no_removed_methods():

@@ -80,6 +80,16 @@ def test_specification_chart_marks_primary_and_small_n():
     assert "indicator: Alpha" in [t.get_text() for t in bot.get_yticklabels()]
 
 
+def test_specification_chart_legend_names_only_what_is_drawn():
+    """No hollow-point entry when every specification has n >= 10; the legend sits above
+    r = 1 so that it covers no point."""
+    fig = specification_chart(_curve().assign(n=12))
+    top = fig.axes[0]
+    labels = [t.get_text() for t in top.get_legend().get_texts()]
+    assert not any("n < 10" in t for t in labels)
+    assert top.get_ylim()[1] > 1.2 and max(top.get_yticks()) == 1
+
+
 def test_specification_chart_refuses_empty():
     with pytest.raises(ValueError, match="no computed"):
         specification_chart(_curve().assign(r_aligned=np.nan))

@@ -114,3 +114,22 @@ def test_committed_notebooks_have_no_outputs():
             if cell["cell_type"] == "code":
                 assert cell.get("outputs") == [], f"{f.name} cell {i} has outputs"
                 assert cell.get("execution_count") is None, f"{f.name} cell {i} has a count"
+
+
+def test_figure_caption_takes_the_suptitle_once():
+    """The suptitle is also one of ``fig.texts``: the caption names it once, then the
+    source line."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from repstats.plots import add_source
+    from repstats.report import figure_caption
+
+    fig, ax = plt.subplots()
+    ax.set_title("panel")
+    fig.suptitle("Convictions per year")
+    add_source(fig, "court tables")
+    assert figure_caption(fig) == "Convictions per year. Source: court tables."
+    plt.close(fig)

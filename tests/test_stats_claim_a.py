@@ -10,7 +10,8 @@ import statsmodels.api as sm
 
 from repstats.stats.its import interrupted_time_series, simulate_its
 from repstats.stats.monthly import lead_lag_profile, monthly_association
-from repstats.stats.outcomes import outcome_series, series_definitions
+from repstats.stats.outcomes import (TREATMENTS, combined_rows, outcome_series,
+                                     series_definitions)
 from repstats.stats.speccurve import curve_summary, specification_curve
 
 # --- interrupted time series ------------------------------------------------------------
@@ -188,16 +189,20 @@ def _tax():
 
 
 def _court(rows):
-    base = dict(form="10-a", part=None, redaction=None, label=None)
+    base = dict(form="10-a", part=None, redaction=None, label=None, lumped_parts=None)
     return pd.DataFrame([base | r for r in rows])
 
 
-def test_outcomes_separate_series_missing_is_not_zero():
+def _grand(years, value=500_000.0):
+    return [dict(year=y, article=None, row_type="grand_total", measure="convicted_main",
+                 value=value) for y in years]
+
+
+def test_outcomes_separate_series_combined_row_is_not_zero():
+    """A combined row (``lumped_parts``, as the court reader writes it) that lumps a series
+    article with others makes the year incomplete, with bounds and the row named."""
     cs = _court([
-        dict(year=2021, article=None, row_type="grand_total", measure="convicted_main",
-             value=500_000.0),
-        dict(year=2022, article=None, row_type="grand_total", measure="convicted_main",
-             value=400_000.0),
+        *_grand([2021]), *_grand([2022], 400_000.0),
         *[dict(year=y, article="280", row_type="article", measure=m, value=v)
           for y in (2021, 2022) for m, v in (("convicted_main", 10.0),
                                              ("additional_persons", 3.0))],
@@ -207,8 +212,9 @@ def test_outcomes_separate_series_missing_is_not_zero():
              value=50.0),
         dict(year=2021, article="213", row_type="article", measure="convicted_main",
              value=900.0),
-        dict(year=2022, article=None, row_type="combined", measure="convicted_main",
-             value=16.0, label="264.3 ч. 1, 207.3 ч. 2, 274.2 ч. 1"),
+        dict(year=2022, article=None, row_type="article_group", measure="convicted_main",
+             value=16.0, label="264.3 ч. 1, 207.3 ч. 2, 274.2 ч. 1",
+             lumped_parts="264.3 ч.1; 207.3 ч.2; 274.2 ч.1", sheet="s", row=7),
     ])
     before = cs.copy()
     out = outcome_series(cs, _tax())
@@ -219,26 +225,89 @@ def test_outcomes_separate_series_missing_is_not_zero():
     assert np.isnan(m.loc[("core", 2022), "persons"])
     assert (m.loc[("core", 2022), "persons_low"], m.loc[("core", 2022), "persons_high"]) \
         == (10, 26)
-    assert "207.3" in m.loc[("core", 2022), "missing_reason"]
+    assert "264.3 ч.1; 207.3 ч.2; 274.2 ч.1" in m.loc[("core", 2022), "missing_reason"]
+    assert "row 7" in m.loc[("core", 2022), "missing_reason"]
     assert np.isnan(m.loc[("art. 207.3", 2022), "persons"])
+    assert m.loc[("art. 207.3", 2022), "persons_high"] == 16
+    # only the series touching the lumped article lose the year
+    assert m.loc[("mixed terrorism", 2022), "missing_reason"] == ""
     assert m.loc[("broad", 2022), "persons"] == 0  # absent row of an existing article
     assert m.loc[("core", 2021), "rate_per_100k"] == pytest.approx(2.0)
     a = out[out["basis"] == "additional"].set_index(["series", "year"])
     assert a.loc[("core", 2021), "persons"] == 3
+    assert a.loc[("core", 2022), "persons"] == 3  # the combined row is main-only
     d = series_definitions(_tax())
     assert d.loc[d["series"] == "art. 207.3", "kind"].tolist() == ["wartime article"]
 
 
-def test_outcomes_missing_value_row_gives_reason():
+def test_outcomes_combined_row_inside_one_series_or_zero_is_counted():
+    """A combined row lumping only core articles counts in full for core (but not for one
+    article); a combined row of 0 persons is 0 for every article it lumps (2022 form 10-a:
+    280.4 and 282.4 in one row)."""
+    tax = pd.concat([_tax(), pd.DataFrame({
+        "article": ["280.4", "282.4"], "part": [None, None],
+        "category": ["anti-war speech", "extremist speech"],
+        "rationale": ["created 2022", "created 2022"], "specificity": ["core", "core"]})],
+        ignore_index=True)
+    lump = "280.4 ч.1; 282.4 ч.1"
     cs = _court([
-        dict(year=2022, article=None, row_type="grand_total", measure="convicted_main",
-             value=400_000.0),
-        dict(year=2022, article="280", row_type="article", measure="convicted_main",
-             value=np.nan, reason="lumped with 280.4"),
+        *_grand([2022, 2023]),
+        dict(year=2022, article=None, row_type="article_group", measure="convicted_main",
+             value=0.0, lumped_parts=lump),
+        dict(year=2023, article=None, row_type="article_group", measure="convicted_main",
+             value=5.0, lumped_parts=lump),
+        *[dict(year=y, article="280", row_type="article", measure="convicted_main",
+               value=2.0) for y in (2022, 2023)],
     ])
-    out = outcome_series(cs, _tax())
-    row = out[(out["series"] == "core") & (out["basis"] == "main")].iloc[0]
-    assert np.isnan(row["persons"]) and "lumped with 280.4" in row["missing_reason"]
+    m = outcome_series(cs, tax).query("basis == 'main'").set_index(["series", "year"])
+    assert m.loc[("core", 2022), "persons"] == 2
+    assert m.loc[("core", 2023), "persons"] == 7
+    assert m.loc[("art. 280.4", 2022), "persons"] == 0
+    assert m.loc[("art. 282.4", 2022), "missing_reason"] == ""
+    assert np.isnan(m.loc[("art. 280.4", 2023), "persons"])
+    assert (m.loc[("art. 280.4", 2023), "persons_low"],
+            m.loc[("art. 280.4", 2023), "persons_high"]) == (0, 5)
+
+
+def test_combined_rows_says_how_each_enters_each_series():
+    tax = pd.concat([_tax(), pd.DataFrame({
+        "article": ["280.4", "282.4"], "part": [None, None],
+        "category": ["anti-war speech", "extremist speech"],
+        "rationale": ["created 2022", "created 2022"], "specificity": ["core", "core"]})],
+        ignore_index=True)
+    cs = _court([
+        *_grand([2022, 2023]),
+        dict(year=2022, article=None, row_type="article_group", measure="convicted_main",
+             value=0.0, lumped_parts="280.4 ч.1; 282.4 ч.1"),
+        dict(year=2023, article=None, row_type="article_group", measure="convicted_main",
+             value=5.0, lumped_parts="280.4 ч.1; 282.4 ч.1"),
+        dict(year=2023, article=None, row_type="article_group",
+             measure="additional_persons", value=2.0, lumped_parts="264.3 ч.1; 207.3"),
+        dict(year=2023, article=None, row_type="article_group", measure="convicted_main",
+             value=9.0, lumped_parts="264.3 ч.1; 264.3 ч.2"),  # no series article
+    ])
+    before = cs.copy()
+    c = combined_rows(cs, tax).set_index(["year", "basis", "series"])
+    pd.testing.assert_frame_equal(cs, before)
+    assert c.loc[(2022, "main", "core"), "treatment"] == TREATMENTS["zero"]
+    assert c.loc[(2023, "main", "core"), "treatment"] == TREATMENTS["counted"]
+    assert c.loc[(2023, "main", "art. 280.4"), "treatment"] == TREATMENTS["hidden"]
+    assert c.loc[(2023, "main", "art. 280.4"), "series_parts"] == "280.4 ч.1"
+    assert c.loc[(2023, "additional", "art. 207.3"), "persons"] == 2
+    assert not c["lumped_parts"].str.contains("264.3 ч.2").any()
+    out = outcome_series(cs, tax).set_index(["series", "year", "basis"])
+    assert out.loc[("art. 207.3", 2023, "additional"), "persons_high"] == 2
+
+
+def test_outcomes_take_loaded_dtypes():
+    """Tables from repstats.load hold categories, strings and Int64."""
+    cs = _court([*_grand([2021]), dict(year=2021, article="280", row_type="article",
+                                       measure="convicted_main", value=4.0)])
+    loaded = cs.astype({"form": "category", "row_type": "category", "measure": "category",
+                        "article": "category", "year": "Int64", "value": "Int64",
+                        "lumped_parts": "string"})
+    pd.testing.assert_frame_equal(outcome_series(loaded, _tax()),
+                                  outcome_series(cs, _tax()))
 
 
 def test_outcomes_misuse():
@@ -295,31 +364,3 @@ def test_specification_curve_misuse():
                             primary=[dict(series="core", lag=5)])
     with pytest.raises(ValueError, match="several directions"):
         specification_curve(outcomes, ind.assign(indicator="one"), series=["core"])
-
-
-def test_outcomes_nan_count_from_political_counts_is_not_zero(monkeypatch):
-    """If the court layer returns a count as missing (e.g. an article inside a combined
-    row), the series is incomplete, never summed as zero."""
-    import repstats.stats.outcomes as oc
-
-    real = oc.political_counts
-
-    def with_nan(*args, **kwargs):
-        out = real(*args, **kwargs)
-        hit = out["category"].str.startswith("280|") & (out["year"] == 2022)
-        out["persons"] = out["persons"].astype(float).mask(hit)
-        return out.assign(missing_reason=np.where(hit, "inside a combined row", ""))
-
-    monkeypatch.setattr(oc, "political_counts", with_nan)
-    cs = _court([
-        *[dict(year=y, article=None, row_type="grand_total", measure="convicted_main",
-               value=1e5) for y in (2021, 2022)],
-        *[dict(year=y, article=a, row_type="article", measure="convicted_main", value=5.0)
-          for y in (2021, 2022) for a in ("280", "207.3")],
-    ])
-    out = oc.outcome_series(cs, _tax())
-    core = out[(out["series"] == "core") & (out["basis"] == "main")].set_index("year")
-    assert core.loc[2021, "persons"] == 10
-    assert np.isnan(core.loc[2022, "persons"]) and core.loc[2022, "persons_low"] == 5
-    assert np.isnan(core.loc[2022, "persons_high"])
-    assert "art. 280 count missing (inside a combined row)" in core.loc[2022, "missing_reason"]

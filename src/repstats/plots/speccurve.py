@@ -15,7 +15,7 @@ SMALL_N = 10
 
 def specification_chart(curve: pd.DataFrame, *, labels: dict | None = None,
                         title: str | None = None, small_n: int = SMALL_N,
-                        ylabel: str = "Spearman r, aligned\n(+ = more instability, "
+                        ylabel: str = "Spearman r, aligned\n(+ = more instability,\n"
                                       "more convictions)"):
     """Top: the aligned coefficients sorted; bottom: one dot row per choice value.
 
@@ -51,12 +51,15 @@ def specification_chart(curve: pd.DataFrame, *, labels: dict | None = None,
         prim = c["primary"].to_numpy()
         top.scatter(x[prim], c["r_aligned"][prim], s=70, marker="D", color=COLORS[1],
                     zorder=3)
-        top.set_ylim(-1.05, 1.05)
+        # headroom above r = 1 for the legend, so it never covers a point
+        top.set_ylim(-1.05, 1.4)
+        top.set_yticks([-1, -0.5, 0, 0.5, 1])
         top.set_ylabel(ylabel)
         handles = [Line2D([], [], marker="o", color=COLORS[0], linestyle="none",
                           label=f"specification (n >= {small_n} years)"),
-                   Line2D([], [], marker="o", mfc="white", mec=COLORS[0], linestyle="none",
-                          label=f"specification with n < {small_n} years"),
+                   *([Line2D([], [], marker="o", mfc="white", mec=COLORS[0],
+                             linestyle="none", label=f"specification with n < {small_n} "
+                             "years")] if small.any() else []),
                    Line2D([], [], marker="D", color=COLORS[1], linestyle="none",
                           label="declared primary specification")]
         top.legend(handles=handles, loc="upper left", ncols=3, fontsize=8)

@@ -53,12 +53,18 @@ RANGES = pa.DataFrameSchema(
 
 
 def validate(df: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
-    """Validate lazily and return a coerced copy; raise InputError listing every failure."""
+    """Validate lazily and return a coerced copy; raise InputError listing every failure.
+
+    Tables from :func:`repstats.load` hold repeated text as categories and text as
+    ``string``: those columns are read as plain text (object) first, so the analysis
+    takes the loaded tables as they come."""
     if not isinstance(df, pd.DataFrame):
         raise InputError(f"{schema.name} must be a pandas DataFrame, "
                          f"got {type(df).__name__}")
+    text = {c: object for c, t in df.dtypes.items()
+            if isinstance(t, (pd.CategoricalDtype, pd.StringDtype))}
     try:
-        return schema.validate(df.copy(), lazy=True)
+        return schema.validate(df.astype(text) if text else df.copy(), lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         lines = [f"{r.column}: {r.check} (failure case {r.failure_case!r}, index {r.index})"

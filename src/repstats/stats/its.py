@@ -10,8 +10,8 @@ the multiplicative jump of the rate at ``T_k`` beyond the running trend; ``exp(b
 yearly rate ratio of the trend. With ``slope_changes=True`` each break also gets a change of
 slope, ``d_k * (t - T_k) * 1[t >= T_k]`` (only with many points per segment).
 
-A break with fewer than ``min_post`` observed periods from its date on (e.g. a 2022 break on
-2009-2021 data) cannot be estimated and is dropped with a note, so the same call runs on
+A break with fewer than ``min_post`` observed periods from its date on (e.g. a break in
+the last year of the data) cannot be estimated and is dropped with a note, so the same call runs on
 any span of years. Missing counts are left out, never filled.
 """
 from __future__ import annotations

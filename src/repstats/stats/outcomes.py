@@ -18,30 +18,34 @@ Each series is computed on two bases of form 10-a: ``main`` (persons by main art
 added to another charge is a political case too; category sums count person-article pairs).
 The two are never added together.
 
-Missing is not zero. From 2022 some new article-parts stand in *combined* rows that lump
-several articles (``row_type == "combined"``), and the long table may hold rows whose value
-is missing (with a reason). A series touching such a row gets ``persons`` missing, a lower
-bound ``persons_low`` (the rows known) and an upper bound ``persons_high`` (plus the whole
-combined rows), and ``missing_reason`` says why.
+Missing is not zero. The court forms sometimes report several article-parts in one
+*combined* row (``lumped_parts`` lists them: an ``article_group`` row such as
+``280.4 ч.1; ...; 282.4 ч.2`` in 2022, or a pooled ``article`` row); such a row is never
+split. Counting follows :func:`repstats.stats.counts.political_counts` with the series as
+one category: a combined row whose lumped article-parts all belong to the series is counted
+in full, a combined row of 0 persons is 0 for each article-part it lumps, and a combined
+row of persons that mixes series and non-series article-parts makes the series-year
+incomplete: ``persons`` missing with the reason (file, sheet, row), a lower bound
+``persons_low`` (the separately reported rows) and an upper bound ``persons_high`` (plus
+the whole combined rows).
 """
 from __future__ import annotations
 
-import re
-
-import numpy as np
 import pandas as pd
 
-from repstats.stats.counts import ADDITIONAL_MEASURE, MAIN_MEASURE, UNITS, political_counts
-from repstats.stats.inputs import norm_parts
+from repstats.courts.labels import lumped_pairs
+from repstats.stats.counts import (ADDITIONAL_MEASURE, MAIN_MEASURE, UNITS, _category_of,
+                                   _taxonomy_lookup, political_counts)
+from repstats.stats.inputs import COURT_STATS, norm_part, norm_parts, validate
 
 #: Categories whose ``mixed`` articles form the "mixed terrorism" series.
 TERRORISM_CATEGORIES = ("terrorist organisations", "terrorist acts and sabotage")
 #: Year marking an article as wartime when its taxonomy rationale mentions it.
 WARTIME_YEAR = "2022"
+_MEASURES = {MAIN_MEASURE["10-a"]: "main", ADDITIONAL_MEASURE: "additional"}
 COLUMNS = ["year", "series", "basis", "persons", "persons_low", "persons_high",
            "total_convicted", "rate_per_100k", "rate_low", "rate_high", "n_articles",
            "missing_reason", "unit"]
-_ARTICLE_RE = re.compile(r"(?<![\d.])(\d{3}(?:\.\d{1,2})?)(?![\d])")
 
 
 def series_definitions(taxonomy: pd.DataFrame) -> pd.DataFrame:
@@ -86,38 +90,94 @@ def series_definitions(taxonomy: pd.DataFrame) -> pd.DataFrame:
     return out[["series", "kind", "article", "part", "category", "specificity"]]
 
 
-def _label_articles(label) -> set[str]:
-    return set(_ARTICLE_RE.findall(str(label))) if isinstance(label, str) else set()
+def _series_taxonomy(d: pd.DataFrame, series: str) -> pd.DataFrame:
+    """The series' article-parts as a taxonomy whose one category is the series."""
+    return (d[["article", "part"]].drop_duplicates()
+            .assign(category=series).reset_index(drop=True))
 
 
-def _gaps(court_stats: pd.DataFrame, defs: pd.DataFrame, measures: dict) -> pd.DataFrame:
-    """Rows that hide counts of series articles: combined rows naming one of them, and
-    series-article rows whose value is missing. Columns year, basis, series, value, reason."""
-    cs = court_stats[(court_stats["form"] == "10-a") & court_stats["measure"].isin(measures)]
+#: How a combined row enters a series (``combined_rows`` column ``treatment``).
+TREATMENTS = {
+    "zero": "0 persons: 0 for each article-part it lumps",
+    "counted": "counted in full: every article-part it lumps is in the series",
+    "pooled": "a pooled row of a series article: counted as that article",
+    "hidden": "not separable: lumped with articles outside the series (series-year "
+              "incomplete, bounds)",
+}
+COMBINED_COLUMNS = ["year", "basis", "series", "row_type", "lumped_parts",
+                    "series_parts", "persons", "treatment"]
+
+
+def _combined(cs: pd.DataFrame, defs: pd.DataFrame, measures: dict) -> pd.DataFrame:
+    rows = cs[cs["lumped_parts"].notna() & cs["measure"].isin(measures)
+              & cs["row_type"].isin(["article", "article_group"])] \
+        if "lumped_parts" in cs.columns else cs.iloc[:0]
     out = []
-    articles = defs.groupby("series")["article"].agg(set)
-    if "row_type" in cs.columns:
-        comb = cs[cs["row_type"] == "combined"]
-        label = comb["label"] if "label" in comb.columns else comb["article"]
-        for (year, measure, text, value) in zip(comb["year"], comb["measure"], label,
-                                               comb["value"]):
-            inside = _label_articles(text)
-            for series, arts in articles.items():
-                hit = sorted(inside & arts)
-                if hit:
-                    out.append((year, measures[measure], series, value,
-                                f"{year}: art. {', '.join(hit)} counted only in a combined "
-                                f"row '{text}'"))
-    art = cs[(cs["row_type"] == "article") & cs["value"].isna()]
-    reason = art["reason"] if "reason" in art.columns else pd.Series(
-        "value missing in the source table", index=art.index)
-    for (year, measure, a, why) in zip(art["year"], art["measure"],
-                                       art["article"].astype(str).str.strip(), reason):
-        for series, arts in articles.items():
-            if a in arts:
-                out.append((year, measures[measure], series, 0.0,
-                            f"{year}: art. {a} missing ({why})"))
-    return pd.DataFrame(out, columns=["year", "basis", "series", "value", "reason"])
+    for series, d in defs.groupby("series", sort=False):
+        exact, whole, _ = _taxonomy_lookup(_series_taxonomy(d, series))
+        for rec in rows.itertuples(index=False):
+            pairs = lumped_pairs(rec.lumped_parts)
+            inside = [_category_of(a, p, exact, whole) is not None for a, p in pairs]
+            if not any(inside):
+                continue
+            direct = rec.row_type == "article" and _category_of(
+                str(rec.article).strip(), norm_part(rec.part), exact, whole) is not None
+            treatment = ("pooled" if direct else "zero" if rec.value == 0 else
+                         "counted" if all(inside) else "hidden")
+            parts = "; ".join(f"{a} ч.{p}" if p else a
+                              for (a, p), i in zip(pairs, inside) if i)
+            out.append((int(rec.year), measures[rec.measure], series, rec.row_type,
+                        rec.lumped_parts, parts, float(rec.value), TREATMENTS[treatment]))
+    return (pd.DataFrame(out, columns=COMBINED_COLUMNS)
+            .sort_values(["year", "series", "basis"], kind="stable").reset_index(drop=True))
+
+
+def combined_rows(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.DataFrame:
+    """The combined rows of form 10-a that lump an article-part of an outcome series, and
+    how each enters the series (what :func:`outcome_series` does with them, shown).
+
+    Parameters
+    ----------
+    court_stats : DataFrame
+        The long court table (``repstats.load("court_stats")``); rows with
+        ``lumped_parts`` of form 10-a, measures of persons by main article and by
+        additional qualification, are read. Not modified.
+    taxonomy : DataFrame
+        ``repstats.statutes.taxonomy()`` or a mapping with the same columns.
+
+    Returns
+    -------
+    DataFrame
+        One row per combined row x series whose article-parts it lumps:
+
+        - ``year`` (int), ``basis`` ("main" or "additional"), ``series``
+        - ``row_type``: "article_group" (several articles) or "article" (parts of one
+          article pooled)
+        - ``lumped_parts``: the article-parts the row lumps, as the court table lists them
+        - ``series_parts``: those that belong to the series
+        - ``persons``: the row's count
+        - ``treatment``: one of :data:`TREATMENTS`' texts (0 for each article-part;
+          counted in full; pooled row counted as its article; not separable)
+
+    Raises
+    ------
+    ValueError
+        The taxonomy lacks a needed column, or the court table has no 10-a rows.
+    """
+    defs = series_definitions(taxonomy)
+    return _combined(_series_input(court_stats), defs, _MEASURES)
+
+
+def _series_input(court_stats: pd.DataFrame) -> pd.DataFrame:
+    """The 10-a rows the series need, validated (loaded categories and Int64 as plain
+    columns)."""
+    form = court_stats["form"].astype(str) == "10-a"
+    if not form.any():
+        raise ValueError("court_stats has no rows of form '10-a'")
+    cs = court_stats[form & court_stats["measure"].astype(str).isin(_MEASURES)
+                     & court_stats["row_type"].astype(str).isin(
+                         ["article", "article_group", "grand_total"])]
+    return validate(cs, COURT_STATS)
 
 
 def outcome_series(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.DataFrame:
@@ -126,9 +186,9 @@ def outcome_series(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.Data
     Parameters
     ----------
     court_stats : DataFrame
-        The long court table (``repstats.courts.read_court_stats``); form 10-a rows are
-        used. Rows with a missing ``value`` and ``row_type == "combined"`` rows are never
-        read as zero. Not modified.
+        The long court table (``repstats.load("court_stats")`` or
+        ``repstats.courts.read_court_stats``); form 10-a rows are used, combined rows
+        (``lumped_parts``) as the module docstring says. Not modified.
     taxonomy : DataFrame
         ``repstats.statutes.taxonomy()`` or a mapping with the same columns.
 
@@ -139,15 +199,16 @@ def outcome_series(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.Data
 
         - ``year`` (int), ``series`` (str), ``basis`` ("main" or "additional")
         - ``persons``: persons (main) or person-article pairs (additional); missing when
-          part of the series is hidden in a combined row or a missing value
+          part of the series is hidden in a combined row with other articles
         - ``persons_low``, ``persons_high``: bounds (equal to ``persons`` when complete;
-          ``persons_high`` adds the whole combined rows, missing when a hidden value has
-          no bound)
+          ``persons_low`` counts the article-parts reported separately, ``persons_high``
+          adds the whole combined rows)
         - ``total_convicted``: all persons convicted that year (10-a grand total)
         - ``rate_per_100k``, ``rate_low``, ``rate_high``: the above per 100,000
           convictions
         - ``n_articles``: article-parts in the series definition
-        - ``missing_reason``: why ``persons`` is missing ("" when complete)
+        - ``missing_reason``: why ``persons`` is missing ("" when complete), naming the
+          combined row and where it stands in the source
         - ``unit``: counting unit in words
 
     Raises
@@ -156,62 +217,43 @@ def outcome_series(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.Data
         The taxonomy lacks a needed column, or the court table has no 10-a rows.
     """
     defs = series_definitions(taxonomy)
-    measures = {MAIN_MEASURE["10-a"]: "main", ADDITIONAL_MEASURE: "additional"}
-    known = court_stats[court_stats["value"].notna()]
-    if "row_type" in known.columns:
-        known = known[known["row_type"] != "combined"]
-    tax = defs.drop_duplicates(["article", "part"])[["article", "part", "category"]]
-    counts = political_counts(known, tax.assign(category=tax["article"] + "|"
-                                                + tax["part"].fillna("")),
-                              by="category", include_additional=True)
-    if counts.empty:  # no article row with a value (e.g. every count hidden)
-        counts = pd.DataFrame({c: pd.Series(dtype=object)
-                               for c in ("year", "basis", "category", "persons")})
-    counts = counts.assign(article=counts["category"].map(lambda c: c.split("|")[0]),
-                           part=counts["category"].map(lambda c: c.split("|")[1]))
-    grand = court_stats[(court_stats["form"] == "10-a")
-                        & (court_stats["row_type"] == "grand_total")
-                        & (court_stats["measure"] == MAIN_MEASURE["10-a"])]
-    totals = grand.groupby("year")["value"].first()
-    gaps = _gaps(court_stats, defs, measures)
-    rows = []
-    years = sorted(set(counts["year"]) | set(totals.index) | set(gaps["year"]))
+    cs = _series_input(court_stats)
+    hidden = _combined(cs, defs, _MEASURES)
+    hidden = (hidden[hidden["treatment"] == TREATMENTS["hidden"]]
+              .groupby(["series", "year", "basis"], as_index=False)["persons"].sum()
+              .rename(columns={"persons": "hidden"}))
+    frames = []
     for series, d in defs.groupby("series", sort=False):
-        members = set(zip(d["article"], d["part"].fillna("")))
-        sel = counts.loc[np.array([(a, p) in members for a, p in
-                                   zip(counts["article"], counts["part"])], dtype=bool)]
-        for basis in ("main", "additional"):
-            b = sel[sel["basis"] == basis]
-            s = b.groupby("year")["persons"].sum()  # known rows (NaN skipped here ...)
-            nan = b[b["persons"].isna()]            # ... and reported as hidden below
-            g = gaps[(gaps["series"] == series) & (gaps["basis"] == basis)]
-            for year in years:
-                low = float(s.get(year, 0.0))
-                gy = g[g["year"] == year]
-                lost = nan[(nan["year"] == year)
-                           & ~nan["article"].isin(_label_articles(" ".join(gy["reason"])))]
-                if len(lost):  # a count returned missing by political_counts
-                    why = next((c for c in ("missing_reason", "reason") if c in lost), None)
-                    gy = pd.concat([gy, pd.DataFrame({
-                        "value": np.nan, "reason": [
-                            f"{year}: art. {a} count missing"
-                            + (f" ({r})" if why and isinstance(r, str) and r else "")
-                            for a, r in zip(lost["article"], lost[why] if why else
-                                            [None] * len(lost))]})], ignore_index=True)
-                hidden = gy["value"].sum(min_count=1) if len(gy) else 0.0
-                if len(gy) and gy["value"].isna().any():
-                    hidden = np.nan
-                complete = gy.empty
-                rows.append(dict(year=int(year), series=series, basis=basis,
-                                 persons=low if complete else np.nan, persons_low=low,
-                                 persons_high=low + hidden,
-                                 total_convicted=totals.get(year, np.nan),
-                                 n_articles=len(d),
-                                 missing_reason="" if complete else "; ".join(
-                                     dict.fromkeys(gy["reason"])),
-                                 unit=UNITS[basis]))
-    out = pd.DataFrame(rows)
+        tax = _series_taxonomy(d, series)
+        whole = political_counts(cs, tax, by="category", include_additional=True)
+        parts = political_counts(cs, tax, by="article_part", include_additional=True)
+        low = (parts.assign(persons=parts["persons"].astype(float))
+               .groupby(["year", "basis"])["persons"].sum())
+        f = whole[["year", "basis", "persons", "total_convicted", "missing_reason"]]
+        if f.empty:  # no row of the series in any year: zeros over the form's years
+            years = sorted(cs.loc[cs["row_type"] == "grand_total", "year"].astype(int)
+                           .unique())
+            f = pd.DataFrame([(y, b) for y in years for b in ("main", "additional")],
+                             columns=["year", "basis"]).assign(persons=0.0,
+                                                               missing_reason=None)
+            grand = cs[(cs["row_type"] == "grand_total")
+                       & (cs["measure"] == MAIN_MEASURE["10-a"])]
+            f["total_convicted"] = f["year"].map(grand.groupby("year")["value"].first())
+        f = f.merge(hidden[hidden["series"] == series].drop(columns="series"),
+                    on=["year", "basis"], how="left")
+        f["persons"] = f["persons"].astype(float)
+        missing = f["persons"].isna()
+        f["persons_low"] = f["persons"].where(~missing, pd.Series(
+            list(zip(f["year"], f["basis"]))).map(low).astype(float))
+        f["persons_high"] = f["persons"].where(~missing, f["persons_low"]
+                                               + f["hidden"].fillna(0.0))
+        f["missing_reason"] = f["missing_reason"].where(missing, "").fillna(
+            "count not separable (no reason given)")
+        frames.append(f.assign(series=series, n_articles=len(d)))
+    out = pd.concat(frames, ignore_index=True)
+    out["year"] = out["year"].astype(int)
+    out["unit"] = out["basis"].map(UNITS)
     for c, src in (("rate_per_100k", "persons"), ("rate_low", "persons_low"),
                    ("rate_high", "persons_high")):
         out[c] = out[src] / out["total_convicted"] * 1e5
-    return out[COLUMNS]
+    return out[COLUMNS].reset_index(drop=True)
