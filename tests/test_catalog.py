@@ -147,3 +147,12 @@ def test_python_dash_m_repstats():
     out = subprocess.run([sys.executable, "-m", "repstats", "--version"],
                          capture_output=True, text=True, check=True).stdout
     assert out.startswith("repstats ")
+
+
+def test_court_stats_codebook_matches_the_readers_column_docs():
+    """The package codebook and the reader's COLUMN_DOCS describe the same columns alike."""
+    from repstats.courts.codebook import COLUMN_DOCS
+
+    book = repstats.codebook("court_stats")
+    assert book["column"].tolist() == [name for name, _, _ in COLUMN_DOCS]
+    assert book["description"].tolist() == [doc for _, _, doc in COLUMN_DOCS]
