@@ -84,12 +84,8 @@ def test_package_namespace():
 
 @pytest.mark.mirror
 @pytest.mark.slow
-def test_codebooks_cover_every_built_table(mirror, tmp_path):
-    from repstats.build import run_build
-    from repstats.config import paths
-
-    p = paths(raw=mirror, processed=tmp_path, mirror=mirror)
-    run_build(p, log=lambda s: None)
+def test_codebooks_cover_every_built_table(built):
+    tmp_path = built.processed  # the run's one shared build (read only)
     listed = repstats.tables(processed=tmp_path)
     written = {f.name for f in tmp_path.iterdir() if not f.name.startswith(".")}
     assert written <= set(listed["file"]), written - set(listed["file"])
