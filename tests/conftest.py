@@ -113,10 +113,11 @@ def court_stats_real(built):
 def reports_built(built, tmp_path_factory):
     """The three HTML reports executed ONCE per test run from :func:`built` (shared across
     workers). Returns ``(paths, files written)``; the files are listed from the reports
-    folder, HTML first."""
+    folder (figures in its ``figures/``), HTML first."""
     from repstats.report import run_reports
 
     root = _run_root(tmp_path_factory) / "shared-build"
     _once(root, "reports", lambda: run_reports(built, log=lambda s: None))
-    written = sorted(f for f in built.reports.iterdir() if f.suffix in (".html", ".png"))
+    written = sorted((f for f in built.reports.rglob("*") if f.suffix in (".html", ".png")),
+                     key=lambda f: (f.suffix != ".html", f.name))
     return built, written
