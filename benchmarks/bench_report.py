@@ -17,7 +17,8 @@ notebooks ran in parallel).
 Usage::
 
     python benchmarks/bench_report.py                       # needs `repstats build` first
-    python benchmarks/bench_report.py --runs 3 --jobs 1 --processed /tmp/x/processed
+    python benchmarks/bench_report.py --runs 3 --jobs 1 --processed /tmp/x/processed \
+        --raw ../shared/data
     python benchmarks/bench_report.py --names 01_data_quality 02_cases_vs_instability
 """
 from __future__ import annotations
@@ -70,13 +71,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--processed", help="processed folder (default: repstats.config)")
+    parser.add_argument("--raw", help="raw folder the notebooks read (default: repstats.config;"
+                        " the mirror works too)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=None,
                         help="passed to `repstats report --jobs` (default: its default)")
     parser.add_argument("--names", nargs="*", default=None,
                         help="notebooks to run (default: all)")
     args = parser.parse_args(argv)
-    p = paths(processed=args.processed)
+    p = paths(raw=args.raw, processed=args.processed)
     if not any(p.processed.glob("*.parquet")):
         raise SystemExit(f"no built tables in {p.processed}: run `repstats build` first")
     files = notebook_files(p.notebooks, args.names)
