@@ -84,12 +84,8 @@ def test_package_namespace():
 
 @pytest.mark.mirror
 @pytest.mark.slow
-def test_codebooks_cover_every_built_table(mirror, tmp_path):
-    from repstats.build import run_build
-    from repstats.config import paths
-
-    p = paths(raw=mirror, processed=tmp_path, mirror=mirror)
-    run_build(p, log=lambda s: None)
+def test_codebooks_cover_every_built_table(built):
+    tmp_path = built.processed  # the run's one shared build (read only)
     listed = repstats.tables(processed=tmp_path)
     written = {f.name for f in tmp_path.iterdir() if not f.name.startswith(".")}
     assert written <= set(listed["file"]), written - set(listed["file"])
@@ -147,3 +143,12 @@ def test_python_dash_m_repstats():
     out = subprocess.run([sys.executable, "-m", "repstats", "--version"],
                          capture_output=True, text=True, check=True).stdout
     assert out.startswith("repstats ")
+
+
+def test_court_stats_codebook_matches_the_readers_column_docs():
+    """The package codebook and the reader's COLUMN_DOCS describe the same columns alike."""
+    from repstats.courts.codebook import COLUMN_DOCS
+
+    book = repstats.codebook("court_stats")
+    assert book["column"].tolist() == [name for name, _, _ in COLUMN_DOCS]
+    assert book["description"].tolist() == [doc for _, _, doc in COLUMN_DOCS]

@@ -1,6 +1,7 @@
 """A source yielding less than its codebook promises is an error (issue 14 item 3)."""
 from __future__ import annotations
 
+import os
 import shutil
 
 import openpyxl
@@ -10,6 +11,7 @@ import pytest
 from repstats.build import run_build
 from repstats.config import paths
 from repstats.errors import InputError
+from repstats.instability import stage as istage
 from repstats.instability.epu import EPU_COLUMNS, read_epu
 from repstats.instability.layout import uncached_formulas
 from repstats.instability.levada import read_levada
@@ -54,16 +56,23 @@ def test_xlsx_formula_without_cached_value_is_an_error(tmp_path):
         read_epu(path)
 
 
-def test_bad_levada_file_keeps_good_outputs(mirror, tmp_path):
+def test_bad_levada_file_keeps_good_outputs(built, mirror, tmp_path):
+    # the raw folder: links to the mirror's files (the courts and the code are not read)
     raw = tmp_path / "raw"
-    shutil.copytree(mirror, raw, ignore=shutil.ignore_patterns("cdep", "criminal_code"))
+    shutil.copytree(mirror, raw, ignore=shutil.ignore_patterns("cdep", "criminal_code"),
+                    copy_function=os.symlink)
     p = paths(root=tmp_path, raw=raw, processed=tmp_path / "processed", mirror=mirror)
-    run_build(p, ["instability"], log=lambda m: None)
+    # the good outputs: a plain copy of the run's shared build of this stage
+    p.processed.mkdir()
+    for name in istage.OUTPUTS:
+        shutil.copyfile(built.processed / name, p.processed / name)
     before = {f.name: f.read_bytes() for f in p.processed.iterdir()
               if not f.name.startswith(".")}
+    assert set(before) == set(istage.OUTPUTS)
     levada = raw / "instability/levada/Levada_putin_approval_monthly.csv"
-    levada.write_text(levada.read_text(encoding="utf-8").splitlines()[0] + "\n",
-                      encoding="utf-8")
+    header = levada.read_text(encoding="utf-8").splitlines()[0]
+    levada.unlink()  # a link into the mirror: replace it, never write through it
+    levada.write_text(header + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="Levada_putin_approval_monthly"):
         run_build(p, ["instability"], log=lambda m: None)
     after = {f.name: f.read_bytes() for f in p.processed.iterdir()

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from repstats.build import run_build
 from repstats.config import paths
-from repstats.report import notebook_files, run_reports
+from repstats.report import notebook_files
 
 EXPECTED = ["01_data_quality", "02_cases_vs_instability", "03_sentences_vs_minimums"]
 
@@ -19,11 +18,9 @@ def test_expected_notebooks_exist():
 
 @pytest.mark.mirror
 @pytest.mark.slow
-def test_all_notebooks_execute_against_the_mirror(mirror, tmp_path):
-    p = paths(raw=mirror, processed=tmp_path / "processed", reports=tmp_path / "reports",
-              mirror=mirror)
-    run_build(p, log=lambda s: None)
-    written = run_reports(p, log=lambda s: None)
+def test_all_notebooks_execute_against_the_mirror(reports_built, mirror):
+    p, written = reports_built  # built and executed once per test run (tests/conftest.py)
+    tmp_path = p.processed.parent
     for name in EXPECTED:
         html = p.reports / f"{name}.html"
         assert html.is_file() and html.stat().st_size > 10_000, name

@@ -204,7 +204,7 @@ def test_strong_keys_accepted_hex_base64_bytes():
     assert privacy._resolve_key(" " + KEY + "\n", "X") == raw
 
 
-def test_readme_privacy_snippet_runs(monkeypatch, tmp_path):
+def test_readme_privacy_snippet_runs(built, monkeypatch, tmp_path):
     """The README's privacy example runs as written and its export names nobody."""
     import pathlib
 
@@ -214,6 +214,7 @@ def test_readme_privacy_snippet_runs(monkeypatch, tmp_path):
     blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
     block = next(b for b in blocks if "safe_export(" in b)
     monkeypatch.setenv("REPSTATS_PSEUDONYM_KEY", KEY)
+    monkeypatch.setenv("REPSTATS_PROCESSED", str(built.processed))  # the run's shared build
     monkeypatch.chdir(tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)

@@ -133,3 +133,17 @@ def test_figure_caption_takes_the_suptitle_once():
     add_source(fig, "court tables")
     assert figure_caption(fig) == "Convictions per year. Source: court tables."
     plt.close(fig)
+
+
+def test_notebooks_run_in_parallel_reports_in_order_first_failure_raised(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    for name, src in (("01_a", "print('from a')"), ("02_b", "raise RuntimeError('b broke')"),
+                      ("03_c", "raise RuntimeError('c broke')")):
+        nbformat.write(_nb([(src, [])]), tmp_path / "notebooks" / f"{name}.ipynb")
+    lines = []
+    with pytest.raises(NotebookError, match=r"02_b\.ipynb.*b broke"):  # 02 first, not 03
+        run_reports(_paths(tmp_path), log=lines.append, jobs=3)
+    assert [line.split(":")[0] for line in lines] == ["report 1 of 3"]
+    assert "from a" in (tmp_path / "reports" / "01_a.html").read_text()
+    assert not (tmp_path / "reports" / "02_b.html").exists()
+    assert not (tmp_path / "reports" / "03_c.html").exists()

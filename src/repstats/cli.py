@@ -134,7 +134,7 @@ def cmd_report(args) -> int:
     args.writing = p.reports
     log.info("report: notebooks from %s, tables from %s", p.notebooks, p.processed)
     written = run_reports(p, names=args.notebooks or None, timeout=args.timeout,
-                          keep_code=args.keep_code)
+                          keep_code=args.keep_code, jobs=args.jobs)
     pages = [w for w in written if w.suffix == ".html"]
     print(f"report: {len(pages)} report(s) and {len(written) - len(pages)} figure(s) in "
           f"{p.reports}")
@@ -209,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="show the code cells in the HTML (hidden by default)")
     r.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
                    help="seconds allowed per cell")
+    r.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="notebooks executed at once, each in its own kernel (default: 1)")
     r.set_defaults(func=cmd_report)
     return parser
 

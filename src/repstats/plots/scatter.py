@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.robust.norms import HuberT
+from statsmodels.robust.robust_linear_model import RLM
+from statsmodels.tools.tools import add_constant
 from scipy import stats
 
 from repstats.plots._common import figure_and_axes
@@ -20,13 +23,13 @@ def fit_band(x: np.ndarray, y: np.ndarray, grid: np.ndarray, fit: str = "ols",
     ``ols``: statsmodels OLS, t-based band. ``robust``: statsmodels RLM (Huber's T),
     normal-based band from its covariance. Returns columns x, fit, low, high.
     """
-    X = sm.add_constant(x)
-    G = sm.add_constant(grid, has_constant="add")
+    X = add_constant(x)
+    G = add_constant(grid, has_constant="add")
     if fit == "ols":
-        res = sm.OLS(y, X).fit()
+        res = OLS(y, X).fit()
         q = stats.t.ppf(0.5 + confidence / 2, res.df_resid)
     elif fit == "robust":
-        res = sm.RLM(y, X, M=sm.robust.norms.HuberT()).fit()
+        res = RLM(y, X, M=HuberT()).fit()
         q = stats.norm.ppf(0.5 + confidence / 2)
     else:
         raise ValueError(f"fit must be 'ols' or 'robust', got {fit!r}")

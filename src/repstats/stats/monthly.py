@@ -27,7 +27,8 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.genmod.families import Poisson
+from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from repstats.stats._series import as_period_series
@@ -158,7 +159,7 @@ def monthly_association(counts, indicator, *, lag: int = 1, breaks=None,
                                              exposure=exposure)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(
+        res = GLM(y, X, family=Poisson(), offset=offset).fit(
             cov_type="HAC", cov_kwds={"maxlags": int(maxlags)})
     notes += sorted({str(w.message) for w in caught
                      if issubclass(w.category, (ConvergenceWarning, RuntimeWarning))})

@@ -16,7 +16,9 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.discrete.discrete_model import NegativeBinomial
+from statsmodels.genmod.families import Poisson
+from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
 from repstats.stats._series import as_period_series, indicator_series
@@ -58,9 +60,9 @@ def _fit(y, X, offset, family):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if family == "poisson":
-            res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit()
+            res = GLM(y, X, family=Poisson(), offset=offset).fit()
         else:
-            res = sm.NegativeBinomial(y, X, loglike_method="nb2", offset=offset).fit(
+            res = NegativeBinomial(y, X, loglike_method="nb2", offset=offset).fit(
                 disp=0, maxiter=500)
     notes = sorted({f"{w.category.__name__}: {w.message}" for w in caught
                     if issubclass(w.category, (ConvergenceWarning, HessianInversionWarning,
