@@ -148,36 +148,6 @@ def _download(src: Source, raw_dir: Path, progressbar: bool, retries: int) -> No
                          "the project or set REPSTATS_MIRROR") from exc
 
 
-def _open_url(url: str, timeout: float = TIMEOUT, retries: int = RETRIES + 1,
-              backoff: float = 1.0):
-    """Open ``url`` (urllib) with ``retries`` attempts in all; used by the OVD-Info API
-    reader (:mod:`repstats.cases.pages`). Client errors (4xx) are raised at once; there is
-    no wait after the last attempt."""
-    import time
-    import urllib.error
-    import urllib.request
-
-    last: Exception | None = None
-    for attempt in range(retries):
-        try:
-            req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-            return urllib.request.urlopen(req, timeout=timeout)
-        except urllib.error.HTTPError as exc:
-            if 400 <= exc.code < 500:
-                raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}") from exc
-            last = exc
-        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-            last = exc
-        if attempt < retries - 1:
-            time.sleep(backoff * (2 ** attempt))
-    if isinstance(last, urllib.error.HTTPError):
-        raise FetchError(f"{url}: server error HTTP {last.code} after {retries} "
-                         "attempt(s); try again later") from last
-    raise FetchError(f"{url}: could not connect after {retries} attempts ({last}); "
-                     "are you offline? Put the mirror beside the project or set "
-                     "REPSTATS_MIRROR") from last
-
-
 def fetch_one(src: Source, raw_dir: Path, mirror: Path | None, *, offline: bool = False,
               skip_manual: bool = False, progressbar: bool = False,
               retries: int = RETRIES) -> FetchResult:
