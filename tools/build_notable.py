@@ -36,7 +36,7 @@ import pandas as pd
 
 from repstats.config import PACKAGE_DATA, reference_dir
 from repstats.errors import InputError
-from repstats.io import write_csv
+from repstats.io import csv_frame, write_csv
 from repstats.cases.fields import charges_string, parse_iso_dates
 from repstats.cases.notable import (APPEAL_OUTCOMES, DATA_FILE, NOTABLE_COLUMNS, coerce_notable,
                       validate_notable)
@@ -386,14 +386,6 @@ def build_notable(reference=None, hand=None) -> pd.DataFrame:
     return validate_notable(out)
 
 
-def _to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    out["verdict_date"] = out["verdict_date"].dt.strftime("%Y-%m-%d")
-    out["combined_sentence"] = out["combined_sentence"].map(
-        {True: "true", False: "false"}, na_action="ignore")
-    return out
-
-
 def method_summary(df: pd.DataFrame) -> pd.DataFrame:
     """Per cleaned field: rows parsed, rows set by hand."""
     rows = []
@@ -409,7 +401,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(DATA_FILE), help="output CSV")
     args = parser.parse_args(argv)
     df = build_notable(args.reference)
-    write_csv(_to_csv_frame(df), args.out)
+    write_csv(csv_frame(df), args.out)
     print(f"wrote {len(df)} rows, {df['person_id'].nunique()} people to {args.out}")
     print(method_summary(df).to_string(index=False))
     return 0

@@ -31,7 +31,7 @@ from repstats.cases.charges import (CHARGES_COLUMNS, DATA_FILE, coerce_charges,
                                     validate_charges)
 from repstats.config import reference_dir
 from repstats.errors import InputError
-from repstats.io import write_csv
+from repstats.io import csv_frame, write_csv
 
 REFERENCE_COLUMNS = ("name_en", "verdict_date", "article", "part", "attempt_or_preparation",
                      "offence_date_or_period", "age_at_offence", "special_procedure",
@@ -331,23 +331,13 @@ def build_charges(reference=None) -> pd.DataFrame:
     return validate_charges(coerce_charges(out))
 
 
-def _to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for col in ("verdict_date", "offence_from", "offence_to"):
-        out[col] = out[col].dt.strftime("%Y-%m-%d")
-    for col in out.columns:
-        if str(out[col].dtype) == "boolean":
-            out[col] = out[col].map({True: "true", False: "false"}, na_action="ignore")
-    return out
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", help="reference CSV (default ../shared/reference/...)")
     parser.add_argument("--out", default=str(DATA_FILE), help="output CSV")
     args = parser.parse_args(argv)
     df = build_charges(args.reference)
-    write_csv(_to_csv_frame(df), args.out)
+    write_csv(csv_frame(df), args.out)
     print(f"wrote {len(df)} charges, {df['person_id'].nunique()} people to {args.out}")
     for col in [c for c in df.columns if c.endswith("_status")]:
         print(f"  {col}: " + ", ".join(f"{k} {v}" for k, v in

@@ -105,6 +105,19 @@ def write_parquet(df: pd.DataFrame, target, metadata: dict | None = None) -> Pat
     return Path(target)
 
 
+def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` as package data CSVs hold it (a copy): dates as ISO ``YYYY-MM-DD``, booleans
+    as ``true``/``false``, missing values left missing (written blank)."""
+    out = df.copy()
+    for col in out.columns:
+        dtype = out[col].dtype
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_bool_dtype(dtype):
+            out[col] = out[col].map({True: "true", False: "false"}, na_action="ignore")
+    return out
+
+
 def write_csv(df: pd.DataFrame, target, **kwargs) -> Path:
     """Write ``df`` to UTF-8 CSV atomically (``\\n`` line ends, no index)."""
     kwargs.setdefault("index", False)

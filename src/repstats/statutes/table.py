@@ -34,6 +34,7 @@ from pandera.typing import Series
 
 from ..config import PACKAGE_DATA
 from ..errors import ValidationError
+from ..io import csv_frame
 
 __all__ = ["SanctionsSchema", "sanctions_table", "load_sanctions", "validate_sanctions",
            "from_reference", "years_to_months", "WINDOW_START", "CONFIDENCE_LEVELS",
@@ -227,9 +228,4 @@ def from_reference(ref: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The table as written to CSV: ISO dates, lower-case booleans, blanks for missing."""
-    out = df.copy()
-    for col in ("valid_from", "valid_to"):
-        out[col] = out[col].dt.strftime("%Y-%m-%d")
-    for col in ("life", "imprisonment"):
-        out[col] = out[col].map({True: "true", False: "false"})
-    return out
+    return csv_frame(df)
