@@ -7,6 +7,9 @@ stated in every output row because the Judicial Department counts *persons by th
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import numpy as np
 import pandas as pd
 
 from repstats.courts.labels import lumped_pairs
@@ -39,22 +42,32 @@ def _taxonomy_lookup(taxonomy: pd.DataFrame):
     return exact, whole, parts_only
 
 
-def _match(rows: pd.DataFrame, exact, whole, parts_only) -> tuple[pd.Series, pd.Series]:
+def _match(rows: pd.DataFrame, exact, whole, parts_only, pairs=None
+           ) -> tuple[pd.Series, pd.Series]:
     """Category of each row (None when out of scope) and an exclusion reason."""
-    cats, reasons = [], []
-    for a, p in zip(rows["article"], rows["part"]):
+    def one(a, p):
         if (a, p) in exact:
-            cats.append(exact[(a, p)]), reasons.append(None)
-        elif a in whole:
-            cats.append(whole[a]), reasons.append(None)
-        elif p is None and a in parts_only:
-            cats.append(None)
-            reasons.append("row without a part, but the taxonomy classifies only some parts "
-                           f"of article {a}")
-        else:
-            cats.append(None), reasons.append(None)
+            return exact[(a, p)], None
+        if a in whole:
+            return whole[a], None
+        if p is None and a in parts_only:
+            return None, ("row without a part, but the taxonomy classifies only some parts "
+                          f"of article {a}")
+        return None, None
+
+    codes, pairs = _pairs(rows) if pairs is None else pairs
+    found = [one(a, p) for a, p in pairs]  # once per distinct article-part
+    cats = np.array([c for c, _ in found] + [None], dtype=object)[codes]
+    reasons = np.array([r for _, r in found] + [None], dtype=object)[codes]
     return (pd.Series(cats, index=rows.index, dtype=object),
             pd.Series(reasons, index=rows.index, dtype=object))
+
+
+def _pairs(rows: pd.DataFrame):
+    """``(codes, pairs)``: each row's index into the distinct (article, part) pairs."""
+    keys = list(zip(rows["article"].tolist(), rows["part"].tolist()))
+    codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
+    return codes, list(uniques)
 
 
 def _category_of(article, part, exact, whole):
@@ -173,7 +186,24 @@ def political_counts(court_stats: pd.DataFrame, taxonomy: pd.DataFrame,
     if include_additional and form != "10-a":
         raise ValueError("additional qualifications are reported only in form 10-a; "
                          "use form='10-a' with include_additional=True")
-    cs = validate(court_stats, COURT_STATS)
+    prepared = _prepare(validate(court_stats, COURT_STATS), form, include_additional)
+    return _count(prepared, _taxonomy_lookup(taxonomy), by, return_excluded)
+
+
+class _Prepared(NamedTuple):
+    """What every count over one validated court table shares, whatever the taxonomy."""
+    cs: pd.DataFrame  # rows of the form
+    form: str
+    total_by_year: pd.Series
+    measures: dict
+    rows: pd.DataFrame  # article rows of the measures, article stripped, part normalised
+    lumped_col: pd.Series
+    pairs: tuple  # (codes, distinct (article, part) pairs) of ``rows``
+
+
+def _prepare(cs: pd.DataFrame, form: str, include_additional: bool) -> _Prepared:
+    """The taxonomy-independent part of :func:`political_counts`, on a validated table
+    (done once when several taxonomies are counted, as in ``outcome_series``)."""
     cs = cs[cs["form"] == form].reset_index(drop=True)
     main = MAIN_MEASURE[form]
     if cs.empty:
@@ -193,13 +223,20 @@ def political_counts(court_stats: pd.DataFrame, taxonomy: pd.DataFrame,
     rows["part"] = norm_parts(rows["part"])
     red = rows["redaction"] if "redaction" in rows.columns else pd.Series("", index=rows.index)
     rows["_red"] = red.fillna("").astype(str)
-    exact, whole, parts_only = _taxonomy_lookup(taxonomy)
-    rows["category"], reason = _match(rows, exact, whole, parts_only)
+    lumped_col = (cs["lumped_parts"] if "lumped_parts" in cs.columns
+                  else pd.Series(None, index=cs.index, dtype=object))
+    return _Prepared(cs, form, total_by_year, measures, rows, lumped_col, _pairs(rows))
+
+
+def _count(prepared: _Prepared, lookup, by: str, return_excluded: bool = False):
+    """:func:`political_counts` from a prepared table and a taxonomy look-up."""
+    cs, form, total_by_year, measures, rows, lumped_col, pairs = prepared
+    exact, whole, parts_only = lookup
+    rows = rows.copy()
+    rows["category"], reason = _match(rows, exact, whole, parts_only, pairs)
     superseded = _superseded_totals(rows) & rows["category"].notna()
     reason = reason.where(~superseded, "article total row; its part rows are counted "
                                        "instead")
-    lumped_col = (cs["lumped_parts"] if "lumped_parts" in cs.columns
-                  else pd.Series(None, index=cs.index, dtype=object))
     # pooled article rows the taxonomy cannot classify as a whole, and combined rows
     pooled = reason.notna() & ~superseded & lumped_col.reindex(rows.index).notna()
     groups = cs[(cs["row_type"] == "article_group") & cs["measure"].isin(measures)
@@ -240,8 +277,10 @@ def political_counts(court_stats: pd.DataFrame, taxonomy: pd.DataFrame,
     out["n_source_rows"] = out["n_source_rows"].fillna(0).astype("int64")
     if by == "article_part":
         out["part"] = out["part"].replace("", None)
-    political = out.groupby(["year", "basis"])["persons"].transform(
-        lambda p: p.sum() if p.notna().all() else pd.NA)
+    # the year's political total; missing when one of its counts is missing
+    year_basis = [out["year"], out["basis"]]
+    political = out["persons"].groupby(year_basis).transform("sum").mask(
+        out["persons"].isna().groupby(year_basis).transform("any"))
     share = out["persons"].astype("Float64") / political.astype("Float64")
     out["share_of_political"] = share.astype(float).where(political.fillna(0) > 0)
     out["total_convicted"] = out["year"].map(total_by_year).astype(float)

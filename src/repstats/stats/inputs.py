@@ -7,6 +7,7 @@ reported in one :class:`repstats.errors.InputError` (a ValueError).
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -90,8 +91,11 @@ def norm_parts(series: pd.Series) -> pd.Series:
     (pandas' string dtype would turn ``None`` back into NaN, which breaks ``is None``
     tests and dictionary look-ups.)
     """
-    values = [norm_part(v) for v in series]
-    return pd.Series(values, index=series.index, dtype=object, name=series.name)
+    # computed once per distinct value (a court table repeats a dozen part labels over
+    # hundreds of thousands of rows); missing values (code -1) take the last slot, None
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    normed = np.array([norm_part(v) for v in uniques] + [None], dtype=object)
+    return pd.Series(normed[codes], index=series.index, dtype=object, name=series.name)
 
 
 def flag(value) -> bool:

@@ -35,7 +35,7 @@ import pandas as pd
 
 from repstats.courts.labels import lumped_pairs
 from repstats.stats.counts import (ADDITIONAL_MEASURE, MAIN_MEASURE, UNITS, _category_of,
-                                   _taxonomy_lookup, political_counts)
+                                   _count, _prepare, _taxonomy_lookup)
 from repstats.stats.inputs import COURT_STATS, norm_part, norm_parts, validate
 
 #: Categories whose ``mixed`` articles form the "mixed terrorism" series.
@@ -108,13 +108,15 @@ COMBINED_COLUMNS = ["year", "basis", "series", "row_type", "lumped_parts",
                     "series_parts", "persons", "treatment"]
 
 
-def _combined(cs: pd.DataFrame, defs: pd.DataFrame, measures: dict) -> pd.DataFrame:
+def _combined(cs: pd.DataFrame, defs: pd.DataFrame, measures: dict,
+              lookups: dict | None = None) -> pd.DataFrame:
     rows = cs[cs["lumped_parts"].notna() & cs["measure"].isin(measures)
               & cs["row_type"].isin(["article", "article_group"])] \
         if "lumped_parts" in cs.columns else cs.iloc[:0]
     out = []
     for series, d in defs.groupby("series", sort=False):
-        exact, whole, _ = _taxonomy_lookup(_series_taxonomy(d, series))
+        exact, whole, _ = (lookups[series] if lookups is not None
+                           else _taxonomy_lookup(_series_taxonomy(d, series)))
         for rec in rows.itertuples(index=False):
             pairs = lumped_pairs(rec.lumped_parts)
             inside = [_category_of(a, p, exact, whole) is not None for a, p in pairs]
@@ -171,13 +173,16 @@ def combined_rows(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.DataF
 def _series_input(court_stats: pd.DataFrame) -> pd.DataFrame:
     """The 10-a rows the series need, validated (loaded categories and Int64 as plain
     columns)."""
-    form = court_stats["form"].astype(str) == "10-a"
+    # compared as they come (categories of the loaded table): no text copy of ~1M rows
+    form = (court_stats["form"] == "10-a").to_numpy(bool)
     if not form.any():
         raise ValueError("court_stats has no rows of form '10-a'")
-    cs = court_stats[form & court_stats["measure"].astype(str).isin(_MEASURES)
-                     & court_stats["row_type"].astype(str).isin(
-                         ["article", "article_group", "grand_total"])]
-    return validate(cs, COURT_STATS)
+    cs = court_stats[form & court_stats["measure"].isin(list(_MEASURES)).to_numpy(bool)
+                     & court_stats["row_type"].isin(
+                         ["article", "article_group", "grand_total"]).to_numpy(bool)]
+    keep = [c for c in ("year", "form", "article", "part", "redaction", "row_type",
+                        "measure", "value", "lumped_parts", "sheet", "row") if c in cs.columns]
+    return validate(cs[keep], COURT_STATS)
 
 
 def outcome_series(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.DataFrame:
@@ -218,15 +223,17 @@ def outcome_series(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.Data
     """
     defs = series_definitions(taxonomy)
     cs = _series_input(court_stats)
-    hidden = _combined(cs, defs, _MEASURES)
+    lookups = {series: _taxonomy_lookup(_series_taxonomy(d, series))
+               for series, d in defs.groupby("series", sort=False)}
+    hidden = _combined(cs, defs, _MEASURES, lookups)
     hidden = (hidden[hidden["treatment"] == TREATMENTS["hidden"]]
               .groupby(["series", "year", "basis"], as_index=False)["persons"].sum()
               .rename(columns={"persons": "hidden"}))
     frames = []
+    prepared = _prepare(cs, "10-a", include_additional=True)  # once for every series
     for series, d in defs.groupby("series", sort=False):
-        tax = _series_taxonomy(d, series)
-        whole = political_counts(cs, tax, by="category", include_additional=True)
-        parts = political_counts(cs, tax, by="article_part", include_additional=True)
+        whole = _count(prepared, lookups[series], by="category")
+        parts = _count(prepared, lookups[series], by="article_part")
         low = (parts.assign(persons=parts["persons"].astype(float))
                .groupby(["year", "basis"])["persons"].sum())
         f = whole[["year", "basis", "persons", "total_convicted", "missing_reason"]]
