@@ -209,8 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="show the code cells in the HTML (hidden by default)")
     r.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
                    help="seconds allowed per cell")
-    r.add_argument("--jobs", type=int, default=1, metavar="N",
-                   help="notebooks executed at once, each in its own kernel (default: 1)")
+    r.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="notebooks executed at once, each in its own kernel (default: one "
+                        "per CPU, at most 3; 1 = one after another)")
     r.set_defaults(func=cmd_report)
     return parser
 

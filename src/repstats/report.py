@@ -399,8 +399,13 @@ def _title(nb, default: str) -> str:
     return default
 
 
+def default_jobs() -> int:
+    """Notebooks run at once by default: one per CPU, at most 3 (the project's notebooks)."""
+    return max(1, min(3, os.cpu_count() or 1))
+
+
 def run_reports(p: Paths, names=None, timeout: int = 600, log=None,
-                keep_code: bool = False, jobs: int = 1) -> list[Path]:
+                keep_code: bool = False, jobs: int | None = None) -> list[Path]:
     """Execute notebooks (all by default) and write HTML + PNG into ``p.reports``.
 
     Parameters
@@ -415,10 +420,11 @@ def run_reports(p: Paths, names=None, timeout: int = 600, log=None,
         Called with one line per notebook written (progress also goes to ``logging``).
     keep_code : bool
         Show the code cells in the HTML (hidden by default).
-    jobs : int
-        Notebooks executed at once, each in its own kernel (default 1: one after another;
-        on a loaded 2-CPU machine two at once measured no faster). Reports are written in
-        notebook order; the first failing notebook (in that order) is raised.
+    jobs : int, optional
+        Notebooks executed at once, each in its own kernel (default :func:`default_jobs`:
+        one per CPU, at most 3; 1 runs them one after another). Reports are written in
+        notebook order whatever order the notebooks finish in; the first failing notebook
+        (in that order) is raised.
 
     Returns
     -------
@@ -441,7 +447,7 @@ def run_reports(p: Paths, names=None, timeout: int = 600, log=None,
         if not files:
             raise ValueError(f"no notebooks (NN_name.ipynb) found in {p.notebooks}")
         p.reports.mkdir(parents=True, exist_ok=True)
-        jobs = max(1, min(len(files), jobs))
+        jobs = max(1, min(len(files), default_jobs() if jobs is None else jobs))
 
         def run(k, nb_path):
             logger.info("report %d of %d: executing %s", k, len(files), nb_path.name)

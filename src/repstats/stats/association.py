@@ -99,10 +99,14 @@ def _one(y, x, method, *, n_boot, n_perm, block_length, confidence, rng):
     bl = min(bl, len(x))
     low, high = block_bootstrap_ci(x, y, method, n_boot=n_boot, block_length=bl,
                                    confidence=confidence, rng=rng)
-    stat = _statistic(method)
+    stat, xs, ys = _statistic(method), x, y
+    if method == "spearman":
+        # the ranks of a permuted sample are the permuted ranks: rank once and permute
+        # the ranks (Pearson on them), the same statistics without ranking every resample
+        stat, xs, ys = _statistic("pearson"), stats.rankdata(x), stats.rankdata(y)
     # permuting y against a fixed x enumerates all n! pairings (exact when n! <= n_perm)
-    perm = stats.permutation_test((y,), lambda yy, axis=-1: stat(np.broadcast_to(
-        x, np.shape(yy)), yy, axis=axis), permutation_type="pairings", vectorized=True,
+    perm = stats.permutation_test((ys,), lambda yy, axis=-1: stat(np.broadcast_to(
+        xs, np.shape(yy)), yy, axis=axis), permutation_type="pairings", vectorized=True,
         n_resamples=n_perm, alternative="two-sided", rng=rng)
     return r, low, high, float(perm.pvalue), p, bl
 
