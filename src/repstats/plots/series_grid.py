@@ -46,14 +46,25 @@ def series_grid(outcomes: pd.DataFrame, *, series=None, value: str = "rate_per_1
     with use_style(), warnings.catch_warnings():
         # FacetGrid switches the house style's constrained layout to tight: expected
         warnings.filterwarnings("ignore", "The figure layout has changed to tight")
+        bases = ["main article", "additional qualification"]
         g = sns.FacetGrid(d, col="series", col_order=order, col_wrap=col_wrap,
                           sharey=False, height=2.3, aspect=1.45, hue="basis",
-                          hue_order=["main article", "additional qualification"],
-                          palette=COLORS[:2])
-        g.map_dataframe(sns.lineplot, x="t", y=value, marker="o", markersize=4)
+                          hue_order=bases, palette=COLORS[:2])
+        # one line per basis and panel, drawn directly: seaborn's lineplot (via
+        # map_dataframe) aggregates nothing here (one value per year) and lays the grid
+        # out again; missing years are skipped as lineplot skips them
+        handles = {}
+        for ax, name in zip(g.axes.ravel(), order):
+            panel = d[(d["series"] == name) & d[value].notna()].sort_values("t")
+            for b, color in zip(bases, COLORS):
+                sub = panel[panel["basis"] == b]
+                if len(sub):
+                    handles[b], = ax.plot(sub["t"], sub[value], color=color, marker="o",
+                                          markersize=4, markeredgecolor="white",
+                                          markeredgewidth=0.75, label=b)
         for ax, name in zip(g.axes.ravel(), order):
             inc = d[(d["series"] == name) & d[value].isna() & d[low[value]].notna()]
-            for b, color in zip(["main article", "additional qualification"], COLORS):
+            for b, color in zip(bases, COLORS):
                 sub = inc[inc["basis"] == b]
                 if sub.empty:
                     continue
@@ -68,7 +79,12 @@ def series_grid(outcomes: pd.DataFrame, *, series=None, value: str = "rate_per_1
             ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
         g.set_titles("{col_name}")
         g.set_axis_labels("Year", ylabel)
-        g.add_legend(title="", loc="lower right")
+        legend = [(handles[b], b) for b in bases if b in handles]
+        inside = None
+        if len(order) % col_wrap:  # an empty slot at the grid's lower right holds it
+            inside = g.figure.legend(*zip(*legend), loc="center right", frameon=False)
+        else:
+            g.add_legend(legend_data={b: h for h, b in legend}, title="", loc="lower right")
         if events:
             first = g.axes.ravel()[0]
             top = first.get_ylim()[1]
@@ -77,4 +93,8 @@ def series_grid(outcomes: pd.DataFrame, *, series=None, value: str = "rate_per_1
                            f" {label}", fontsize=7, color=GREY, va="top")
         if title:
             g.figure.suptitle(title, x=0.01, y=1.03, ha="left", fontweight="bold")
+        g.tight_layout()
+        if inside is not None:  # level with the last row of panels
+            box = g.axes.ravel()[len(order) - 1].get_position()
+            inside.set_bbox_to_anchor(((1, (box.y0 + box.y1) / 2)), g.figure.transFigure)
     return g
