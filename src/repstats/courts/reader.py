@@ -37,6 +37,7 @@ from __future__ import annotations
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,8 @@ from ..errors import InputError
 from .excel import cell_text, read_sheets
 from .forms import FORMS, identify_workbook
 from .headers import find_header
-from .labels import Label, LabelShapeError, parse_label, with_description_note
+from .labels import (Label, LabelShapeError, classify_total, parse_label,
+                     with_description_note)
 from .measures import measure_for
 from .workbooks import Workbook, workbooks_of, year_sources
 
@@ -120,12 +122,15 @@ class _Rows:
     """Column-wise accumulator: one entry per spreadsheet row (``meta``) and, per sheet,
     arrays of its values (position of their row in ``meta``, measure, value, column)."""
 
-    def __init__(self, labels: dict | None = None, strict: bool = False):
+    def __init__(self, labels: dict | None = None, strict: bool = False,
+                 parsed: dict | None = None):
         self.strict = strict
         self.meta: list[tuple] = []      # _ROW_COLUMNS order
         self.chunks: list[tuple] = []    # (index, measure, value, column) arrays
-        # parse cache: one parse per distinct (label, description, context)
+        # parse caches: per distinct (label, description[, context]) and per parse key
+        # (see _parse)
         self.labels: dict = {} if labels is None else labels
+        self.parsed: dict = {} if parsed is None else parsed
 
     def extend(self, other: "_Rows") -> None:
         offset = len(self.meta)
@@ -189,31 +194,47 @@ def _take_strings(uniques, codes):
     return distinct.take(pa.array(codes, mask=codes < 0))
 
 
+#: first characters of labels whose parse depends on the row above (``п. «б»``, ``ч1.1``,
+#: ``«а»``): they are parsed per distinct context
+_INHERITS = ("п", "ч", "П", "Ч")
+_CONTEXTUAL = _INHERITS + ("«", "<", '"')
+
+
 def _parse(rows: _Rows, raw_label, raw_desc, has_desc, previous, *, file, member, sheet,
            row, column):
     """``(label, label text, description text)`` of a row, parsed once per distinct
     (label, description) and, for the labels that inherit from the row above (``п. «б»``,
-    ``ч1.1``), per distinct context."""
+    ``ч1.1``), per distinct context.
+
+    :func:`~repstats.courts.labels.parse_label` reads the description only through
+    whether it is empty and which total it names, and the row above only through its
+    article and part: parses are shared on that key, so each distinct label is parsed
+    about once, whatever the descriptions beside it."""
     key = (raw_label, raw_desc)
     hit = rows.labels.get(key)
     if hit is not None:
         return hit
     text = cell_text(raw_label)
-    inherits = text[:1] in ("п", "ч", "П", "Ч")
+    inherits = text[:1] in _INHERITS
+    context = None if previous is None else (previous.article, previous.part)
     if inherits:
-        key = (raw_label, raw_desc, None if previous is None else
-               (previous.article, previous.part))
+        key = (raw_label, raw_desc, context)
         hit = rows.labels.get(key)
         if hit is not None:
             return hit
     desc = cell_text(raw_desc) if has_desc else None
-    try:
-        lab = parse_label(raw_label, desc, previous=previous, file=file, member=member,
-                          sheet=sheet, row=row, column=column)
-    except LabelShapeError:
-        if rows.strict:
-            raise
-        lab = Label("rejected")
+    pkey = (raw_label, bool(desc), classify_total(desc) if desc else None,
+            context if text[:1] in _CONTEXTUAL else None)
+    lab = rows.parsed.get(pkey)
+    if lab is None:
+        try:
+            lab = parse_label(raw_label, desc, previous=previous, file=file,
+                              member=member, sheet=sheet, row=row, column=column)
+        except LabelShapeError:
+            if rows.strict:
+                raise
+            lab = Label("rejected")
+        rows.parsed[pkey] = lab
     noted = with_description_note(lab, desc) if lab.row_type in ("article",
                                                                  "paragraph") else lab
     hit = (lab, noted, text, desc, not inherits)
@@ -240,6 +261,7 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
     subset = _subset_of(sheet, header) if form == "10-a" else None
     label_col, desc_col, line_col = header.label_col, header.description_col, header.line_col
     label_letter = column_letter(label_col)
+    line_letter = column_letter(line_col) if line_col is not None else None
     start = header.number_row + 1
     body = sheet.grid[start:]
     if not body or not measures:
@@ -249,7 +271,8 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
     letters = np.array([x for _, x, _ in measures], dtype=object)
     names = np.array([n for _, _, n in measures], dtype=object)
     block = np.empty((len(body), len(cols)), dtype=object)
-    block[:] = [[row[c] for c in cols] for row in body]
+    pick = itemgetter(*cols)
+    block[:] = list(map(pick, body)) if len(cols) > 1 else [[pick(r)] for r in body]
     kinds = _TYPE(block)
     number = (kinds == float) | (kinds == int)
     empty = (kinds == str) & (block == "")
@@ -286,9 +309,14 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
         row_type = lab.row_type
         if subset is not None and row_type in ("article", "paragraph"):
             row_type = "subset"
-        line = _value(cells[line_col], file=file, member=member, sheet=sheet.name,
-                      row=r + 1, column=column_letter(line_col)) \
-            if line_col is not None and isinstance(cells[line_col], (int, float)) else None
+        line = cells[line_col] if line_col is not None else None
+        if type(line) is float and line >= 0 and line.is_integer():
+            line = int(line)  # the common case, as _value reads it
+        elif isinstance(line, (int, float)):
+            line = _value(line, file=file, member=member, sheet=sheet.name, row=r + 1,
+                          column=line_letter)
+        else:
+            line = None
         positions.append(len(rows.meta))
         picked.append((i, keep))
         rows.meta.append((year, form, lab.article, lab.part, lab.paragraph, lab.redaction,
@@ -361,7 +389,7 @@ def _year_into(rows: _Rows, workbooks, year: int, where: str) -> None:
                              member=wb.member, expected="one workbook per form and year")
         found[fid.form] = wb
         # read now (the first bad input is reported first), append in form order below
-        part = _Rows(labels=rows.labels, strict=rows.strict)
+        part = _Rows(labels=rows.labels, strict=rows.strict, parsed=rows.parsed)
         for sheet in sheets[1:]:
             _read_sheet_into(part, sheet, fid.form, year=year, wb=wb)
         chunks.append((fid.form, part))
