@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .excel import cell_text, read_sheets
+from .excel import cell_text, open_book
 from .forms import FORMS, identify_workbook
 from .headers import find_header
 from .labels import (Label, LabelShapeError, classify_total, parse_label,
@@ -123,7 +123,7 @@ class _Rows:
     arrays of its values (position of their row in ``meta``, measure, value, column)."""
 
     def __init__(self, labels: dict | None = None, strict: bool = False,
-                 parsed: dict | None = None):
+                 parsed: dict | None = None, vocab: dict | None = None):
         self.strict = strict
         self.meta: list[tuple] = []      # _ROW_COLUMNS order
         self.chunks: list[tuple] = []    # (index, measure, value, column) arrays
@@ -131,22 +131,38 @@ class _Rows:
         # (see _parse)
         self.labels: dict = {} if labels is None else labels
         self.parsed: dict = {} if parsed is None else parsed
+        # vocabularies of the value-level columns (see codes)
+        self.vocab: dict = {} if vocab is None else vocab
 
     def extend(self, other: "_Rows") -> None:
         offset = len(self.meta)
         self.meta.extend(other.meta)
         self.chunks.extend((i + offset, m, v, c) for i, m, v, c in other.chunks)
 
+    def codes(self, kind: str, values) -> np.ndarray:
+        """Integer codes of ``values`` (measures or column letters) in this table's
+        vocabulary of ``kind``, shared with the parts read into it."""
+        vocab = self.vocab.setdefault(kind, {})
+        return np.array([vocab.setdefault(v, len(vocab)) for v in values], dtype=np.int32)
+
     def _values(self):
         if not self.chunks:
-            e = np.array([], dtype=object)
+            e = np.array([], dtype=np.int32)
             return np.array([], dtype=np.int64), e, np.array([], dtype=np.int64), e
         return tuple(np.concatenate(parts) for parts in zip(*self.chunks))
 
     def frame(self) -> pd.DataFrame:
-        """The long table: each distinct value is converted once, then taken per value
-        (pyarrow), and strings land in pandas' Arrow-backed ``str`` dtype without a copy
-        through Python objects."""
+        """The long table (see :meth:`frames`)."""
+        return self.frames()[0]
+
+    def frames(self, categorical=()) -> tuple[pd.DataFrame, dict]:
+        """The long table, and the ``categorical`` string columns as
+        :class:`pandas.Categorical` (categories sorted, as ``astype("category")`` gives
+        them) built from the codes at hand, without hashing a million strings again.
+
+        Each distinct value is converted once, then taken per value (pyarrow), and
+        strings land in pandas' Arrow-backed ``str`` dtype without a copy through Python
+        objects."""
         import pyarrow as pa
 
         idx, measure, value, column = self._values()
@@ -162,10 +178,10 @@ class _Rows:
                 line = pd.array(np.asarray(uniques, dtype=object), dtype="Int64").take(
                     taken, allow_fill=True)
                 continue
-            jobs.append((name, uniques, taken))
-        for name, values in (("measure", measure), ("column", column)):
-            codes, uniques = pd.factorize(values)
-            jobs.append((name, uniques, codes.astype(np.int32)))
+            jobs.append((name, np.asarray(uniques, dtype=object), taken))
+        for name, codes in (("measure", measure), ("column", column)):
+            uniques = np.array(list(self.vocab.get(name, ())), dtype=object)
+            jobs.append((name, uniques, codes))
         # the string columns are independent: Arrow's take releases the GIL
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
             for name, arr in zip([j[0] for j in jobs],
@@ -176,9 +192,26 @@ class _Rows:
         out = table.to_pandas(types_mapper=_STR_MAPPER.get)
         out.insert(COLUMNS.index("line"), "line", line if line is not None else
                    pd.array([], dtype="Int64"))
+        cats = {name: _categorical(uniques, codes, out[name].dtype)
+                for name, uniques, codes in jobs if name in categorical}
         del table, arrays, jobs
         pa.default_memory_pool().release_unused()  # hand freed buffers back
-        return out
+        return out, cats
+
+
+def _categorical(uniques, codes, dtype) -> pd.Categorical:
+    """Codes into ``uniques`` (-1: missing) as a Categorical with sorted categories of
+    ``dtype``, equal to ``Series(uniques.take(codes), dtype=dtype).astype("category")``
+    (an unused category is dropped, as there)."""
+    used = np.zeros(len(uniques) + 1, dtype=bool)
+    used[codes + 1] = True
+    keep = np.flatnonzero(used[1:])
+    order = keep[np.argsort(uniques[keep], kind="stable")]
+    rank = np.full(len(uniques) + 1, -1, dtype=np.int32)
+    rank[order + 1] = np.arange(len(order), dtype=np.int32)
+    categories = pd.Index(pd.array(uniques[order], dtype=dtype))
+    return pd.Categorical.from_codes(rank[codes + 1],
+                                     dtype=pd.CategoricalDtype(categories, ordered=False))
 
 
 #: Arrow strings -> pandas' default string dtype (``"str"``), without copying
@@ -331,8 +364,9 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
     where_row, where_col = np.nonzero(mask)   # row-major: rows, then header order
     pos = np.full(len(body), -1, dtype=np.int64)
     pos[chosen] = positions
-    rows.chunks.append((pos[where_row], names[where_col],
-                        counts[where_row, where_col].astype(np.int64), letters[where_col]))
+    rows.chunks.append((pos[where_row], rows.codes("measure", names)[where_col],
+                        counts[where_row, where_col].astype(np.int64),
+                        rows.codes("column", letters)[where_col]))
 
 
 #: the Python type of each cell of an object array (one C call per cell)
@@ -372,11 +406,12 @@ def _year_into(rows: _Rows, workbooks, year: int, where: str) -> None:
     found: dict[str, Workbook] = {}
     chunks = []
     for wb in workbooks:
-        title = read_sheets(wb.data, file=wb.source_file, member=wb.member, limit=1)
+        book = open_book(wb.data, file=wb.source_file, member=wb.member)
+        title = book.sheets(0, 1)
         fid = identify_workbook(title, file=wb.source_file, member=wb.member)
         if not fid.known:
             continue  # another form (10.1, 11, ...): its data sheets are never parsed
-        sheets = read_sheets(wb.data, file=wb.source_file, member=wb.member)
+        sheets = title + book.sheets(1)
         if fid.year is not None and fid.year != year:
             raise InputError(f"title says year {fid.year}", file=wb.source_file,
                              member=wb.member, sheet=sheets[0].name,
@@ -389,7 +424,8 @@ def _year_into(rows: _Rows, workbooks, year: int, where: str) -> None:
                              member=wb.member, expected="one workbook per form and year")
         found[fid.form] = wb
         # read now (the first bad input is reported first), append in form order below
-        part = _Rows(labels=rows.labels, strict=rows.strict, parsed=rows.parsed)
+        part = _Rows(labels=rows.labels, strict=rows.strict, parsed=rows.parsed,
+                     vocab=rows.vocab)
         for sheet in sheets[1:]:
             _read_sheet_into(part, sheet, fid.form, year=year, wb=wb)
         chunks.append((fid.form, part))
@@ -498,6 +534,21 @@ def read_court_stats(raw_dir, years=None, *, strict: bool = False) -> pd.DataFra
         A year given both as a zip and as a folder; any bad input (see
         :func:`read_year`).
     """
+    return read_court_stats_coded(raw_dir, years, strict=strict)[0]
+
+
+def read_court_stats_coded(raw_dir, years=None, *, strict: bool = False,
+                           categorical=()) -> tuple[pd.DataFrame, dict]:
+    """:func:`read_court_stats`, plus the ``categorical`` string columns as
+    :class:`pandas.Categorical` (sorted categories, equal to ``astype("category")``),
+    built from the reader's own codes: the compact integer keys of
+    :func:`repstats.courts.reconcile.reconcile`.
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        The long table and ``{column: Categorical}``.
+    """
     raw_dir = Path(raw_dir)
     if not (raw_dir / "cdep").is_dir():
         raise ValueError(f"{raw_dir} has no 'cdep' folder of yearly zips or folders")
@@ -514,4 +565,4 @@ def read_court_stats(raw_dir, years=None, *, strict: bool = False) -> pd.DataFra
     rows = _Rows(strict=strict)
     for y in wanted:
         _year_into(rows, workbooks_of(present[y]), y, f"cdep/{present[y].name}")
-    return rows.frame()
+    return rows.frames(categorical)

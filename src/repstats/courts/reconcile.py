@@ -51,8 +51,9 @@ _SUMMED = {"10-a": ("article", "article_group"),
            "10.3": ("article", "article_group", "military_aggregate"),
            "10.3.1": ("article", "article_group", "military_aggregate")}
 _KEY = ["article", "part", "paragraph", "redaction"]
-#: string columns handled as categoricals inside :func:`reconcile`
-_CATEGORICAL = {"form", "article", "part", "paragraph", "redaction", "row_type", "label",
+#: string columns handled as categoricals inside :func:`reconcile` (see
+#: :func:`working_frame`)
+CATEGORICAL = {"form", "article", "part", "paragraph", "redaction", "row_type", "label",
                 "lumped_parts", "measure", "source_file", "member", "sheet", "column"}
 #: the long table's columns reconciliation reads (the others are never copied)
 _USED = {"year", "form", "article", "part", "paragraph", "redaction", "row_type", "label",
@@ -294,6 +295,25 @@ def _duplicates(df):
     return res
 
 
+def working_frame(df: pd.DataFrame, categoricals: dict | None = None) -> pd.DataFrame:
+    """The slim working copy :func:`reconcile` filters: the columns it uses, the string
+    columns :data:`CATEGORICAL` as categoricals, so that every filter takes integer codes
+    instead of copying Arrow strings.
+
+    ``categoricals`` (``{column: Categorical}``, e.g. from
+    :func:`repstats.courts.reader.read_court_stats_coded`) replaces those columns as given
+    (same values, already encoded); the others are encoded here. Columns already
+    categorical are kept. ``df`` is not modified.
+    """
+    df = df[[c for c in df.columns if c in _USED]]
+    given = {c: v for c, v in (categoricals or {}).items() if c in df.columns}
+    if given:
+        df = df.assign(**given)
+    todo = {c: "category" for c in df.columns if c in CATEGORICAL
+            and not isinstance(df[c].dtype, pd.CategoricalDtype)}
+    return df.astype(todo) if todo else df
+
+
 def reconcile(df: pd.DataFrame) -> pd.DataFrame:
     """Check the long table against its own totals and across forms.
 
@@ -331,10 +351,7 @@ def reconcile(df: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"reconcile needs the long table; missing columns "
                          f"{sorted(missing)}")
-    # one slim working copy: the columns used, strings as categoricals, so that every
-    # filter below takes integer codes instead of copying Arrow strings
-    df = df[[c for c in df.columns if c in _USED]]
-    df = df.astype({c: "category" for c in df.columns if c in _CATEGORICAL})
+    df = working_frame(df)
     imp, imp_alias = _cross(df, "10.3", "10.3.1", "imprisonment", "imprisonment",
                             "imprisonment_10.3_vs_10.3.1", min_year=2011)
     conv, conv_alias = _cross(df, "10-a", "10.3", "convicted_main", "convicted_total",

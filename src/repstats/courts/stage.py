@@ -7,8 +7,8 @@ import pandas as pd
 
 from ..io import write_csv, write_parquet
 from .codebook import codebook
-from .reader import read_court_stats
-from .reconcile import QUALITY_COLUMNS, reconcile
+from .reader import read_court_stats_coded
+from .reconcile import CATEGORICAL, QUALITY_COLUMNS, reconcile, working_frame
 from .schema import validate_court_stats
 
 OUTPUTS = {
@@ -31,8 +31,11 @@ def build(paths) -> list[Path]:
         ``court_stats.parquet``, ``court_stats_quality.csv``, ``court_stats_codebook.csv``
         in ``paths.processed``.
     """
-    df = validate_court_stats(read_court_stats(paths.raw))
-    quality = reconcile(df)
+    df, cats = read_court_stats_coded(paths.raw, categorical=CATEGORICAL)
+    df = validate_court_stats(df)
+    # reconciliation works on integer codes: the reader's, not a second hashing of the
+    # string columns (same content; see reconcile.working_frame)
+    quality = reconcile(working_frame(df, cats))
     book = codebook(df)
     out = Path(paths.processed)
     return [write_parquet(df, out / OUTPUTS["table"]),
