@@ -69,19 +69,29 @@ _MILITARY_MEASURE = {"convicted_main": "convicted_total", "acquitted": "acquitte
 def _is_military(article: pd.Series) -> pd.Series:
     """Chapter 33 (crimes against military service): arts. 331-352 (each distinct
     article parsed once)."""
+    if isinstance(article.dtype, pd.CategoricalDtype):
+        # one test per category, taken by code (-1, missing: not military)
+        hit = np.append(_military_articles(article.cat.categories), False)
+        return pd.Series(hit[article.cat.codes.to_numpy()], index=article.index)
     values = article.astype(object)
     distinct = pd.unique(values)
+    lookup = dict(zip(distinct, _military_articles(distinct)))
+    return values.map(lookup).astype(bool)
+
+
+def _military_articles(distinct) -> np.ndarray:
+    """Per distinct article label: in chapter 33 (arts. 331-352)?"""
     num = pd.to_numeric(pd.Series([a.split(".")[0] if isinstance(a, str) else None
                                    for a in distinct], dtype=object), errors="coerce")
-    lookup = dict(zip(distinct, num.between(331, 352)))
-    return values.map(lookup).astype(bool)
+    return num.between(331, 352).to_numpy(dtype=bool)
 
 
 def _military(df):
     """Per year: 10.3 military aggregate by measure, and whether 10-а lists chapter 33."""
     agg = df[(df["form"] == "10.3") & (df["row_type"] == "military_aggregate")]
     agg = agg.drop_duplicates(["year", "measure"])
-    art = df[(df["form"] == "10-a") & (df["row_type"] == "article")]
+    art = df.loc[(df["form"] == "10-a") & (df["row_type"] == "article"),
+                 ["year", "article"]]
     listed = set(art.loc[_is_military(art["article"]), "year"])
     return agg, listed
 
@@ -90,12 +100,12 @@ def _article_sums(df):
     out = []
     agg, listed = _military(df)
     for form, types in _SUMMED.items():
-        sub = df[df["form"] == form]
-        if sub.empty:
+        in_form = df["form"] == form
+        if not in_form.any():
             continue
-        totals = (sub[sub["row_type"] == "grand_total"]
+        totals = (df[in_form & (df["row_type"] == "grand_total")]
                   .drop_duplicates(["year", "measure"], keep="first"))
-        parts = (sub[sub["row_type"].isin(types)]
+        parts = (df.loc[in_form & df["row_type"].isin(types), ["year", "measure", "value"]]
                  .groupby(["year", "measure"])["value"].sum().rename("observed"))
         merged = totals.merge(parts, left_on=["year", "measure"], right_index=True,
                               how="left")
@@ -174,11 +184,11 @@ def _military_check(df):
 
 
 def _bracket_sums(df):
-    held = df[((df["form"] == "10.3") & (df["year"] <= 2010))
-              | ((df["form"] == "10.3.1") & (df["year"] >= 2011))]
+    held = (((df["form"] == "10.3") & (df["year"] <= 2010))
+            | ((df["form"] == "10.3.1") & (df["year"] >= 2011)))
     keys = ["year", "form", "source_file", "member", "sheet", "row"]
-    total = held[held["measure"] == "imprisonment"]
-    brackets = (held[held["measure"].isin(BRACKET_MEASURES)]
+    total = df[held & (df["measure"] == "imprisonment")]
+    brackets = (df.loc[held & df["measure"].isin(BRACKET_MEASURES), keys + ["value"]]
                 .groupby(keys)["value"].sum().rename("observed"))
     res = total.merge(brackets, left_on=keys, right_index=True, how="inner")
     res["expected"] = res["value"]
@@ -191,8 +201,8 @@ _CELL = ["source_file", "member", "sheet", "row", "column"]
 
 
 def _cross(df, left, right, lmeasure, rmeasure, check, min_year=None):
-    sub = df if min_year is None else df[df["year"] >= min_year]
-    sub = sub[sub["form"].isin([left, right]) & sub["measure"].isin([lmeasure, rmeasure])]
+    wanted = df["form"].isin([left, right]) & df["measure"].isin([lmeasure, rmeasure])
+    sub = df[wanted if min_year is None else wanted & (df["year"] >= min_year)]
     if sub.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS), pd.DataFrame(columns=QUALITY_COLUMNS)
     j = join_forms(sub, left, right, lmeasure, rmeasure)
@@ -282,8 +292,12 @@ def _rejected(df):
 
 
 def _duplicates(df):
-    sub = df[df["row_type"].isin(["article", "paragraph"])]
-    dup = sub[sub.duplicated(["year", "form", "measure"] + _KEY, keep=False)]
+    keys = ["year", "form", "measure"] + _KEY
+    rows = df["row_type"].isin(["article", "paragraph"]).to_numpy()
+    repeated = df.loc[rows, keys].duplicated(keys, keep=False).to_numpy()
+    hit = np.zeros(len(df), dtype=bool)
+    hit[np.flatnonzero(rows)[repeated]] = True
+    dup = df[hit]
     if dup.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
     res = dup.copy()
