@@ -173,44 +173,50 @@ class _Rows:
                 arrays[name] = pa.array(np.asarray(values, dtype=np.int64)[idx])
                 continue
             codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-            taken = codes.astype(np.int32)[idx]
+            codes = codes.astype(np.int32)
             if name == "line":
                 line = pd.array(np.asarray(uniques, dtype=object), dtype="Int64").take(
-                    taken, allow_fill=True)
+                    codes[idx], allow_fill=True)
                 continue
-            jobs.append((name, np.asarray(uniques, dtype=object), taken))
+            jobs.append((name, np.asarray(uniques, dtype=object), codes, idx))
         for name, codes in (("measure", measure), ("column", column)):
             uniques = np.array(list(self.vocab.get(name, ())), dtype=object)
-            jobs.append((name, uniques, codes))
+            jobs.append((name, uniques, codes, None))
         # the string columns are independent: Arrow's take releases the GIL
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
             for name, arr in zip([j[0] for j in jobs],
-                                 pool.map(lambda j: _take_strings(j[1], j[2]), jobs)):
+                                 pool.map(lambda j: _take_strings(*j[1:]), jobs)):
                 arrays[name] = arr
         arrays["value"] = pa.array(value.astype(np.int64))
         table = pa.table({c: arrays[c] for c in COLUMNS if c != "line"})
         out = table.to_pandas(types_mapper=_STR_MAPPER.get)
         out.insert(COLUMNS.index("line"), "line", line if line is not None else
                    pd.array([], dtype="Int64"))
-        cats = {name: _categorical(uniques, codes, out[name].dtype)
-                for name, uniques, codes in jobs if name in categorical}
+        cats = {name: _categorical(uniques, codes, out[name].dtype, at)
+                for name, uniques, codes, at in jobs if name in categorical}
         del table, arrays, jobs
         pa.default_memory_pool().release_unused()  # hand freed buffers back
         return out, cats
 
 
-def _categorical(uniques, codes, dtype) -> pd.Categorical:
-    """Codes into ``uniques`` (-1: missing) as a Categorical with sorted categories of
-    ``dtype``, equal to ``Series(uniques.take(codes), dtype=dtype).astype("category")``
-    (an unused category is dropped, as there)."""
+def _categorical(uniques, codes, dtype, at=None) -> pd.Categorical:
+    """Codes into ``uniques`` (-1: missing), taken at ``at`` when given, as a Categorical
+    with sorted categories of ``dtype``: equal to ``Series(uniques.take(codes[at]),
+    dtype=dtype).astype("category")`` (an unused category is dropped, as there)."""
     used = np.zeros(len(uniques) + 1, dtype=bool)
-    used[codes + 1] = True
+    if at is None:
+        used[codes + 1] = True
+    else:
+        taken = np.zeros(len(codes), dtype=bool)
+        taken[at] = True
+        used[codes[taken] + 1] = True
     keep = np.flatnonzero(used[1:])
     order = keep[np.argsort(uniques[keep], kind="stable")]
     rank = np.full(len(uniques) + 1, -1, dtype=np.int32)
     rank[order + 1] = np.arange(len(order), dtype=np.int32)
+    ranked = rank[codes + 1]
     categories = pd.Index(pd.array(uniques[order], dtype=dtype))
-    return pd.Categorical.from_codes(rank[codes + 1],
+    return pd.Categorical.from_codes(ranked if at is None else ranked[at],
                                      dtype=pd.CategoricalDtype(categories, ordered=False))
 
 
@@ -218,11 +224,13 @@ def _categorical(uniques, codes, dtype) -> pd.Categorical:
 _STR_MAPPER = {}
 
 
-def _take_strings(uniques, codes):
+def _take_strings(uniques, codes, at=None):
     import pyarrow as pa
 
     if not _STR_MAPPER:
         _STR_MAPPER[pa.large_string()] = pd.StringDtype("pyarrow", na_value=np.nan)
+    if at is not None:
+        codes = codes[at]
     distinct = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
     return distinct.take(pa.array(codes, mask=codes < 0))
 
