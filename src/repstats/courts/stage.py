@@ -35,8 +35,9 @@ def build(paths) -> list[Path]:
     df = validate_court_stats(df)
     # reconciliation works on integer codes: the reader's, not a second hashing of the
     # string columns (same content; see reconcile.working_frame)
-    quality = reconcile(working_frame(df, cats))
-    book = codebook(df)
+    work = working_frame(df, cats)
+    quality = reconcile(work)
+    book = codebook(work)
     out = Path(paths.processed)
     return [write_parquet(df, out / OUTPUTS["table"]),
             write_csv(quality, out / OUTPUTS["quality"]),
