@@ -324,11 +324,14 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
     slow = (~(clean | empty)).any(axis=1)   # text, bools, fractions, negatives: cell by cell
     wanted = np.flatnonzero(clean.any(axis=1) | slow)
     previous = None
-    positions, picked = [], []
+    positions, picked, slow_keep = [], [], []
+    labels_get, meta_append = rows.labels.get, rows.meta.append
+    sheet_name, sha = sheet.name, wb.source_sha256
+    slow_rows = slow.tolist()
     for i in wanted.tolist():
         r = start + i
         cells = body[i]
-        if slow[i]:
+        if slow_rows[i]:
             keep = _slow_row(cells, measures, file=file, member=member, sheet=sheet.name,
                              row=r + 1)
             if keep is None:
@@ -337,13 +340,15 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
                 counts[i, j] = float(_value(cells[cols[j]], file=file, member=member,
                                             sheet=sheet.name, row=r + 1,
                                             column=letters[j]))
-        else:
-            keep = clean[i]
+            slow_keep.append((i, keep))
         raw_label = cells[label_col]
-        lab, noted, text, desc, _ = _parse(
-            rows, raw_label, cells[desc_col] if desc_col is not None else None,
-            desc_col is not None, previous, file=file, member=member, sheet=sheet.name,
-            row=r + 1, column=label_letter)
+        raw_desc = cells[desc_col] if desc_col is not None else None
+        hit = labels_get((raw_label, raw_desc))  # _parse's first cache, without a call
+        if hit is None:
+            hit = _parse(rows, raw_label, raw_desc, desc_col is not None, previous,
+                         file=file, member=member, sheet=sheet_name, row=r + 1,
+                         column=label_letter)
+        lab, noted, text, desc, _ = hit
         if lab.row_type in ("article", "paragraph"):
             previous = lab
             lab = noted
@@ -359,16 +364,18 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
         else:
             line = None
         positions.append(len(rows.meta))
-        picked.append((i, keep))
-        rows.meta.append((year, form, lab.article, lab.part, lab.paragraph, lab.redaction,
-                          row_type, text or None, desc or None, lab.lumped,
-                          subset if row_type == "subset" else None, file, member,
-                          sheet.name, r + 1, line, wb.source_sha256))
+        picked.append(i)
+        meta_append((year, form, lab.article, lab.part, lab.paragraph, lab.redaction,
+                     row_type, text or None, desc or None, lab.lumped,
+                     subset if row_type == "subset" else None, file, member,
+                     sheet_name, r + 1, line, sha))
     if not positions:
         return
     mask = np.zeros(block.shape, dtype=bool)
-    chosen = np.array([i for i, _ in picked])
-    mask[chosen] = np.array([k for _, k in picked])
+    chosen = np.array(picked)
+    mask[chosen] = clean[chosen]
+    for i, keep in slow_keep:
+        mask[i] = keep
     where_row, where_col = np.nonzero(mask)   # row-major: rows, then header order
     pos = np.full(len(body), -1, dtype=np.int64)
     pos[chosen] = positions
