@@ -96,9 +96,9 @@ def _military(df):
     return agg, listed
 
 
-def _article_sums(df):
+def _article_sums(df, military=None):
     out = []
-    agg, listed = _military(df)
+    agg, listed = military or _military(df)
     for form, types in _SUMMED.items():
         in_form = df["form"] == form
         if not in_form.any():
@@ -147,16 +147,18 @@ def _article_sums(df):
     return res
 
 
-def _military_check(df):
+def _military_check(df, military=None):
     """10.3 military aggregate vs 10-а chapter 33 (rows, or the total's gap)."""
-    agg, listed = _military(df)
+    agg, listed = military or _military(df)
     agg = agg[agg["measure"] == "convicted_total"]
-    a = df[(df["form"] == "10-a") & (df["measure"] == "convicted_main")]
+    a = df.loc[(df["form"] == "10-a") & (df["measure"] == "convicted_main"),
+               ["year", "row_type", "article", "sheet", "value"]]
+    by_year = dict(tuple(a.groupby("year", sort=False)))
     rows = []
     for rec in agg.itertuples(index=False):
         y = rec.year
-        ay = a[a["year"] == y]
-        if ay.empty:
+        ay = by_year.get(y)
+        if ay is None or ay.empty:
             continue
         if y in listed:
             arts = ay[(ay["row_type"] == "article") & _is_military(ay["article"])]
@@ -370,7 +372,9 @@ def reconcile(df: pd.DataFrame) -> pd.DataFrame:
                             "imprisonment_10.3_vs_10.3.1", min_year=2011)
     conv, conv_alias = _cross(df, "10-a", "10.3", "convicted_main", "convicted_total",
                               "convicted_10-a_vs_10.3")
-    frames = [_article_sums(df), _bracket_sums(df), imp, conv, _military_check(df),
+    military = _military(df)
+    frames = [_article_sums(df, military), _bracket_sums(df), imp, conv,
+              _military_check(df, military),
               imp_alias, conv_alias, _rejected(df), _duplicates(df)]
     out = []
     for f in frames:
