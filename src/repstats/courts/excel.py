@@ -103,8 +103,9 @@ def _sheet(book, name) -> Sheet:
     # calamine's grid starts at the first used cell; pad it so that grid indices are
     # absolute (row 0 = spreadsheet row 1), as merged ranges are.
     r0, c0 = sh.start if grid and sh.start else (0, 0)
-    width = c0 + max((len(r) for r in grid), default=0)
-    if r0 or c0 or any(len(r) != width for r in grid):
+    lengths = list(map(len, grid))
+    width = c0 + max(lengths, default=0)
+    if r0 or c0 or lengths.count(width) != len(lengths):
         grid = ([[""] * width for _ in range(r0)]
                 + [[""] * c0 + list(r) + [""] * (width - c0 - len(r)) for r in grid])
     merges = tuple(getattr(sh, "merged_cell_ranges", None) or ())
