@@ -41,7 +41,7 @@ from pathlib import Path
 import pandas as pd
 
 from repstats.config import paths
-from repstats.courts import stage
+from repstats.courts import labels, measures, stage
 from repstats.courts.excel import read_sheets
 from repstats.courts.forms import identify_workbook
 from repstats.courts.workbooks import workbooks_of, year_sources
@@ -74,6 +74,10 @@ def read_calamine(blobs):
 
 
 def build(raw: Path):
+    # each run starts cold: the parsers' per-text caches are emptied, as in a fresh process
+    for cached in (labels.normalize_redaction, labels.classify_total,
+                   measures._measure_name):
+        cached.cache_clear()
     with tempfile.TemporaryDirectory() as tmp:
         stage.build(paths(raw=raw, processed=tmp))
 
