@@ -75,9 +75,11 @@ def read_calamine(blobs):
 
 def build(raw: Path):
     # each run starts cold: the parsers' per-text caches are emptied, as in a fresh process
-    for cached in (labels.normalize_redaction, labels.classify_total,
-                   measures._measure_name):
-        cached.cache_clear()
+    for module, name in ((labels, "normalize_redaction"), (labels, "classify_total"),
+                         (measures, "_measure_name")):
+        clear = getattr(getattr(module, name, None), "cache_clear", None)
+        if clear is not None:  # (absent from older versions: run them as they are)
+            clear()
     with tempfile.TemporaryDirectory() as tmp:
         stage.build(paths(raw=raw, processed=tmp))
 
