@@ -357,3 +357,67 @@ def test_codebook_describes_every_column():
     from repstats.courts.reader import COLUMNS
     assert set(COLUMNS) <= set(book.loc[book["kind"] == "column", "name"])
     assert book["description"].str.len().gt(5).all()
+
+
+# ------------------------------------------------- the build's compact working frame
+
+
+def _raw_2010(tmp_path):
+    rows = _grid()
+    rows[4][2] = 12.0  # a disagreement, so that the quality table is not all "pass"
+    (tmp_path / "cdep").mkdir()
+    _zip(tmp_path / "cdep", {"10.3.xlsx": _xlsx(year=2010, rows=rows),
+                             "a.xlsx": _xlsx("10-а", year=2010, rows=_grid_10a())},
+         name="2010.zip")
+    return tmp_path
+
+
+def test_coded_read_equals_encoding_the_table(tmp_path):
+    from repstats.courts.reader import read_court_stats, read_court_stats_coded
+    from repstats.courts.reconcile import CATEGORICAL, working_frame
+
+    raw = _raw_2010(tmp_path)
+    df, cats = read_court_stats_coded(raw, categorical=CATEGORICAL)
+    pd.testing.assert_frame_equal(df, read_court_stats(raw), check_exact=True)
+    assert set(cats) == CATEGORICAL
+    coded, encoded = working_frame(df, cats), working_frame(df)
+    pd.testing.assert_frame_equal(coded, encoded, check_exact=True)
+    for col in CATEGORICAL:
+        assert coded[col].cat.categories.equals(encoded[col].cat.categories), col
+        assert coded[col].cat.categories.dtype == encoded[col].cat.categories.dtype, col
+        assert (coded[col].cat.codes.to_numpy() == encoded[col].cat.codes.to_numpy()).all()
+    pd.testing.assert_frame_equal(reconcile(coded), reconcile(df), check_exact=True)
+    assert "fail" in set(reconcile(coded)["status"])
+
+
+def test_categorical_drops_unused_and_sorts():
+    import numpy as np
+
+    from repstats.courts.reader import _categorical
+
+    uniques = np.array(["b", "c", "a"], dtype=object)
+    codes = np.array([0, -1, 2, 0, 1], dtype=np.int32)
+    at = np.array([0, 1, 2, 3, 3], dtype=np.int64)  # row 4 (code 1: "c") never taken
+    got = _categorical(uniques, codes, pd.StringDtype("pyarrow", na_value=np.nan), at)
+    want = pd.Series(["b", None, "a", "b", "b"],
+                     dtype=pd.StringDtype("pyarrow", na_value=np.nan)).astype("category")
+    pd.testing.assert_series_equal(pd.Series(got), want, check_exact=True)
+    assert list(got.categories) == ["a", "b"]
+
+
+def test_stage_outputs_equal_the_plain_writers(tmp_path):
+    from repstats.config import paths
+    from repstats.courts import stage
+    from repstats.courts.reader import read_court_stats
+    from repstats.io import write_csv, write_parquet
+
+    raw = _raw_2010(tmp_path)
+    out = tmp_path / "out"
+    stage.build(paths(raw=raw, processed=out))
+    df = read_court_stats(raw)
+    plain = tmp_path / "plain"
+    write_parquet(df, plain / "t.parquet")
+    write_csv(reconcile(df), plain / "q.csv")
+    write_csv(codebook(df), plain / "c.csv")
+    for key, name in (("table", "t.parquet"), ("quality", "q.csv"), ("codebook", "c.csv")):
+        assert (out / stage.OUTPUTS[key]).read_bytes() == (plain / name).read_bytes(), key

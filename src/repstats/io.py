@@ -93,16 +93,22 @@ def write_parquet(df: pd.DataFrame, target, metadata: dict | None = None) -> Pat
     ``metadata`` (and any set by :func:`parquet_metadata`) is stored as ``repstats.<key>``
     key-value metadata beside pandas' own; the package version always is.
     """
+    return write_bytes(target, parquet_bytes(df, metadata))
+
+
+def parquet_bytes(df: pd.DataFrame, metadata: dict | None = None) -> bytes:
+    """The bytes :func:`write_parquet` writes (e.g. to encode a table in a worker thread,
+    Arrow releasing the GIL, and write it once everything else is computed)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(df, preserve_index=False)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                            **_metadata_bytes(metadata)})
-    with atomic_path(target) as tmp:
-        pq.write_table(table, tmp, compression="zstd", write_statistics=True,
-                       use_dictionary=True)
-    return Path(target)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd", write_statistics=True,
+                   use_dictionary=True)
+    return sink.getvalue().to_pybytes()
 
 
 def csv_frame(df: pd.DataFrame) -> pd.DataFrame:

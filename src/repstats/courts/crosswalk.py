@@ -62,8 +62,12 @@ def _side(df, form, measure):
     rejected = sub["row_type"] == "rejected"
     sub["_key"] = sub["_key"].where(~rejected, "rejected|" + sub.index.map(str))
     sub["_n"] = sub.groupby(["year", "_key"]).cumcount()
-    sub["_base"] = sub["article"].where(sub["article"].notna(), sub["label"]).map(
+    # the base article ("136" for "136 ч.2"), computed once per distinct text
+    source = sub["article"].where(sub["article"].notna(), sub["label"])
+    codes, distinct = pd.factorize(source.to_numpy(dtype=object), use_na_sentinel=False)
+    base = pd.Series(distinct, dtype=object).map(
         lambda a: a.split(".")[0].split()[0][:3] if isinstance(a, str) and a else None)
+    sub["_base"] = base.take(codes).set_axis(sub.index)
     return sub
 
 

@@ -48,34 +48,68 @@ def read_sheets(data: bytes, *, file=None, member=None, limit: int | None = None
     InputError
         When the bytes are not a readable workbook (truncated, corrupt, another format).
     """
+    return open_book(data, file=file, member=member).sheets(0, limit)
+
+
+class Book:
+    """An open workbook whose sheets are read on demand (:func:`open_book`): the title
+    sheet first, the data sheets only for a known form, without parsing the file twice."""
+
+    def __init__(self, book, file=None, member=None):
+        self._book, self.file, self.member = book, file, member
+
+    def sheets(self, start: int = 0, stop: int | None = None) -> list[Sheet]:
+        """Sheets ``start`` to ``stop`` (exclusive; None: to the last) as :class:`Sheet`.
+
+        Raises
+        ------
+        InputError
+            When a sheet cannot be read.
+        """
+        try:
+            return [_sheet(self._book, name)
+                    for name in self._book.sheet_names[start:stop]]
+        except Exception as exc:  # calamine raises its own error types for corrupt files
+            raise _unreadable(exc, self.file, self.member) from exc
+
+
+def open_book(data: bytes, *, file=None, member=None) -> Book:
+    """Open workbook bytes (``.xls`` or ``.xlsx``) for :meth:`Book.sheets`.
+
+    Raises
+    ------
+    InputError
+        When the bytes are not a readable workbook (truncated, corrupt, another format).
+    """
     from python_calamine import CalamineWorkbook
 
     if not data:
         raise InputError("empty workbook", file=file, member=member,
                          expected="an Excel workbook (.xls/.xlsx)")
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
-        for name in book.sheet_names[:limit]:
-            sh = book.get_sheet_by_name(name)
-            grid = sh.to_python()
-            # calamine's grid starts at the first used cell; pad it so that grid indices
-            # are absolute (row 0 = spreadsheet row 1), as merged ranges are.
-            r0, c0 = sh.start if grid and sh.start else (0, 0)
-            width = c0 + max((len(r) for r in grid), default=0)
-            if r0 or c0 or any(len(r) != width for r in grid):
-                grid = ([[""] * width for _ in range(r0)]
-                        + [[""] * c0 + list(r) + [""] * (width - c0 - len(r))
-                           for r in grid])
-            merges = tuple(getattr(sh, "merged_cell_ranges", None) or ())
-            sheets.append(Sheet(name=name, grid=grid, merges=merges))
-    except InputError:
-        raise
+        return Book(CalamineWorkbook.from_filelike(io.BytesIO(data)), file, member)
     except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise InputError(f"cannot read workbook ({type(exc).__name__}: {exc})", file=file,
-                         member=member, expected="a readable Excel workbook (.xls/.xlsx)"
-                         ) from exc
-    return sheets
+        raise _unreadable(exc, file, member) from exc
+
+
+def _unreadable(exc, file, member) -> InputError:
+    return InputError(f"cannot read workbook ({type(exc).__name__}: {exc})", file=file,
+                      member=member, expected="a readable Excel workbook (.xls/.xlsx)")
+
+
+def _sheet(book, name) -> Sheet:
+    sh = book.get_sheet_by_name(name)
+    grid = sh.to_python()
+    # calamine's grid starts at the first used cell; pad it so that grid indices are
+    # absolute (row 0 = spreadsheet row 1), as merged ranges are.
+    r0, c0 = sh.start if grid and sh.start else (0, 0)
+    lengths = list(map(len, grid))
+    width = c0 + max(lengths, default=0)
+    if r0 or c0 or lengths.count(width) != len(lengths):
+        grid = ([[""] * width for _ in range(r0)]
+                + [[""] * c0 + list(r) + [""] * (width - c0 - len(r)) for r in grid])
+    merges = tuple(getattr(sh, "merged_cell_ranges", None) or ())
+    return Sheet(name=name, grid=grid, merges=merges)
 
 
 def cell_text(value) -> str:

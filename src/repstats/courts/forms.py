@@ -64,9 +64,10 @@ def identify_form(grid, *, file=None, member=None, sheet=None) -> FormId:
     """
     found, years = [], []
     for r, row in enumerate(grid):
-        joined = " ".join(t for t in (cell_text(c) for c in row) if t)
-        for value in row:
-            m = _FORM_CELL.match(cell_text(value))
+        texts = [t for t in map(cell_text, row) if t]
+        joined = " ".join(texts)
+        for text in texts:
+            m = _FORM_CELL.match(text)
             if m:
                 found.append((normalize_form_code(m.group(1)), r + 1))
         if joined.lower().startswith("за "):

@@ -57,15 +57,20 @@ def _as_int(value):
     if isinstance(value, (int, float)):
         return int(value) if float(value).is_integer() else None
     text = cell_text(value)
-    if re.fullmatch(r"\d+(\.0+)?", text):
+    if _INT_TEXT.fullmatch(text):
         return int(float(text))
     return None
+
+
+_INT_TEXT = re.compile(r"\d+(\.0+)?")
 
 
 def is_numbering_row(row) -> bool:
     """True for a row holding only column letters and the numbers ``1..n`` (n >= 2)."""
     numbers, other = [], False
     for value in row:
+        if value == "":
+            continue  # most cells: empty
         text = cell_text(value)
         if not text:
             continue

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..errors import InputError
 from .excel import cell_text
@@ -83,9 +84,12 @@ _LAW_CITE = re.compile(r"(№|N)\s*\d+(-фз)?|\d+-фз|фз\s*№?\s*\d+|\d{1,2
 _OTHER_ARTICLE = re.compile(r"(?:^|[\s,;(])(\d{3}(?:\.\d{1,2})?)(?=$|[\s,;)]|\s*ч)")
 _PARTS_ONLY = re.compile(r"^[,;\s]*(?:(?:ч\.?\s*)?\d{1,2}(?:\.\d)?(?:\s*-\s*\d{1,2})?"
                          r"[,;\s]*)+$")
-_ABBREV = ((r"\bстар\.\s*ред\.?", "старой редакции"), (r"\bнов\.\s*ред\.?", "новой редакции"),
-           (r"\bред\.(?=\s|$|[,)])", "редакции"), (r"\bред(?=\s+фз)", "редакции"),
-           (r"\bвкл\.", "включая"), (r"\bN\s*(?=\d)", "№ "), (r"№(?=\d)", "№ "))
+_ABBREV = tuple((re.compile(p, re.IGNORECASE), r) for p, r in (
+    (r"\bстар\.\s*ред\.?", "старой редакции"), (r"\bнов\.\s*ред\.?", "новой редакции"),
+    (r"\bред\.(?=\s|$|[,)])", "редакции"), (r"\bред(?=\s+фз)", "редакции"),
+    (r"\bвкл\.", "включая"), (r"\bN\s*(?=\d)", "№ "), (r"№(?=\d)", "№ ")))
+_OPEN_SPACE = re.compile(r"\(\s+")
+_SPACE_CLOSE = re.compile(r"\s+\)")
 
 
 class LabelShapeError(InputError):
@@ -119,16 +123,18 @@ def label_text(value) -> str:
     return cell_text(value)
 
 
+@lru_cache(maxsize=65536)
 def normalize_redaction(text: str) -> str | None:
     """Clean an annotation: outer brackets/commas stripped, common abbreviations
-    expanded, whitespace collapsed; ``None`` when nothing is left."""
+    expanded, whitespace collapsed; ``None`` when nothing is left (computed once per
+    distinct text)."""
     text = " ".join(text.split()).strip(" ,;.")
     while text.startswith("(") and text.endswith(")") and text.count("(") == 1:
         text = text[1:-1].strip(" ,;.")
     for pattern, repl in _ABBREV:
-        text = re.sub(pattern, repl, text, flags=re.IGNORECASE)
-    text = re.sub(r"\(\s+", "(", text)
-    text = re.sub(r"\s+\)", ")", text)
+        text = pattern.sub(repl, text)
+    text = _OPEN_SPACE.sub("(", text)
+    text = _SPACE_CLOSE.sub(")", text)
     text = " ".join(text.split()).strip(" ,;.")
     if not text:
         return None
@@ -183,8 +189,10 @@ def _article(num: str, sub: str | None) -> str:
     return f"{num}.{sub}" if sub else num
 
 
+@lru_cache(maxsize=65536)
 def classify_total(text: str) -> str | None:
-    """The row type of a total/summary text, or None if it is none of those."""
+    """The row type of a total/summary text, or None if it is none of those (computed
+    once per distinct text)."""
     low = " ".join(text.lower().replace("ё", "е").split())
     for row_type, pattern in _TOTAL_PATTERNS:
         if pattern.match(low):

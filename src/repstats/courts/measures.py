@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -290,6 +291,18 @@ def normalize_header(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=4096)
+def _measure_name(form: str, header: str) -> str | None:
+    """The measure of a (form, header text), None if no rule matches (computed once per
+    distinct header: the forms repeat the same headers on every sheet)."""
+    text = normalize_header(header)
+    for name, forms, inc, exc in _COMPILED:
+        if form in forms and all(p.search(text) for p in inc) and \
+                not any(p.search(text) for p in exc):
+            return name
+    return None
+
+
 def measure_for(form: str, header: str, *, file=None, member=None, sheet=None,
                 column=None) -> str:
     """The canonical measure of a column of ``form`` with header text ``header``.
@@ -299,11 +312,9 @@ def measure_for(form: str, header: str, *, file=None, member=None, sheet=None,
     InputError
         When no rule matches (an unknown column), naming where it is.
     """
-    text = normalize_header(header)
-    for name, forms, inc, exc in _COMPILED:
-        if form in forms and all(p.search(text) for p in inc) and \
-                not any(p.search(text) for p in exc):
-            return name
+    name = _measure_name(form, header)
+    if name is not None:
+        return name
     raise InputError(f"unknown column header {header!r} in form {form}", file=file,
                      member=member, sheet=sheet, column=column,
                      expected="a header matching one of the documented measures")

@@ -37,16 +37,18 @@ from __future__ import annotations
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .excel import cell_text, read_sheets
+from .excel import cell_text, open_book
 from .forms import FORMS, identify_workbook
 from .headers import find_header
-from .labels import Label, LabelShapeError, parse_label, with_description_note
+from .labels import (Label, LabelShapeError, classify_total, parse_label,
+                     with_description_note)
 from .measures import measure_for
 from .workbooks import Workbook, workbooks_of, year_sources
 
@@ -120,28 +122,47 @@ class _Rows:
     """Column-wise accumulator: one entry per spreadsheet row (``meta``) and, per sheet,
     arrays of its values (position of their row in ``meta``, measure, value, column)."""
 
-    def __init__(self, labels: dict | None = None, strict: bool = False):
+    def __init__(self, labels: dict | None = None, strict: bool = False,
+                 parsed: dict | None = None, vocab: dict | None = None):
         self.strict = strict
         self.meta: list[tuple] = []      # _ROW_COLUMNS order
         self.chunks: list[tuple] = []    # (index, measure, value, column) arrays
-        # parse cache: one parse per distinct (label, description, context)
+        # parse caches: per distinct (label, description[, context]) and per parse key
+        # (see _parse)
         self.labels: dict = {} if labels is None else labels
+        self.parsed: dict = {} if parsed is None else parsed
+        # vocabularies of the value-level columns (see codes)
+        self.vocab: dict = {} if vocab is None else vocab
 
     def extend(self, other: "_Rows") -> None:
         offset = len(self.meta)
         self.meta.extend(other.meta)
         self.chunks.extend((i + offset, m, v, c) for i, m, v, c in other.chunks)
 
+    def codes(self, kind: str, values) -> np.ndarray:
+        """Integer codes of ``values`` (measures or column letters) in this table's
+        vocabulary of ``kind``, shared with the parts read into it."""
+        vocab = self.vocab.setdefault(kind, {})
+        return np.array([vocab.setdefault(v, len(vocab)) for v in values], dtype=np.int32)
+
     def _values(self):
         if not self.chunks:
-            e = np.array([], dtype=object)
+            e = np.array([], dtype=np.int32)
             return np.array([], dtype=np.int64), e, np.array([], dtype=np.int64), e
         return tuple(np.concatenate(parts) for parts in zip(*self.chunks))
 
     def frame(self) -> pd.DataFrame:
-        """The long table: each distinct value is converted once, then taken per value
-        (pyarrow), and strings land in pandas' Arrow-backed ``str`` dtype without a copy
-        through Python objects."""
+        """The long table (see :meth:`frames`)."""
+        return self.frames()[0]
+
+    def frames(self, categorical=()) -> tuple[pd.DataFrame, dict]:
+        """The long table, and the ``categorical`` string columns as
+        :class:`pandas.Categorical` (categories sorted, as ``astype("category")`` gives
+        them) built from the codes at hand, without hashing a million strings again.
+
+        Each distinct value is converted once, then taken per value (pyarrow), and
+        strings land in pandas' Arrow-backed ``str`` dtype without a copy through Python
+        objects."""
         import pyarrow as pa
 
         idx, measure, value, column = self._values()
@@ -152,68 +173,109 @@ class _Rows:
                 arrays[name] = pa.array(np.asarray(values, dtype=np.int64)[idx])
                 continue
             codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-            taken = codes.astype(np.int32)[idx]
+            codes = codes.astype(np.int32)
             if name == "line":
                 line = pd.array(np.asarray(uniques, dtype=object), dtype="Int64").take(
-                    taken, allow_fill=True)
+                    codes[idx], allow_fill=True)
                 continue
-            jobs.append((name, uniques, taken))
-        for name, values in (("measure", measure), ("column", column)):
-            codes, uniques = pd.factorize(values)
-            jobs.append((name, uniques, codes.astype(np.int32)))
+            jobs.append((name, np.asarray(uniques, dtype=object), codes, idx))
+        for name, codes in (("measure", measure), ("column", column)):
+            uniques = np.array(list(self.vocab.get(name, ())), dtype=object)
+            jobs.append((name, uniques, codes, None))
         # the string columns are independent: Arrow's take releases the GIL
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
             for name, arr in zip([j[0] for j in jobs],
-                                 pool.map(lambda j: _take_strings(j[1], j[2]), jobs)):
+                                 pool.map(lambda j: _take_strings(*j[1:]), jobs)):
                 arrays[name] = arr
         arrays["value"] = pa.array(value.astype(np.int64))
         table = pa.table({c: arrays[c] for c in COLUMNS if c != "line"})
         out = table.to_pandas(types_mapper=_STR_MAPPER.get)
         out.insert(COLUMNS.index("line"), "line", line if line is not None else
                    pd.array([], dtype="Int64"))
+        cats = {name: _categorical(uniques, codes, out[name].dtype, at)
+                for name, uniques, codes, at in jobs if name in categorical}
         del table, arrays, jobs
         pa.default_memory_pool().release_unused()  # hand freed buffers back
-        return out
+        return out, cats
+
+
+def _categorical(uniques, codes, dtype, at=None) -> pd.Categorical:
+    """Codes into ``uniques`` (-1: missing), taken at ``at`` when given, as a Categorical
+    with sorted categories of ``dtype``: equal to ``Series(uniques.take(codes[at]),
+    dtype=dtype).astype("category")`` (an unused category is dropped, as there)."""
+    used = np.zeros(len(uniques) + 1, dtype=bool)
+    if at is None:
+        used[codes + 1] = True
+    else:
+        taken = np.zeros(len(codes), dtype=bool)
+        taken[at] = True
+        used[codes[taken] + 1] = True
+    keep = np.flatnonzero(used[1:])
+    order = keep[np.argsort(uniques[keep], kind="stable")]
+    rank = np.full(len(uniques) + 1, -1, dtype=np.int32)
+    rank[order + 1] = np.arange(len(order), dtype=np.int32)
+    ranked = rank[codes + 1]
+    categories = pd.Index(pd.array(uniques[order], dtype=dtype))
+    return pd.Categorical.from_codes(ranked if at is None else ranked[at],
+                                     dtype=pd.CategoricalDtype(categories, ordered=False))
 
 
 #: Arrow strings -> pandas' default string dtype (``"str"``), without copying
 _STR_MAPPER = {}
 
 
-def _take_strings(uniques, codes):
+def _take_strings(uniques, codes, at=None):
     import pyarrow as pa
 
     if not _STR_MAPPER:
         _STR_MAPPER[pa.large_string()] = pd.StringDtype("pyarrow", na_value=np.nan)
+    if at is not None:
+        codes = codes[at]
     distinct = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
     return distinct.take(pa.array(codes, mask=codes < 0))
+
+
+#: first characters of labels whose parse depends on the row above (``п. «б»``, ``ч1.1``,
+#: ``«а»``): they are parsed per distinct context
+_INHERITS = ("п", "ч", "П", "Ч")
+_CONTEXTUAL = _INHERITS + ("«", "<", '"')
 
 
 def _parse(rows: _Rows, raw_label, raw_desc, has_desc, previous, *, file, member, sheet,
            row, column):
     """``(label, label text, description text)`` of a row, parsed once per distinct
     (label, description) and, for the labels that inherit from the row above (``п. «б»``,
-    ``ч1.1``), per distinct context."""
+    ``ч1.1``), per distinct context.
+
+    :func:`~repstats.courts.labels.parse_label` reads the description only through
+    whether it is empty and which total it names, and the row above only through its
+    article and part: parses are shared on that key, so each distinct label is parsed
+    about once, whatever the descriptions beside it."""
     key = (raw_label, raw_desc)
     hit = rows.labels.get(key)
     if hit is not None:
         return hit
     text = cell_text(raw_label)
-    inherits = text[:1] in ("п", "ч", "П", "Ч")
+    inherits = text[:1] in _INHERITS
+    context = None if previous is None else (previous.article, previous.part)
     if inherits:
-        key = (raw_label, raw_desc, None if previous is None else
-               (previous.article, previous.part))
+        key = (raw_label, raw_desc, context)
         hit = rows.labels.get(key)
         if hit is not None:
             return hit
     desc = cell_text(raw_desc) if has_desc else None
-    try:
-        lab = parse_label(raw_label, desc, previous=previous, file=file, member=member,
-                          sheet=sheet, row=row, column=column)
-    except LabelShapeError:
-        if rows.strict:
-            raise
-        lab = Label("rejected")
+    pkey = (raw_label, bool(desc), classify_total(desc) if desc else None,
+            context if text[:1] in _CONTEXTUAL else None)
+    lab = rows.parsed.get(pkey)
+    if lab is None:
+        try:
+            lab = parse_label(raw_label, desc, previous=previous, file=file,
+                              member=member, sheet=sheet, row=row, column=column)
+        except LabelShapeError:
+            if rows.strict:
+                raise
+            lab = Label("rejected")
+        rows.parsed[pkey] = lab
     noted = with_description_note(lab, desc) if lab.row_type in ("article",
                                                                  "paragraph") else lab
     hit = (lab, noted, text, desc, not inherits)
@@ -240,6 +302,7 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
     subset = _subset_of(sheet, header) if form == "10-a" else None
     label_col, desc_col, line_col = header.label_col, header.description_col, header.line_col
     label_letter = column_letter(label_col)
+    line_letter = column_letter(line_col) if line_col is not None else None
     start = header.number_row + 1
     body = sheet.grid[start:]
     if not body or not measures:
@@ -249,7 +312,8 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
     letters = np.array([x for _, x, _ in measures], dtype=object)
     names = np.array([n for _, _, n in measures], dtype=object)
     block = np.empty((len(body), len(cols)), dtype=object)
-    block[:] = [[row[c] for c in cols] for row in body]
+    pick = itemgetter(*cols)
+    block[:] = list(map(pick, body)) if len(cols) > 1 else [[pick(r)] for r in body]
     kinds = _TYPE(block)
     number = (kinds == float) | (kinds == int)
     empty = (kinds == str) & (block == "")
@@ -260,11 +324,14 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
     slow = (~(clean | empty)).any(axis=1)   # text, bools, fractions, negatives: cell by cell
     wanted = np.flatnonzero(clean.any(axis=1) | slow)
     previous = None
-    positions, picked = [], []
+    positions, picked, slow_keep = [], [], []
+    labels_get, meta_append = rows.labels.get, rows.meta.append
+    sheet_name, sha = sheet.name, wb.source_sha256
+    slow_rows = slow.tolist()
     for i in wanted.tolist():
         r = start + i
         cells = body[i]
-        if slow[i]:
+        if slow_rows[i]:
             keep = _slow_row(cells, measures, file=file, member=member, sheet=sheet.name,
                              row=r + 1)
             if keep is None:
@@ -273,38 +340,48 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
                 counts[i, j] = float(_value(cells[cols[j]], file=file, member=member,
                                             sheet=sheet.name, row=r + 1,
                                             column=letters[j]))
-        else:
-            keep = clean[i]
+            slow_keep.append((i, keep))
         raw_label = cells[label_col]
-        lab, noted, text, desc, _ = _parse(
-            rows, raw_label, cells[desc_col] if desc_col is not None else None,
-            desc_col is not None, previous, file=file, member=member, sheet=sheet.name,
-            row=r + 1, column=label_letter)
+        raw_desc = cells[desc_col] if desc_col is not None else None
+        hit = labels_get((raw_label, raw_desc))  # _parse's first cache, without a call
+        if hit is None:
+            hit = _parse(rows, raw_label, raw_desc, desc_col is not None, previous,
+                         file=file, member=member, sheet=sheet_name, row=r + 1,
+                         column=label_letter)
+        lab, noted, text, desc, _ = hit
         if lab.row_type in ("article", "paragraph"):
             previous = lab
             lab = noted
         row_type = lab.row_type
         if subset is not None and row_type in ("article", "paragraph"):
             row_type = "subset"
-        line = _value(cells[line_col], file=file, member=member, sheet=sheet.name,
-                      row=r + 1, column=column_letter(line_col)) \
-            if line_col is not None and isinstance(cells[line_col], (int, float)) else None
+        line = cells[line_col] if line_col is not None else None
+        if type(line) is float and line >= 0 and line.is_integer():
+            line = int(line)  # the common case, as _value reads it
+        elif isinstance(line, (int, float)):
+            line = _value(line, file=file, member=member, sheet=sheet.name, row=r + 1,
+                          column=line_letter)
+        else:
+            line = None
         positions.append(len(rows.meta))
-        picked.append((i, keep))
-        rows.meta.append((year, form, lab.article, lab.part, lab.paragraph, lab.redaction,
-                          row_type, text or None, desc or None, lab.lumped,
-                          subset if row_type == "subset" else None, file, member,
-                          sheet.name, r + 1, line, wb.source_sha256))
+        picked.append(i)
+        meta_append((year, form, lab.article, lab.part, lab.paragraph, lab.redaction,
+                     row_type, text or None, desc or None, lab.lumped,
+                     subset if row_type == "subset" else None, file, member,
+                     sheet_name, r + 1, line, sha))
     if not positions:
         return
     mask = np.zeros(block.shape, dtype=bool)
-    chosen = np.array([i for i, _ in picked])
-    mask[chosen] = np.array([k for _, k in picked])
+    chosen = np.array(picked)
+    mask[chosen] = clean[chosen]
+    for i, keep in slow_keep:
+        mask[i] = keep
     where_row, where_col = np.nonzero(mask)   # row-major: rows, then header order
     pos = np.full(len(body), -1, dtype=np.int64)
     pos[chosen] = positions
-    rows.chunks.append((pos[where_row], names[where_col],
-                        counts[where_row, where_col].astype(np.int64), letters[where_col]))
+    rows.chunks.append((pos[where_row], rows.codes("measure", names)[where_col],
+                        counts[where_row, where_col].astype(np.int64),
+                        rows.codes("column", letters)[where_col]))
 
 
 #: the Python type of each cell of an object array (one C call per cell)
@@ -344,11 +421,12 @@ def _year_into(rows: _Rows, workbooks, year: int, where: str) -> None:
     found: dict[str, Workbook] = {}
     chunks = []
     for wb in workbooks:
-        title = read_sheets(wb.data, file=wb.source_file, member=wb.member, limit=1)
+        book = open_book(wb.data, file=wb.source_file, member=wb.member)
+        title = book.sheets(0, 1)
         fid = identify_workbook(title, file=wb.source_file, member=wb.member)
         if not fid.known:
             continue  # another form (10.1, 11, ...): its data sheets are never parsed
-        sheets = read_sheets(wb.data, file=wb.source_file, member=wb.member)
+        sheets = title + book.sheets(1)
         if fid.year is not None and fid.year != year:
             raise InputError(f"title says year {fid.year}", file=wb.source_file,
                              member=wb.member, sheet=sheets[0].name,
@@ -361,7 +439,8 @@ def _year_into(rows: _Rows, workbooks, year: int, where: str) -> None:
                              member=wb.member, expected="one workbook per form and year")
         found[fid.form] = wb
         # read now (the first bad input is reported first), append in form order below
-        part = _Rows(labels=rows.labels, strict=rows.strict)
+        part = _Rows(labels=rows.labels, strict=rows.strict, parsed=rows.parsed,
+                     vocab=rows.vocab)
         for sheet in sheets[1:]:
             _read_sheet_into(part, sheet, fid.form, year=year, wb=wb)
         chunks.append((fid.form, part))
@@ -470,6 +549,21 @@ def read_court_stats(raw_dir, years=None, *, strict: bool = False) -> pd.DataFra
         A year given both as a zip and as a folder; any bad input (see
         :func:`read_year`).
     """
+    return read_court_stats_coded(raw_dir, years, strict=strict)[0]
+
+
+def read_court_stats_coded(raw_dir, years=None, *, strict: bool = False,
+                           categorical=()) -> tuple[pd.DataFrame, dict]:
+    """:func:`read_court_stats`, plus the ``categorical`` string columns as
+    :class:`pandas.Categorical` (sorted categories, equal to ``astype("category")``),
+    built from the reader's own codes: the compact integer keys of
+    :func:`repstats.courts.reconcile.reconcile`.
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        The long table and ``{column: Categorical}``.
+    """
     raw_dir = Path(raw_dir)
     if not (raw_dir / "cdep").is_dir():
         raise ValueError(f"{raw_dir} has no 'cdep' folder of yearly zips or folders")
@@ -486,4 +580,4 @@ def read_court_stats(raw_dir, years=None, *, strict: bool = False) -> pd.DataFra
     rows = _Rows(strict=strict)
     for y in wanted:
         _year_into(rows, workbooks_of(present[y]), y, f"cdep/{present[y].name}")
-    return rows.frame()
+    return rows.frames(categorical)

@@ -51,8 +51,9 @@ _SUMMED = {"10-a": ("article", "article_group"),
            "10.3": ("article", "article_group", "military_aggregate"),
            "10.3.1": ("article", "article_group", "military_aggregate")}
 _KEY = ["article", "part", "paragraph", "redaction"]
-#: string columns handled as categoricals inside :func:`reconcile`
-_CATEGORICAL = {"form", "article", "part", "paragraph", "redaction", "row_type", "label",
+#: string columns handled as categoricals inside :func:`reconcile` (see
+#: :func:`working_frame`)
+CATEGORICAL = {"form", "article", "part", "paragraph", "redaction", "row_type", "label",
                 "lumped_parts", "measure", "source_file", "member", "sheet", "column"}
 #: the long table's columns reconciliation reads (the others are never copied)
 _USED = {"year", "form", "article", "part", "paragraph", "redaction", "row_type", "label",
@@ -68,33 +69,43 @@ _MILITARY_MEASURE = {"convicted_main": "convicted_total", "acquitted": "acquitte
 def _is_military(article: pd.Series) -> pd.Series:
     """Chapter 33 (crimes against military service): arts. 331-352 (each distinct
     article parsed once)."""
+    if isinstance(article.dtype, pd.CategoricalDtype):
+        # one test per category, taken by code (-1, missing: not military)
+        hit = np.append(_military_articles(article.cat.categories), False)
+        return pd.Series(hit[article.cat.codes.to_numpy()], index=article.index)
     values = article.astype(object)
     distinct = pd.unique(values)
+    lookup = dict(zip(distinct, _military_articles(distinct)))
+    return values.map(lookup).astype(bool)
+
+
+def _military_articles(distinct) -> np.ndarray:
+    """Per distinct article label: in chapter 33 (arts. 331-352)?"""
     num = pd.to_numeric(pd.Series([a.split(".")[0] if isinstance(a, str) else None
                                    for a in distinct], dtype=object), errors="coerce")
-    lookup = dict(zip(distinct, num.between(331, 352)))
-    return values.map(lookup).astype(bool)
+    return num.between(331, 352).to_numpy(dtype=bool)
 
 
 def _military(df):
     """Per year: 10.3 military aggregate by measure, and whether 10-а lists chapter 33."""
     agg = df[(df["form"] == "10.3") & (df["row_type"] == "military_aggregate")]
     agg = agg.drop_duplicates(["year", "measure"])
-    art = df[(df["form"] == "10-a") & (df["row_type"] == "article")]
+    art = df.loc[(df["form"] == "10-a") & (df["row_type"] == "article"),
+                 ["year", "article"]]
     listed = set(art.loc[_is_military(art["article"]), "year"])
     return agg, listed
 
 
-def _article_sums(df):
+def _article_sums(df, military=None):
     out = []
-    agg, listed = _military(df)
+    agg, listed = military or _military(df)
     for form, types in _SUMMED.items():
-        sub = df[df["form"] == form]
-        if sub.empty:
+        in_form = df["form"] == form
+        if not in_form.any():
             continue
-        totals = (sub[sub["row_type"] == "grand_total"]
+        totals = (df[in_form & (df["row_type"] == "grand_total")]
                   .drop_duplicates(["year", "measure"], keep="first"))
-        parts = (sub[sub["row_type"].isin(types)]
+        parts = (df.loc[in_form & df["row_type"].isin(types), ["year", "measure", "value"]]
                  .groupby(["year", "measure"])["value"].sum().rename("observed"))
         merged = totals.merge(parts, left_on=["year", "measure"], right_index=True,
                               how="left")
@@ -136,16 +147,18 @@ def _article_sums(df):
     return res
 
 
-def _military_check(df):
+def _military_check(df, military=None):
     """10.3 military aggregate vs 10-а chapter 33 (rows, or the total's gap)."""
-    agg, listed = _military(df)
+    agg, listed = military or _military(df)
     agg = agg[agg["measure"] == "convicted_total"]
-    a = df[(df["form"] == "10-a") & (df["measure"] == "convicted_main")]
+    a = df.loc[(df["form"] == "10-a") & (df["measure"] == "convicted_main"),
+               ["year", "row_type", "article", "sheet", "value"]]
+    by_year = dict(tuple(a.groupby("year", sort=False)))
     rows = []
     for rec in agg.itertuples(index=False):
         y = rec.year
-        ay = a[a["year"] == y]
-        if ay.empty:
+        ay = by_year.get(y)
+        if ay is None or ay.empty:
             continue
         if y in listed:
             arts = ay[(ay["row_type"] == "article") & _is_military(ay["article"])]
@@ -173,11 +186,11 @@ def _military_check(df):
 
 
 def _bracket_sums(df):
-    held = df[((df["form"] == "10.3") & (df["year"] <= 2010))
-              | ((df["form"] == "10.3.1") & (df["year"] >= 2011))]
+    held = (((df["form"] == "10.3") & (df["year"] <= 2010))
+            | ((df["form"] == "10.3.1") & (df["year"] >= 2011)))
     keys = ["year", "form", "source_file", "member", "sheet", "row"]
-    total = held[held["measure"] == "imprisonment"]
-    brackets = (held[held["measure"].isin(BRACKET_MEASURES)]
+    total = df[held & (df["measure"] == "imprisonment")]
+    brackets = (df.loc[held & df["measure"].isin(BRACKET_MEASURES), keys + ["value"]]
                 .groupby(keys)["value"].sum().rename("observed"))
     res = total.merge(brackets, left_on=keys, right_index=True, how="inner")
     res["expected"] = res["value"]
@@ -190,8 +203,8 @@ _CELL = ["source_file", "member", "sheet", "row", "column"]
 
 
 def _cross(df, left, right, lmeasure, rmeasure, check, min_year=None):
-    sub = df if min_year is None else df[df["year"] >= min_year]
-    sub = sub[sub["form"].isin([left, right]) & sub["measure"].isin([lmeasure, rmeasure])]
+    wanted = df["form"].isin([left, right]) & df["measure"].isin([lmeasure, rmeasure])
+    sub = df[wanted if min_year is None else wanted & (df["year"] >= min_year)]
     if sub.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS), pd.DataFrame(columns=QUALITY_COLUMNS)
     j = join_forms(sub, left, right, lmeasure, rmeasure)
@@ -281,8 +294,12 @@ def _rejected(df):
 
 
 def _duplicates(df):
-    sub = df[df["row_type"].isin(["article", "paragraph"])]
-    dup = sub[sub.duplicated(["year", "form", "measure"] + _KEY, keep=False)]
+    keys = ["year", "form", "measure"] + _KEY
+    rows = df["row_type"].isin(["article", "paragraph"]).to_numpy()
+    repeated = df.loc[rows, keys].duplicated(keys, keep=False).to_numpy()
+    hit = np.zeros(len(df), dtype=bool)
+    hit[np.flatnonzero(rows)[repeated]] = True
+    dup = df[hit]
     if dup.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
     res = dup.copy()
@@ -292,6 +309,25 @@ def _duplicates(df):
     res["detail"] = "article/part/paragraph/redaction repeated within form-year-measure"
     res["_status"] = "fail"
     return res
+
+
+def working_frame(df: pd.DataFrame, categoricals: dict | None = None) -> pd.DataFrame:
+    """The slim working copy :func:`reconcile` filters: the columns it uses, the string
+    columns :data:`CATEGORICAL` as categoricals, so that every filter takes integer codes
+    instead of copying Arrow strings.
+
+    ``categoricals`` (``{column: Categorical}``, e.g. from
+    :func:`repstats.courts.reader.read_court_stats_coded`) replaces those columns as given
+    (same values, already encoded); the others are encoded here. Columns already
+    categorical are kept. ``df`` is not modified.
+    """
+    df = df[[c for c in df.columns if c in _USED]]
+    given = {c: v for c, v in (categoricals or {}).items() if c in df.columns}
+    if given:
+        df = df.assign(**given)
+    todo = {c: "category" for c in df.columns if c in CATEGORICAL
+            and not isinstance(df[c].dtype, pd.CategoricalDtype)}
+    return df.astype(todo) if todo else df
 
 
 def reconcile(df: pd.DataFrame) -> pd.DataFrame:
@@ -331,15 +367,14 @@ def reconcile(df: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"reconcile needs the long table; missing columns "
                          f"{sorted(missing)}")
-    # one slim working copy: the columns used, strings as categoricals, so that every
-    # filter below takes integer codes instead of copying Arrow strings
-    df = df[[c for c in df.columns if c in _USED]]
-    df = df.astype({c: "category" for c in df.columns if c in _CATEGORICAL})
+    df = working_frame(df)
     imp, imp_alias = _cross(df, "10.3", "10.3.1", "imprisonment", "imprisonment",
                             "imprisonment_10.3_vs_10.3.1", min_year=2011)
     conv, conv_alias = _cross(df, "10-a", "10.3", "convicted_main", "convicted_total",
                               "convicted_10-a_vs_10.3")
-    frames = [_article_sums(df), _bracket_sums(df), imp, conv, _military_check(df),
+    military = _military(df)
+    frames = [_article_sums(df, military), _bracket_sums(df), imp, conv,
+              _military_check(df, military),
               imp_alias, conv_alias, _rejected(df), _duplicates(df)]
     out = []
     for f in frames:

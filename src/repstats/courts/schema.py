@@ -17,7 +17,7 @@ def _matches(pattern: str) -> pa.Check:
     rx = re.compile(pattern)
 
     def check(s: pd.Series) -> pd.Series:
-        ok = [v for v in s.dropna().unique() if rx.match(v)]
+        ok = [v for v in s.unique() if isinstance(v, str) and rx.match(v)]
         return s.isna() | s.isin(ok)
 
     return pa.Check(check, name=f"str_matches('{pattern}')",

@@ -1,14 +1,16 @@
 """Build stage ``courts``: raw zips -> court_stats.parquet, quality table, codebook."""
 from __future__ import annotations
 
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
-from ..io import write_csv, write_parquet
+from ..io import parquet_bytes, write_bytes, write_csv
 from .codebook import codebook
-from .reader import read_court_stats
-from .reconcile import QUALITY_COLUMNS, reconcile
+from .reader import read_court_stats_coded
+from .reconcile import CATEGORICAL, QUALITY_COLUMNS, reconcile, working_frame
 from .schema import validate_court_stats
 
 OUTPUTS = {
@@ -31,11 +33,21 @@ def build(paths) -> list[Path]:
         ``court_stats.parquet``, ``court_stats_quality.csv``, ``court_stats_codebook.csv``
         in ``paths.processed``.
     """
-    df = validate_court_stats(read_court_stats(paths.raw))
-    quality = reconcile(df)
-    book = codebook(df)
+    df, cats = read_court_stats_coded(paths.raw, categorical=CATEGORICAL)
+    df = validate_court_stats(df)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the table is encoded (Arrow, outside the GIL) while it is reconciled; nothing
+        # is written before everything is computed. The context carries the stage's
+        # parquet metadata (repstats.io.parquet_metadata) into the worker.
+        table = pool.submit(contextvars.copy_context().run, parquet_bytes, df)
+        # reconciliation works on integer codes: the reader's, not a second hashing of
+        # the string columns (same content; see reconcile.working_frame)
+        work = working_frame(df, cats)
+        quality = reconcile(work)
+        book = codebook(df)
+        table = table.result()
     out = Path(paths.processed)
-    return [write_parquet(df, out / OUTPUTS["table"]),
+    return [write_bytes(out / OUTPUTS["table"], table),
             write_csv(quality, out / OUTPUTS["quality"]),
             write_csv(book, out / OUTPUTS["codebook"])]
 
