@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -44,8 +45,18 @@ def data_home(out: Path) -> Path:
     return out / "home" / ".local" / "share" / "repstats"
 
 
+def _cpu() -> float:
+    """CPU seconds used so far by the processes this one started and waited for."""
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
+_CPU_AT_START = {}
+
+
 def _record(out: Path, step: str, ok: bool, started: float, **fields) -> bool:
-    record = {"ok": ok, "seconds": round(time.monotonic() - started, 1), **fields}
+    record = {"ok": ok, "seconds": round(time.monotonic() - started, 1),
+              "cpu_seconds": round(_cpu() - _CPU_AT_START.get(step, _cpu()), 1), **fields}
     tmp = out / f".{step}.json.part"
     tmp.write_text(json.dumps(record), encoding="utf-8")
     os.replace(tmp, out / f"{step}.json")  # waiting fixtures never read half a record
@@ -123,6 +134,7 @@ def main(argv: list[str]) -> int:
                 stderr="not run: no mirror")
     work = out / "somewhere"
     for k, step in enumerate(steps):
+        _CPU_AT_START[step] = _cpu()
         if step == "wheel":
             ok = wheel(out)
         elif step == "venv":
