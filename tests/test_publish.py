@@ -207,7 +207,9 @@ def test_concurrent_builds_leave_one_complete_set(tmp_path):
 KILLER = """
 import os, signal, sys
 from repstats.cli import main
-import repstats.build, repstats.cases.stage  # what a build imports, loaded once here
+# what a build of the cases stage imports, loaded once here (nothing is run before a fork)
+import pandas.io.formats.string, pandera.pandas, pyarrow.pandas_compat, pyarrow.parquet, tqdm
+import repstats.build, repstats.cases.ovdinfo, repstats.cases.stage, repstats.sources
 
 ops = ("replace", "symlink", "unlink", "rmdir")
 real = {name: getattr(os, name) for name in ops}
