@@ -63,15 +63,21 @@ def _record(out: Path, step: str, ok: bool, started: float, **fields) -> bool:
     return ok
 
 
-def _run(out: Path, step: str, cmd, **kwargs) -> bool:
-    started = time.monotonic()
+def _command(cmd, **kwargs) -> dict:
+    """Run ``cmd``; its outcome as the fields of a step record."""
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
     except (OSError, subprocess.SubprocessError) as exc:
-        return _record(out, step, False, started, returncode=None, stdout="",
-                       stderr=f"{type(exc).__name__}: {exc}")
-    return _record(out, step, r.returncode == 0, started, returncode=r.returncode,
-                   stdout=r.stdout, stderr=r.stderr, command=[str(c) for c in cmd])
+        return {"returncode": None, "stdout": "", "stderr": f"{type(exc).__name__}: {exc}",
+                "command": [str(c) for c in cmd]}
+    return {"returncode": r.returncode, "stdout": r.stdout, "stderr": r.stderr,
+            "command": [str(c) for c in cmd]}
+
+
+def _run(out: Path, step: str, cmd, **kwargs) -> bool:
+    started = time.monotonic()
+    done = _command(cmd, **kwargs)
+    return _record(out, step, done["returncode"] == 0, started, **done)
 
 
 def wheel(out: Path) -> bool:
@@ -92,17 +98,17 @@ def venv(out: Path) -> bool:
     (whl,) = (out / "dist").glob("repstats-*.whl")
     env_dir = out / "venv"
     started = time.monotonic()
-    made = subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env_dir)],
-                          capture_output=True, text=True, timeout=120)
-    if made.returncode:
-        return _record(out, "venv", False, started, returncode=made.returncode,
-                       stdout=made.stdout, stderr=made.stderr)
+    made = _command([sys.executable, "-m", "venv", "--without-pip", str(env_dir)],
+                    timeout=120)
+    if made["returncode"] != 0:
+        return _record(out, "venv", False, started, **made)
     # install first: pip must not see this environment (nor its editable repstats)
     clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    if not _run(out, "venv", [sys.executable, "-m", "pip", "--python",
-                              str(env_dir / "bin" / "python"), "install", "--quiet",
-                              "--no-deps", "--no-index", str(whl)], timeout=300, env=clean):
-        return False
+    installed = _command([sys.executable, "-m", "pip", "--python",
+                          str(env_dir / "bin" / "python"), "install", "--quiet", "--no-deps",
+                          "--no-index", str(whl)], timeout=300, env=clean)
+    if installed["returncode"] != 0:
+        return _record(out, "venv", False, started, **installed)
     site = next((env_dir / "lib").glob("python3*/site-packages"))
     # then give it this environment's third-party packages (a plain path: the .pth files
     # there, such as the editable install of the checkout, are not processed)
@@ -114,7 +120,7 @@ def venv(out: Path) -> bool:
     if shared.is_dir():
         (env_dir / "share").mkdir(exist_ok=True)
         (env_dir / "share" / "jupyter").symlink_to(shared)
-    return True
+    return _record(out, "venv", True, started, **installed)
 
 
 def environment(out: Path, mirror: Path) -> dict[str, str]:
