@@ -120,8 +120,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    """A run stopped early (Ctrl-C, ``-x``) stops the pipeline it started."""
     proc = session.config.stash.get(_PIPELINE_PROC, None)
-    if proc is not None and exitstatus == pytest.ExitCode.INTERRUPTED:
+    stopped = session.shouldstop or session.shouldfail
+    if proc is not None and (exitstatus == pytest.ExitCode.INTERRUPTED or stopped):
         proc.kill()
 
 
