@@ -9,7 +9,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -66,38 +65,134 @@ def _flock(path: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _once(root: Path, name: str, make) -> None:
-    """Run ``make()`` once per test run: the first worker runs it under a lock, the others
-    wait and reuse its outcome; a failure is recorded and re-raised in every worker."""
-    root.mkdir(parents=True, exist_ok=True)
-    done = root / f"{name}.outcome.json"
-    with _flock(root / f"{name}.lock"):
-        if not done.is_file():
-            try:
-                make()
-                outcome = {"ok": True}
-            except Exception as exc:  # recorded so the other worker does not redo it
-                outcome = {"ok": False, "error": "".join(
-                    traceback.format_exception_only(type(exc), exc)).strip()}
-            done.write_text(json.dumps(outcome), encoding="utf-8")
-    outcome = json.loads(done.read_text(encoding="utf-8"))
-    if not outcome["ok"]:
-        pytest.fail(f"shared {name} failed (once for the whole run): {outcome['error']}",
-                    pytrace=False)
+# ------------------------------------------------ the run's one pipeline (tests/pipeline.py)
+# Tests reach it through these fixtures; collection puts them last and starts the pipeline in
+# the background at once, so the workers run every other test while it works.
+PIPELINE_FIXTURES = {"wheel": 1, "built": 2, "court_stats_real": 2, "installed_run": 3,
+                     "reports_built": 3}
+PIPELINE_TIMEOUT = 1800  # seconds a fixture waits for a step before failing
+
+
+def _pipeline_dir(config) -> Path:
+    return _run_root(config._tmp_path_factory) / "pipeline"
+
+
+def _pipeline_rank(item) -> int:
+    """0: needs nothing shared; 1: needs the mirror; 2-3: waits for a pipeline step."""
+    names = set(getattr(item, "fixturenames", ()))
+    rank = max((PIPELINE_FIXTURES.get(n, 0) for n in names), default=0)
+    return rank or (1 if "mirror" in names else 0)
+
+
+def _start_pipeline(config) -> None:
+    """Start tests/pipeline.py once per run (the first worker to get here starts it)."""
+    import subprocess
+    import sys
+
+    out = _pipeline_dir(config)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _flock(out.parent / "pipeline.lock"):
+        if out.exists():
+            return
+        out.mkdir()
+        mirror = paths().mirror
+        args = [str(mirror)] if mirror is not None and mirror.is_dir() else []
+        log = open(out / "pipeline.log", "wb")
+        proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("pipeline.py")),
+                                 str(out), *args], stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL)
+        (out / "pipeline.pid").write_text(str(proc.pid))
+        config.stash[_PIPELINE_PROC] = proc
+
+
+_PIPELINE_PROC = pytest.StashKey()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests waiting for the pipeline run last (the same order in every pytest-xdist worker,
+    as xdist requires); the pipeline starts now when a selected test needs it."""
+    ranks = {item.nodeid: _pipeline_rank(item) for item in items}
+    if not config.option.collectonly and any(
+            PIPELINE_FIXTURES.keys() & set(getattr(item, "fixturenames", ()))
+            for item in items):
+        _start_pipeline(config)
+    items.sort(key=lambda item: ranks[item.nodeid])
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A run stopped early (Ctrl-C, ``-x``) stops the pipeline it started."""
+    proc = session.config.stash.get(_PIPELINE_PROC, None)
+    stopped = session.shouldstop or session.shouldfail
+    if proc is not None and (exitstatus == pytest.ExitCode.INTERRUPTED or stopped):
+        proc.kill()
+
+
+def pytest_unconfigure(config):
+    """The worker that started the pipeline waits for it: the other worker may need it."""
+    proc = config.stash.get(_PIPELINE_PROC, None)
+    if proc is not None and proc.poll() is None:
+        try:
+            proc.wait(timeout=PIPELINE_TIMEOUT)
+        except BaseException:
+            proc.kill()
+            raise
+
+
+def _alive(pid_file: Path) -> bool:
+    """The process named in ``pid_file`` still runs (a zombie, ended but not yet reaped by
+    the worker that started it, does not)."""
+    try:
+        stat = Path(f"/proc/{pid_file.read_text().strip()}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def pipeline_step(config, step: str) -> dict:
+    """Wait for ``step`` of the run's pipeline and return its record (tests/pipeline.py);
+    a failed step fails the test, with the command's error output."""
+    import time
+
+    out = _pipeline_dir(config)
+    record = out / f"{step}.json"
+    deadline = time.monotonic() + PIPELINE_TIMEOUT
+    while not record.is_file():
+        if not _alive(out / "pipeline.pid") and not record.is_file():
+            pytest.fail(f"the shared pipeline ended before its step {step} "
+                        f"(see {out / 'pipeline.log'})", pytrace=False)
+        if time.monotonic() > deadline:
+            pytest.fail(f"the shared pipeline's step {step} took over {PIPELINE_TIMEOUT} s",
+                        pytrace=False)
+        time.sleep(0.2)
+    done = json.loads(record.read_text(encoding="utf-8"))
+    if not done["ok"]:
+        pytest.fail(f"shared pipeline step {step} failed (once for the whole run): "
+                    f"{done['stderr'][-3000:]}", pytrace=False)
+    return done
 
 
 @pytest.fixture(scope="session")
-def built(mirror, tmp_path_factory):
-    """Every stage built ONCE per test run from the mirror into a temporary processed folder,
-    shared by all pytest-xdist workers. Returns the :class:`repstats.config.Paths`
-    (``raw`` is the mirror). Tests must only read it: copy it before changing anything."""
-    from repstats.build import run_build
+def installed_run(mirror, request):
+    """The run's pipeline after its last step: ``(out folder, {step: record})``."""
+    from pipeline import STEPS
 
-    root = _run_root(tmp_path_factory) / "shared-build"
-    p = paths(raw=mirror, processed=root / "processed", reports=root / "reports",
-              mirror=mirror)
-    _once(root, "build", lambda: run_build(p, log=lambda s: None))
-    return p
+    out = _pipeline_dir(request.config)
+    return out, {step: pipeline_step(request.config, step) for step in STEPS}
+
+
+@pytest.fixture(scope="session")
+def built(mirror, request):
+    """Every stage built ONCE per test run from the mirror, by the installed package
+    (``repstats fetch`` then ``repstats build`` outside any checkout: tests/pipeline.py),
+    shared by all pytest-xdist workers. Returns the :class:`repstats.config.Paths` of that
+    data home (``raw`` is its copy of the mirror). Tests must only read it: copy it before
+    changing anything."""
+    from pipeline import data_home
+
+    pipeline_step(request.config, "build")
+    home = data_home(_pipeline_dir(request.config))
+    return paths(raw=home / "raw", processed=home / "processed", reports=home / "reports",
+                 mirror=mirror)
 
 
 @pytest.fixture(scope="session")
@@ -110,14 +205,11 @@ def court_stats_real(built):
 
 
 @pytest.fixture(scope="session")
-def reports_built(built, tmp_path_factory):
-    """The three HTML reports executed ONCE per test run from :func:`built` (shared across
-    workers). Returns ``(paths, files written)``; the files are listed from the reports
-    folder (figures in its ``figures/``), HTML first."""
-    from repstats.report import run_reports
-
-    root = _run_root(tmp_path_factory) / "shared-build"
-    _once(root, "reports", lambda: run_reports(built, log=lambda s: None))
+def reports_built(built, request):
+    """The three HTML reports executed ONCE per test run from :func:`built` (``repstats
+    report`` of the installed package). Returns ``(paths, files written)``; the files are
+    listed from the reports folder (figures in its ``figures/``), HTML first."""
+    pipeline_step(request.config, "report")
     written = sorted((f for f in built.reports.rglob("*") if f.suffix in (".html", ".png")),
                      key=lambda f: (f.suffix != ".html", f.name))
     return built, written

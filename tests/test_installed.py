@@ -3,17 +3,15 @@ whole job (`repstats fetch`, `build`, `report` with only REPSTATS_MIRROR set).
 
 The wheel is built offline (``pip wheel --no-build-isolation --no-deps``) and installed
 with ``--no-deps`` into a fresh virtual environment that sees this environment's
-third-party packages through a ``.pth`` file, so nothing is downloaded.
+third-party packages through a ``.pth`` file, so nothing is downloaded. That is the test
+run's one pipeline (tests/pipeline.py, started by tests/conftest.py): its build and reports
+are also the ``built`` and ``reports_built`` that the other tests read.
 """
 from __future__ import annotations
 
 import ast
-import os
 import re
-import shutil
-import subprocess
 import sys
-import sysconfig
 import tomllib
 import zipfile
 from pathlib import Path
@@ -65,21 +63,13 @@ def test_every_core_dependency_is_imported():
     assert any(r.startswith("jupyterlab") for r in extras["notebooks"])
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    # build from a copy of the sources (an in-tree build/ folder may hold stale files)
-    src = tmp_path_factory.mktemp("sdist") / "repstats"
-    src.mkdir()
-    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE"):
-        shutil.copy2(ROOT / name, src / name)
-    shutil.copytree(ROOT / "notebooks", src / "notebooks")
-    shutil.copytree(ROOT / "src", src / "src",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--no-build-isolation", "--wheel-dir", str(out), str(src)],
-                   check=True, capture_output=True, text=True, timeout=600)
-    (found,) = out.glob("repstats-*.whl")
+@pytest.fixture(scope="session")
+def wheel(request) -> Path:
+    """The wheel the run's pipeline built (tests/pipeline.py, step ``wheel``)."""
+    from conftest import _pipeline_dir, pipeline_step
+
+    pipeline_step(request.config, "wheel")
+    (found,) = (_pipeline_dir(request.config) / "dist").glob("repstats-*.whl")
     return found
 
 
@@ -97,63 +87,39 @@ def test_wheel_ships_notebooks_and_codebooks_not_tools_or_tests(wheel):
     assert shipped == (ROOT / "data" / "raw" / "manifest.csv").read_bytes()
 
 
-def _venv(tmp_path: Path, wheel: Path) -> Path:
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
-                   timeout=120)
-    bin_dir = venv / "bin"
-    site = next((venv / "lib").glob("python3*/site-packages"))
-    # install first: pip must not see this environment (nor its editable repstats)
-    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(bin_dir / "python"),
-                    "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
-                   check=True, capture_output=True, text=True, timeout=300, env=clean)
-    assert (bin_dir / "repstats").is_file()
-    # then give it this environment's third-party packages (a plain path: the .pth files
-    # there, such as the editable install of the checkout, are not processed)
-    dirs = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
-    (site / "_project_env.pth").write_text("".join(f"{d}\n" for d in dirs))
-    # ... and the data files their installation put in <prefix>/share/jupyter (nbconvert's
-    # templates; also a python3 kernel spec for the other Python, which must not be used)
-    shared = Path(sys.prefix) / "share" / "jupyter"
-    if shared.is_dir():
-        (venv / "share").mkdir(exist_ok=True)
-        (venv / "share" / "jupyter").symlink_to(shared)
-    return bin_dir
-
-
-def _run(bin_dir: Path, args, cwd: Path, env: dict, timeout=1800):
-    r = subprocess.run([str(bin_dir / "repstats"), *args], cwd=cwd, env=env,
-                       capture_output=True, text=True, timeout=timeout)
-    assert r.returncode == 0, f"repstats {args}: {r.stderr[-3000:]}"
-    return r
-
-
 @pytest.mark.slow
 @pytest.mark.mirror
-def test_installed_fetch_build_report_outside_a_checkout(wheel, mirror, tmp_path):
-    bin_dir = _venv(tmp_path, wheel)
-    home, work = tmp_path / "home", tmp_path / "somewhere"
-    home.mkdir()
-    work.mkdir()
-    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", "HOME": str(home),
-           "LANG": "C.UTF-8", "REPSTATS_MIRROR": str(mirror)}
-    where = _run(bin_dir, ["fetch", "--help"], work, env).stdout
-    assert "REPSTATS_HOME" in where
+def test_installed_fetch_build_report_outside_a_checkout(installed_run, mirror):
+    """The run's pipeline (tests/pipeline.py): the wheel installed into a fresh virtual
+    environment ran ``repstats fetch --help``, ``fetch``, ``build`` and ``report`` in an
+    empty folder with only ``HOME``, ``PATH``, ``LANG`` and ``REPSTATS_MIRROR`` set."""
+    from pipeline import data_home, environment
+
+    out, steps = installed_run
+    bin_dir, home, work = out / "venv" / "bin", out / "home", out / "somewhere"
+    assert (bin_dir / "repstats").is_file()
+    env = environment(out, mirror)
+    assert set(env) == {"PATH", "HOME", "LANG", "REPSTATS_MIRROR"}
+    assert env["HOME"] == str(home)
+    for step in ("help", "fetch", "build", "report"):
+        assert steps[step]["returncode"] == 0, (step, steps[step]["stderr"][-3000:])
+        assert steps[step]["command"][0] == str(bin_dir / "repstats"), step
+    assert "REPSTATS_HOME" in steps["help"]["stdout"]
     data = home / ".local" / "share" / "repstats"
-    fetched = _run(bin_dir, ["fetch"], work, env)
+    assert data == data_home(out)
+    fetched = steps["fetch"]
     n = len(sources(path=PACKAGE_DATA / "sources.csv"))  # the manifest shipped in the wheel
     assert n > 50
-    assert str(data / "raw") in fetched.stdout and f"fetch: {n} source(s)" in fetched.stdout
-    assert f"fetch {n} of {n}" in fetched.stderr  # one plain progress line per source in a log
-    built = _run(bin_dir, ["build"], work, env)
-    assert str(data / "processed") in built.stdout
-    reported = _run(bin_dir, ["report"], work, env)
+    assert str(data / "raw") in fetched["stdout"] and f"fetch: {n} source(s)" in \
+        fetched["stdout"]
+    assert f"fetch {n} of {n}" in fetched["stderr"]  # one plain progress line per source
+    assert str(data / "processed") in steps["build"]["stdout"]
+    reported = steps["report"]
     pages = sorted((data / "reports").glob("*.html"))
     assert [p.stem for p in pages] == ["01_data_quality", "02_cases_vs_instability",
-                                       "03_sentences_vs_minimums"], reported.stderr[-2000:]
-    assert "section 1 of" in reported.stderr
-    local = [str(tmp_path), str(home), str(mirror), str(ROOT), sys.prefix, "site-packages"]
+                                       "03_sentences_vs_minimums"], reported["stderr"][-2000:]
+    assert "section 1 of" in reported["stderr"]
+    local = [str(out), str(home), str(mirror), str(ROOT), sys.prefix, "site-packages"]
     for page in pages:
         text = page.read_text(encoding="utf-8")
         cells = re.findall(r'class="jp-Cell jp-CodeCell[^"]*"', text)

@@ -200,23 +200,43 @@ def test_concurrent_builds_leave_one_complete_set(tmp_path):
 
 
 # ------------------------------------------------------------------------------ kill test
+# One Python process imports the build once, then forks one child per build: the child
+# runs ``repstats build`` (the CLI's main) and SIGKILLs itself at its n-th file operation
+# (rename, symlink, unlink, rmdir); with n = 0 it counts them. A fork costs milliseconds
+# where a fresh interpreter importing pandas costs about a second per kill point.
 KILLER = """
 import os, signal, sys
-n = int(os.environ["KILL_AT"])
-calls = [0]
-def wrap(f):
-    def g(*a, **k):
-        calls[0] += 1
-        if calls[0] == n:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return f(*a, **k)
-    return g
-for name in ("replace", "symlink", "unlink", "rmdir"):
-    setattr(os, name, wrap(getattr(os, name)))
 from repstats.cli import main
-code = main(sys.argv[1:])
-sys.stderr.write(f"CALLS={calls[0]}\\n")
-sys.exit(code)
+# what a build of the cases stage imports, loaded once here (nothing is run before a fork)
+import pandas.io.formats.string, pandera.pandas, pyarrow.pandas_compat, pyarrow.parquet, tqdm
+import repstats.build, repstats.cases.ovdinfo, repstats.cases.stage, repstats.sources
+
+ops = ("replace", "symlink", "unlink", "rmdir")
+real = {name: getattr(os, name) for name in ops}
+for line in sys.stdin:
+    n = int(line)
+    pid = os.fork()
+    if pid == 0:
+        calls = [0]
+        def wrap(f):
+            def g(*a, **k):
+                calls[0] += 1
+                if calls[0] == n:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return f(*a, **k)
+            return g
+        for name in ops:
+            setattr(os, name, wrap(real[name]))
+        try:
+            code = main(sys.argv[1:])
+        except BaseException:
+            code = 99
+        sys.stdout.write(f"CALLS={calls[0]}\\n")
+        sys.stdout.flush()
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    sys.stdout.write(f"EXIT={os.waitstatus_to_exitcode(status)}\\n")
+    sys.stdout.flush()
 """
 
 
@@ -225,6 +245,32 @@ def _cli(p, extra_env=None, script=None):
     head = ["-c", script] if script else ["-m", "repstats.cli"]
     return [sys.executable, *head, "build", "--stage", "cases", "--root", str(p.root),
             "--raw-dir", str(p.raw), "--processed-dir", str(p.processed)], env
+
+
+class _Killer:
+    """The forking build process of the kill test: ``run(n)`` builds, killed at the n-th
+    file operation (never when n = 0); returns (exit code, operations counted or None)."""
+
+    def __init__(self, p):
+        cmd, env = _cli(p, script=KILLER)
+        self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     text=True, bufsize=1)
+
+    def run(self, n: int) -> tuple[int, int | None]:
+        self.proc.stdin.write(f"{n}\n")
+        self.proc.stdin.flush()
+        calls = None
+        for line in self.proc.stdout:
+            if line.startswith("CALLS="):
+                calls = int(line[6:])
+            elif line.startswith("EXIT="):
+                return int(line[5:]), calls
+        raise AssertionError(f"the killer process ended: {self.proc.wait()}")
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
 
 
 def test_kill_during_build_leaves_old_or_new_complete_set(tmp_path):
@@ -242,30 +288,30 @@ def test_kill_during_build_leaves_old_or_new_complete_set(tmp_path):
     new = _snapshot(new_p.processed)
     assert new != old and set(new) == OVD_OUTPUTS
 
-    cmd, env = _cli(p, {"KILL_AT": "0"}, KILLER)
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    total = int(done.stderr.rsplit("CALLS=", 1)[1])
-    assert total >= 10
-
     def reset():
         shutil.rmtree(p.processed)
         shutil.copytree(pristine, p.processed, symlinks=True)
 
-    seen = {"old": 0, "new": 0}
-    # the publish is the last few operations; kill at each of them, and at some earlier
-    points = sorted(set(range(max(1, total - 14), total + 1)) | {1, total // 2})
-    for n in points:
-        reset()
-        cmd, env = _cli(p, {"KILL_AT": str(n)}, KILLER)
-        run = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
-        assert run.returncode == -signal.SIGKILL, (n, run.stderr[-2000:])
-        state = _snapshot(p.processed)
-        assert state in (old, new), f"kill at operation {n} of {total} left a mixed set"
-        seen["old" if state == old else "new"] += 1
-        checks = publish.check_stage_files(p.processed, "cases")
-        assert (checks["status"] == "pass").all(), (n, checks)
-    assert seen["old"] and seen["new"]
+    killer = _Killer(p)
+    try:
+        code, total = killer.run(0)  # counts the operations of a whole build
+        assert code == 0 and total >= 10, (code, total)
+        assert _snapshot(p.processed) == new
+        seen = {"old": 0, "new": 0}
+        # the publish is the last few operations; kill at each of them, and at some earlier
+        points = sorted(set(range(max(1, total - 14), total + 1)) | {1, total // 2})
+        for n in points:
+            reset()
+            code, _ = killer.run(n)
+            assert code == -signal.SIGKILL, (n, code)
+            state = _snapshot(p.processed)
+            assert state in (old, new), f"kill at operation {n} of {total} left a mixed set"
+            seen["old" if state == old else "new"] += 1
+            checks = publish.check_stage_files(p.processed, "cases")
+            assert (checks["status"] == "pass").all(), (n, checks)
+        assert seen["old"] and seen["new"]
+    finally:
+        killer.close()
     # timed kills of the real command
     for delay in (0.3, 0.9, 1.5):
         reset()
