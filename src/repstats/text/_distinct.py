@@ -205,7 +205,8 @@ def _text_chunk(series: pd.Series, arrow, lo: int, hi: int):
 
 
 class _Cache:
-    """Bounded value -> result cache shared by the chunks of one call."""
+    """Bounded value -> result cache for cells that are not Arrow text (object columns
+    holding numbers, lists ...), shared by the chunks of one call."""
 
     def __init__(self, fn: Callable):
         self.fn, self.store = fn, {}
@@ -222,19 +223,6 @@ class _Cache:
             self.store.clear()
         self.store[value] = got
         return got
-
-
-def _split_fast(uniques, fast):
-    """Run the fast path on arrow uniques; return (mask, fast result, slow values)."""
-    if fast is None or not isinstance(uniques, (pa.Array, pa.ChunkedArray)) or \
-            len(uniques) == 0:
-        values = uniques.to_pylist() if isinstance(uniques, (pa.Array, pa.ChunkedArray)) \
-            else uniques
-        return None, None, values
-    got = fast(uniques)
-    mask = got[0]
-    slow = uniques.filter(pa.array(~mask)).to_pylist()
-    return mask, got[1:], slow
 
 
 def typed_frame(data: dict, dtypes: dict) -> pd.DataFrame:
@@ -259,28 +247,251 @@ def _frame(records: list, columns: Sequence[str], dtypes: dict) -> pd.DataFrame:
     return typed_frame(data, {c: dtypes[c] for c in columns})
 
 
-def _assemble(pieces: dict[str, list], index) -> pd.DataFrame:
-    """Concatenate each column's pieces, one column at a time (freeing the pieces)."""
-    cols = {}
-    for name in list(pieces):
-        parts = pieces.pop(name)
-        col = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-        del parts
-        cols[name] = col.reset_index(drop=True)
-    out = pd.DataFrame(cols, copy=False)
-    out.index = index
+# ------------------------------------------------------------------ columnar tables
+# Inside the engine a table is a dict of equally long numpy arrays, one per output
+# column, plus a ``<name>\0mask`` array for the nullable Int64/boolean columns: rows are
+# taken and concatenated with numpy, and the output is built once, column by column.
+_MASK = "\0mask"
+_NULLABLE = {"Int64": (np.int64, 0, pd.arrays.IntegerArray),
+             "boolean": (np.bool_, False, pd.arrays.BooleanArray)}
+
+
+def _excl_cumsum(counts: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(counts), dtype=np.int64)
+    if len(counts) > 1:
+        np.cumsum(counts[:-1], out=out[1:])
     return out
 
 
-def _chunks(series: pd.Series, fast, cached: _Cache):
-    """Yield ``(lo, hi, codes, uniques, mask, fast result, slow results)`` per chunk."""
-    arrow = _arrow_chunks(series)
-    n = len(series)
-    for lo in range(0, max(n, 1), CHUNK_ROWS):
-        hi = min(n, lo + CHUNK_ROWS)
-        codes, uniques = _text_chunk(series, arrow, lo, hi)
-        mask, got, slow = _split_fast(uniques, fast)
-        yield lo, hi, codes, uniques, mask, got, [cached(u) for u in slow]
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The row numbers ``starts[i] .. starts[i] + counts[i] - 1``, for every i in order."""
+    total = int(counts.sum())
+    return np.repeat(starts - _excl_cumsum(counts), counts) + np.arange(total,
+                                                                        dtype=np.int64)
+
+
+class _Shared:
+    """One Python object per distinct output string (bounded): a million rows of "205.2"
+    cost 8 bytes each, as in the fast paths' :func:`strings`."""
+
+    def __init__(self):
+        self.words: dict[str, str] = {}
+
+    def __call__(self, arr: np.ndarray) -> np.ndarray:
+        if len(arr) < 2:
+            return arr
+        try:
+            codes, uniq = pd.factorize(arr, use_na_sentinel=True)
+        except TypeError:
+            return arr
+        if 2 * len(uniq) > len(arr) or not all(type(u) is str for u in uniq):
+            return arr                      # mostly distinct text: nothing to share
+        if len(self.words) + len(uniq) > CACHE_MAX:
+            self.words.clear()
+        words = np.array([self.words.setdefault(u, u) for u in uniq] + [None], dtype=object)
+        out = words[codes]
+        na = codes < 0
+        if na.any():
+            out[na] = arr[na]               # None stays None, pd.NA stays pd.NA
+        return out
+
+
+def _table(frame: pd.DataFrame, dtypes: dict, shared: _Shared) -> dict[str, np.ndarray]:
+    out = {}
+    for name, dtype in dtypes.items():
+        col = frame[name]
+        if dtype in _NULLABLE:
+            kind, fill, _ = _NULLABLE[dtype]
+            out[name + _MASK] = col.isna().to_numpy()
+            out[name] = col.to_numpy(dtype=kind, na_value=fill)
+        elif dtype == "object":
+            out[name] = shared(col.to_numpy(dtype=object))
+        else:
+            out[name] = col.to_numpy(dtype=dtype)
+    return out
+
+
+def _take(table: dict, rows: np.ndarray) -> dict:
+    return {k: v[rows] for k, v in table.items()}
+
+
+def _concat(tables: list[dict]) -> dict:
+    tables = [t for t in tables if t is not None]
+    if len(tables) == 1:
+        return tables[0]
+    return {k: np.concatenate([t[k] for t in tables]) for k in tables[0]}
+
+
+def _rows_of(table: dict) -> int:
+    return len(next(iter(table.values())))
+
+
+class _Store:
+    """Results of the distinct values that repeat, kept across chunks (bounded).
+
+    Values are looked up in C (Arrow's ``index_in``); a value is kept when it occurs
+    twice or more in its chunk, or when its chunk has few distinct values. An
+    all-distinct column thus keeps nothing; a repeated one parses each value once.
+    """
+
+    def __init__(self):
+        self.values = None
+        self.table = self.starts = self.counts = None
+
+    def find(self, uniques: pa.Array) -> np.ndarray:
+        if self.values is None or len(uniques) == 0:
+            return np.full(len(uniques), -1, dtype=np.int64)
+        got = pc.index_in(uniques, value_set=self.values).fill_null(-1)
+        return got.to_numpy(zero_copy_only=False).astype(np.int64)
+
+    def add(self, values: pa.Array, table: dict, counts: np.ndarray) -> None:
+        if len(values) == 0:
+            return
+        if self.values is None or len(self.values) + len(values) > CACHE_MAX:
+            self.values, self.table, self.counts = values, table, counts
+        else:
+            self.values = pa.concat_arrays([self.values, values])
+            self.table = _concat([self.table, table])
+            self.counts = np.concatenate([self.counts, counts])
+        self.starts = _excl_cumsum(self.counts)
+
+    def rows(self, found: np.ndarray) -> tuple[dict | None, np.ndarray]:
+        """The rows of stored values ``found`` (positions in the store), and their counts."""
+        if found.size == 0:
+            return None, np.zeros(0, dtype=np.int64)
+        counts = self.counts[found]
+        return _take(self.table, _ranges(self.starts[found], counts)), counts
+
+
+class _Engine:
+    """Per-distinct-value parsing of one Series, chunk by chunk (see the module docstring)."""
+
+    def __init__(self, series, parse, columns, dtypes, fast, explode):
+        self.series, self.parse, self.fast, self.explode = series, parse, fast, explode
+        self.dtypes = {c: dtypes[c] for c in columns}
+        self.columns = list(columns)
+        self.shared = _Shared()
+        self.store = _Store()
+        self.cache = _Cache(parse)
+        missing = parse(None)
+        self.missing = self._records([missing])
+
+    def _records(self, parsed: list) -> tuple[dict, np.ndarray]:
+        """Table and per-value row counts of Python results (one list per value)."""
+        if not self.explode:
+            return (_table(_frame(parsed, self.columns, self.dtypes), self.dtypes,
+                           self.shared), np.ones(len(parsed), dtype=np.int64))
+        counts = np.fromiter((len(p) for p in parsed), dtype=np.int64, count=len(parsed))
+        if (counts < 1).any():
+            raise RuntimeError("parse_many must return at least one row per value")
+        rows = [r for p in parsed for r in p]
+        return _table(_frame(rows, self.columns, self.dtypes), self.dtypes,
+                      self.shared), counts
+
+    def _parse_new(self, values) -> tuple[dict, np.ndarray]:
+        """Table (rows grouped by value, in value order) and row counts of new values."""
+        if not isinstance(values, (pa.Array, pa.ChunkedArray)):
+            return self._records([self.cache(v) for v in values])
+        if self.fast is None or len(values) == 0:
+            return self._records([self.parse(v) for v in values.to_pylist()])
+        got = self.fast(values)
+        mask = np.asarray(got[0], dtype=bool)
+        fast_table = _table(got[1], self.dtypes, self.shared)
+        fast_counts = (np.asarray(got[2], dtype=np.int64) if self.explode
+                       else np.ones(int(mask.sum()), dtype=np.int64))
+        if mask.all():
+            return fast_table, fast_counts
+        slow_table, slow_counts = self._records(
+            [self.parse(v) for v in values.filter(pa.array(~mask)).to_pylist()])
+        counts = np.empty(len(values), dtype=np.int64)
+        counts[mask], counts[~mask] = fast_counts, slow_counts
+        # blocks in value order: gather the fast and slow rows by value
+        where = np.empty(len(values), dtype=np.int64)
+        where[mask] = _excl_cumsum(fast_counts)
+        where[~mask] = _rows_of(fast_table) + _excl_cumsum(slow_counts)
+        table = _concat([fast_table, slow_table])
+        return _take(table, _ranges(where, counts)), counts
+
+    def chunk(self, lo: int, hi: int, arrow):
+        """``(table, take, lengths)`` of rows lo:hi: output rows are ``table[take]``."""
+        codes, uniques = _text_chunk(self.series, arrow, lo, hi)
+        nu = len(uniques)
+        is_arrow = isinstance(uniques, (pa.Array, pa.ChunkedArray))
+        if is_arrow and uniques.type != pa.large_string():
+            uniques = uniques.cast(pa.large_string())
+        found = self.store.find(uniques) if is_arrow else np.full(nu, -1, dtype=np.int64)
+        miss = np.flatnonzero(found < 0)
+        hit = np.flatnonzero(found >= 0)
+        if is_arrow:
+            new_values = uniques if hit.size == 0 else uniques.take(pa.array(miss))
+        else:
+            new_values = [uniques[i] for i in miss]
+        new_table, new_counts = self._parse_new(new_values)
+        old_table, old_counts = self.store.rows(found[hit])
+        if is_arrow and miss.size:
+            in_chunk = np.bincount(codes[codes >= 0], minlength=nu)[miss]
+            keep = np.flatnonzero((in_chunk >= 2) | (2 * nu <= hi - lo))
+            if keep.size:
+                self.store.add(new_values.take(pa.array(keep)),
+                               _take(new_table, _ranges(_excl_cumsum(new_counts)[keep],
+                                                        new_counts[keep])),
+                               new_counts[keep])
+        miss_table, miss_counts = self.missing
+        counts = np.empty(nu + 1, dtype=np.int64)
+        starts = np.empty(nu + 1, dtype=np.int64)
+        counts[hit], counts[miss], counts[nu] = old_counts, new_counts, miss_counts[0]
+        n_old = 0 if old_table is None else _rows_of(old_table)
+        starts[hit] = _excl_cumsum(old_counts)
+        starts[miss] = n_old + _excl_cumsum(new_counts)
+        starts[nu] = n_old + _rows_of(new_table)
+        table = _concat([old_table, new_table, miss_table])
+        ucode = np.where(codes < 0, nu, codes)
+        lengths = counts[ucode]
+        take = _ranges(starts[ucode], lengths) if self.explode else starts[ucode]
+        return table, take, lengths
+
+    def run(self, index_for):
+        arrow = _arrow_chunks(self.series)
+        n = len(self.series)
+        pieces: dict[str, list] = {}
+        positions = []
+        for lo in range(0, max(n, 1), CHUNK_ROWS):
+            hi = min(n, lo + CHUNK_ROWS)
+            table, take, lengths = self.chunk(lo, hi, arrow)
+            for k, v in table.items():
+                pieces.setdefault(k, []).append(v[take])
+            if self.explode:
+                positions.append(np.repeat(np.arange(lo, hi, dtype=np.int64), lengths))
+            del table, take
+        pos = (np.concatenate(positions) if len(positions) != 1 else positions[0]) \
+            if self.explode else None
+        del positions
+        index = index_for(pos)
+        cols = {}
+        if self.explode:
+            cols["row"] = pd.Series(_labels(self.series.index, pos), index=index, copy=False)
+        for name, dtype in self.dtypes.items():
+            values = _column(pieces, name, dtype)
+            cols[name] = pd.Series(values, index=index, dtype=values.dtype, copy=False)
+        return pd.DataFrame(cols, copy=False), pos
+
+
+def _column(pieces: dict, name: str, dtype: str):
+    """One output column from its pieces (freed as they are joined)."""
+    def join(key):
+        parts = pieces.pop(key)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    if dtype in _NULLABLE:
+        return _NULLABLE[dtype][2](join(name), join(name + _MASK))
+    values = join(name)
+    return values if dtype == "object" else values.astype(dtype, copy=False)
+
+
+def _labels(index: pd.Index, pos: np.ndarray) -> np.ndarray:
+    if isinstance(index, pd.RangeIndex):
+        return index.start + index.step * pos
+    return index.to_numpy()[pos]
 
 
 def map_distinct(series: pd.Series, parse_one: Callable[[object], tuple],
@@ -293,28 +504,9 @@ def map_distinct(series: pd.Series, parse_one: Callable[[object], tuple],
     common shapes (see the module docstring). The result has ``series.index`` and the
     given dtypes.
     """
-    columns = list(columns)
-    missing = parse_one(None)
-    pieces: dict[str, list] = {c: [] for c in columns}
-    for _, _, codes, uniques, mask, got, records in _chunks(series, fast, _Cache(parse_one)):
-        records.append(missing)
-        table = _frame(records, columns, dtypes)
-        nu = len(uniques)
-        where = np.empty(nu + 1, dtype=np.int64)
-        if mask is None:
-            where[:] = np.arange(nu + 1)
-        else:
-            fast_frame = got[0][columns]
-            k = int(mask.sum())
-            where[:nu][mask] = np.arange(k)
-            where[:nu][~mask] = k + np.arange(nu - k)
-            where[nu] = k + nu - k
-            table = pd.concat([fast_frame, table], ignore_index=True)
-        take = where[np.where(codes < 0, nu, codes)]
-        for c in columns:
-            pieces[c].append(table[c].take(take).reset_index(drop=True))
-        del table, take, codes
-    return _assemble(pieces, series.index)
+    engine = _Engine(series, parse_one, columns, dtypes, fast, explode=False)
+    out, _ = engine.run(lambda pos: series.index)
+    return out
 
 
 def explode_distinct(series: pd.Series, parse_many: Callable[[object], list[tuple]],
@@ -327,58 +519,9 @@ def explode_distinct(series: pd.Series, parse_many: Callable[[object], list[tupl
     and rows in input order, so that no input row is lost. With ``with_positions`` it
     returns ``(frame, positions)``, positions being each output row's input position.
     """
-    columns = list(columns)
-    missing = parse_many(None)
-    labels_np = series.index.to_numpy()
-    pieces: dict[str, list] = {c: [] for c in ["row"] + columns}
-    positions = []
-    total = 0
-    for lo, hi, codes, uniques, mask, got, parsed in _chunks(series, fast,
-                                                             _Cache(parse_many)):
-        parsed.append(missing)
-        counts_slow = np.fromiter((len(p) for p in parsed), dtype=np.int64,
-                                  count=len(parsed))
-        if (counts_slow < 1).any():
-            raise RuntimeError("parse_many must return at least one row per value")
-        table = _frame([r for p in parsed for r in p], columns, dtypes)
-        nu = len(uniques)
-        counts = np.empty(nu + 1, dtype=np.int64)
-        order = np.empty(nu + 1, dtype=np.int64)      # unique -> block number in table
-        if mask is None:
-            counts[:] = counts_slow
-            order[:] = np.arange(nu + 1)
-        else:
-            fast_frame, fast_counts = got[0][columns], got[1]
-            k = int(mask.sum())
-            counts[:nu][mask] = fast_counts
-            counts[:nu][~mask] = counts_slow[:-1]
-            counts[nu] = counts_slow[-1]
-            order[:nu][mask] = np.arange(k)
-            order[:nu][~mask] = k + np.arange(nu - k)
-            order[nu] = nu
-            table = pd.concat([fast_frame, table], ignore_index=True)
-        block_counts = np.empty(nu + 1, dtype=np.int64)
-        block_counts[order] = counts
-        block_start = np.concatenate([[0], np.cumsum(block_counts)[:-1]])
-        ucode = np.where(codes < 0, nu, codes)
-        lengths = counts[ucode]
-        m = int(lengths.sum())
-        first_out = np.cumsum(lengths) - lengths
-        take = np.repeat(block_start[order[ucode]] - first_out, lengths) + np.arange(
-            m, dtype=np.int64)
-        rowpos = np.repeat(np.arange(lo, hi, dtype=np.int64), lengths)
-        pieces["row"].append(pd.Series(labels_np[rowpos]))
-        for c in columns:
-            pieces[c].append(table[c].take(take).reset_index(drop=True))
-        if with_positions:
-            positions.append(rowpos)
-        total += m
-        del table, take, codes
-    out = _assemble(pieces, pd.RangeIndex(total))
-    if with_positions:
-        pos = np.concatenate(positions) if positions else np.empty(0, dtype=np.int64)
-        return out, pos
-    return out
+    engine = _Engine(series, parse_many, columns, dtypes, fast, explode=True)
+    out, pos = engine.run(lambda pos: pd.RangeIndex(len(pos)))
+    return (out, pos) if with_positions else out
 
 
 def raise_first(series: pd.Series, bad: np.ndarray, what: str, reasons) -> None:
