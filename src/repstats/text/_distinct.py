@@ -1,13 +1,16 @@
 """The engine under every parser: chunks, distinct values, a vectorised fast path, a cache.
 
-Columns are read in chunks of :data:`CHUNK_ROWS` rows, so memory stays bounded whatever
-the column's length. In each chunk the distinct values are found once (Arrow's
-``dictionary_encode`` for text, ``pandas.factorize`` otherwise); a parser's optional
-*fast path* reads the distinct values of the regular, common shapes at once with Arrow's
-regex kernels (RE2), and only the rest go through the per-string Python function, whose
-results are kept in a bounded cache shared by all chunks (repeated columns parse each
-distinct string once). Results are mapped back with integer takes and the output is
-assembled column by column.
+Columns are read in chunks of :data:`CHUNK_ROWS` rows (up to 16 times longer while a
+column keeps repeating known values), so memory stays bounded whatever the column's
+length. In each chunk the distinct values are found once (Arrow's ``dictionary_encode``
+for text, ``pandas.factorize`` otherwise) and looked up among the values kept from earlier
+chunks (Arrow's ``index_in``); a parser's optional *fast path* reads the new values of the
+regular, common shapes at once with Arrow's regex kernels (RE2), and only the rest go
+through the per-string Python function. Results of the values that repeat are kept for
+later chunks (bounded by :data:`CACHE_MAX`; an all-distinct column keeps none), so a
+repeated column parses each distinct string once. Results are mapped back with integer
+takes straight into the output arrays, allocated once per column: the only memory that
+grows with the column is the output itself, whose strings are shared per distinct value.
 
 A fast path is a function ``fast(values) -> (mask, frame)``: ``values`` is a
 ``pyarrow.Array`` of distinct strings, ``mask`` a boolean numpy array telling which of
@@ -37,8 +40,8 @@ __all__ = ["as_text", "plain_text", "fold_arrow", "first_matches", "strings",
 
 #: Rows per chunk: bounds the memory of the distinct-value tables and of the fast
 #: paths' Arrow buffers (a few copies of one chunk's text at most).
-CHUNK_ROWS = 1 << 16
-#: Distinct values whose Python results are cached across chunks (cleared when full).
+CHUNK_ROWS = 1 << 14
+#: Distinct values whose results are kept across chunks (cleared when full).
 CACHE_MAX = 1 << 17
 #: RE2 pattern of the strings a fast path may read: printable ASCII and basic Cyrillic,
 #: where Arrow's and Python's lower-casing, ``\d``, ``\s`` and word characters agree.
@@ -345,7 +348,7 @@ class _Store:
         return got.to_numpy(zero_copy_only=False).astype(np.int64)
 
     def add(self, values: pa.Array, table: dict, counts: np.ndarray) -> None:
-        if len(values) == 0:
+        if len(values) == 0 or len(values) > CACHE_MAX:
             return
         if self.values is None or len(self.values) + len(values) > CACHE_MAX:
             self.values, self.table, self.counts = values, table, counts
@@ -373,6 +376,7 @@ class _Engine:
         self.shared = _Shared()
         self.store = _Store()
         self.cache = _Cache(parse)
+        self.new = 0                            # new distinct values in the last chunk
         missing = parse(None)
         self.missing = self._records([missing])
 
@@ -421,6 +425,7 @@ class _Engine:
             uniques = uniques.cast(pa.large_string())
         found = self.store.find(uniques) if is_arrow else np.full(nu, -1, dtype=np.int64)
         miss = np.flatnonzero(found < 0)
+        self.new = miss.size
         hit = np.flatnonzero(found >= 0)
         if is_arrow:
             new_values = uniques if hit.size == 0 else uniques.take(pa.array(miss))
@@ -450,47 +455,104 @@ class _Engine:
         take = _ranges(starts[ucode], lengths) if self.explode else starts[ucode]
         return table, take, lengths
 
-    def run(self, index_for):
+    def run(self, with_positions: bool = False):
+        """The output frame (and, exploding, each output row's input position)."""
         arrow = _arrow_chunks(self.series)
         n = len(self.series)
-        pieces: dict[str, list] = {}
-        positions = []
-        for lo in range(0, max(n, 1), CHUNK_ROWS):
-            hi = min(n, lo + CHUNK_ROWS)
+        out = _Out(n, exact=not self.explode)
+        lo, size = 0, CHUNK_ROWS
+        while True:
+            hi = min(n, lo + size)
             table, take, lengths = self.chunk(lo, hi, arrow)
-            for k, v in table.items():
-                pieces.setdefault(k, []).append(v[take])
-            if self.explode:
-                positions.append(np.repeat(np.arange(lo, hi, dtype=np.int64), lengths))
-            del table, take
-        pos = (np.concatenate(positions) if len(positions) != 1 else positions[0]) \
-            if self.explode else None
-        del positions
-        index = index_for(pos)
-        cols = {}
+            extra = {_POS: np.repeat(np.arange(lo, hi, dtype=np.int64), lengths)} \
+                if self.explode else {}
+            out.append(table, take, extra, hi)
+            del table, take, extra
+            if hi >= n:
+                break
+            # few new values (repeated text): longer chunks cost little memory
+            size = min(4 * size, 16 * CHUNK_ROWS) if 16 * self.new <= hi - lo \
+                else CHUNK_ROWS
+            lo = hi
+        cols, pos = {}, None
         if self.explode:
-            cols["row"] = pd.Series(_labels(self.series.index, pos), index=index, copy=False)
+            pos = out.pop(_POS, np.int64)
+            index = pd.RangeIndex(len(pos))
+            cols["row"] = pd.Series(_labels(self.series.index, pos, with_positions),
+                                    index=index, copy=False)
+        else:
+            index = self.series.index
         for name, dtype in self.dtypes.items():
-            values = _column(pieces, name, dtype)
+            if dtype in _NULLABLE:
+                kind, _, array = _NULLABLE[dtype]
+                values = array(out.pop(name, kind), out.pop(name + _MASK, np.bool_))
+            else:
+                values = out.pop(name, dtype)
             cols[name] = pd.Series(values, index=index, dtype=values.dtype, copy=False)
         return pd.DataFrame(cols, copy=False), pos
 
 
-def _column(pieces: dict, name: str, dtype: str):
-    """One output column from its pieces (freed as they are joined)."""
-    def join(key):
-        parts = pieces.pop(key)
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
-
-    if dtype in _NULLABLE:
-        return _NULLABLE[dtype][2](join(name), join(name + _MASK))
-    values = join(name)
-    return values if dtype == "object" else values.astype(dtype, copy=False)
+_POS = "\0pos"
 
 
-def _labels(index: pd.Index, pos: np.ndarray) -> np.ndarray:
+class _Out:
+    """The output columns, written in place chunk by chunk.
+
+    Aligned outputs have exactly one row per input row; exploding ones grow to an
+    estimate from the rows seen so far (numpy's empty pages cost no memory until
+    written) and are trimmed in place at the end, one column at a time, so no second
+    copy of the output is ever held.
+    """
+
+    def __init__(self, n: int, exact: bool):
+        self.n, self.exact = n, exact
+        self.arrays: dict[str, np.ndarray] = {}
+        self.size = self.cap = 0
+
+    def _estimate(self, need: int, done: int) -> int:
+        if self.exact:
+            return max(need, self.n)
+        return max(need, int(need / max(done, 1) * self.n * 1.05) + 16)
+
+    def append(self, table: dict, take: np.ndarray, extra: dict, done: int) -> None:
+        need = self.size + len(take)
+        if not self.arrays:
+            self.cap = self._estimate(need, done)
+            self.arrays = {k: np.empty(self.cap, dtype=v.dtype)
+                           for k, v in [*table.items(), *extra.items()]}
+        elif need > self.cap:
+            self.cap = self._estimate(need, done)
+            for k in list(self.arrays):      # one column at a time
+                old = self.arrays.pop(k)
+                new = np.empty(self.cap, dtype=old.dtype)
+                new[:self.size] = old[:self.size]
+                del old
+                self.arrays[k] = new
+        for k, v in table.items():
+            np.take(v, take, out=self.arrays[k][self.size:need])
+        for k, v in extra.items():
+            self.arrays[k][self.size:need] = v
+        self.size = need
+
+    def pop(self, key: str, dtype) -> np.ndarray:
+        """Column ``key`` trimmed to its rows (an empty one when nothing was written)."""
+        arr = self.arrays.pop(key, None)
+        if arr is None:
+            return np.empty(0, dtype=dtype)
+        if len(arr) != self.size:
+            arr.resize(self.size, refcheck=False)   # the only reference: ours
+        return arr
+
+
+def _labels(index: pd.Index, pos: np.ndarray, keep_pos: bool) -> np.ndarray:
+    """Index labels at input positions ``pos`` (reusing ``pos`` unless it is kept)."""
     if isinstance(index, pd.RangeIndex):
-        return index.start + index.step * pos
+        row = pos.copy() if keep_pos else pos
+        if index.step != 1:
+            row *= index.step
+        if index.start:
+            row += index.start
+        return row
     return index.to_numpy()[pos]
 
 
@@ -504,9 +566,7 @@ def map_distinct(series: pd.Series, parse_one: Callable[[object], tuple],
     common shapes (see the module docstring). The result has ``series.index`` and the
     given dtypes.
     """
-    engine = _Engine(series, parse_one, columns, dtypes, fast, explode=False)
-    out, _ = engine.run(lambda pos: series.index)
-    return out
+    return _Engine(series, parse_one, columns, dtypes, fast, explode=False).run()[0]
 
 
 def explode_distinct(series: pd.Series, parse_many: Callable[[object], list[tuple]],
@@ -519,8 +579,8 @@ def explode_distinct(series: pd.Series, parse_many: Callable[[object], list[tupl
     and rows in input order, so that no input row is lost. With ``with_positions`` it
     returns ``(frame, positions)``, positions being each output row's input position.
     """
-    engine = _Engine(series, parse_many, columns, dtypes, fast, explode=True)
-    out, pos = engine.run(lambda pos: pd.RangeIndex(len(pos)))
+    out, pos = _Engine(series, parse_many, columns, dtypes, fast, explode=True).run(
+        with_positions)
     return (out, pos) if with_positions else out
 
 

@@ -628,8 +628,11 @@ def parse_charges(series: pd.Series, *, dedupe: bool = False,
     """
     check_series(series, "parse_charges")
     columns = list(CHARGE_COLUMNS)
-    out, pos = explode_distinct(series, _parse_cell, columns, CHARGE_COLUMNS,
-                                with_positions=True, fast=_fast)
+    if dedupe or strict:                     # input positions of the output rows
+        out, pos = explode_distinct(series, _parse_cell, columns, CHARGE_COLUMNS,
+                                    with_positions=True, fast=_fast)
+    else:
+        out = explode_distinct(series, _parse_cell, columns, CHARGE_COLUMNS, fast=_fast)
     if dedupe and len(out):
         key = ["row", "code", "article", "part", "paragraph", "attempt", "preparation",
                "complicity"]
