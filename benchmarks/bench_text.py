@@ -11,7 +11,9 @@ parser and two kinds of column (benchmarks/textdata.py, pandas' default string d
 it prints the speed ratio (apply time / parser time) as min / median / max of ``--runs``
 paired runs, the parser's rows per second, and the peak memory of the parser call relative
 to the input column (peak resident memory of a fresh process during the call, minus its
-memory before it, over the column's ``memory_usage(deep=True)`` in the string dtype).
+memory before it, over the column's ``memory_usage(deep=True)`` in the string dtype), with
+the size of the output itself over the input (``out/in``: each shared string counted once;
+the peak includes the output, so ``out/in`` is its floor).
 
 The per-row apply costs the same for every row whatever the repetition, so it is timed on
 the first ``--apply-rows`` rows (a random sample: columns are shuffled) and scaled to the
@@ -29,6 +31,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import json
 import statistics
@@ -103,18 +106,45 @@ def _status() -> dict[str, int]:
     return out
 
 
+def output_bytes(out: pd.DataFrame) -> int:
+    """Memory the output really holds: ``memory_usage(deep=True)`` counts a string shared
+    by a million object cells a million times; here each object is counted once."""
+    total, seen = int(out.index.memory_usage()), set()
+    for name in out.columns:
+        col = out[name]
+        if col.dtype != object:
+            total += int(col.memory_usage(index=False, deep=True))
+            continue
+        total += 8 * len(col)
+        for v in col.to_numpy():
+            if v is not None and id(v) not in seen:
+                seen.add(id(v))
+                total += sys.getsizeof(v)
+    return total
+
+
+def _trim() -> None:
+    """Give freed heap memory back to the system, so that the peak counts only what the
+    parser call itself allocates (glibc; a no-op elsewhere)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def memory_child(name, kind, rows, distinct) -> None:
     """In a fresh process: peak resident memory of one parser call over the input size."""
     s = _column(name, kind, rows, distinct)
     fast = PARSERS[name][0]
     fast(s.iloc[:1000])                          # imports, tables, compiled patterns
-    gc.collect()
+    _trim()
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to now
     before = _status()["VmRSS"]
     out = fast(s)
     peak = _status()["VmHWM"]
     print(json.dumps({"input": int(s.memory_usage(deep=True)), "extra": peak - before,
-                      "output": int(out.memory_usage(deep=True).sum())}))
+                      "output": output_bytes(out)}))
 
 
 def _memory(name, kind, rows, distinct):
@@ -141,7 +171,7 @@ def main(argv=None) -> None:
     print(f"baseline: {BASELINE}; {args.runs} paired runs; pandas {pd.__version__}, "
           f"input dtype {pd.Series(['x']).dtype} (pandas' default string dtype)")
     print(f"{'parser':<17}{'column':<10}{'rows':>10}{'ratio min':>10}{'median':>8}{'max':>8}"
-          f"{'rows/s':>11}{'apply/s':>10}{'in MB':>7}{'peak/in':>8}{'same':>6}")
+          f"{'rows/s':>11}{'apply/s':>10}{'in MB':>7}{'peak/in':>8}{'out/in':>7}{'same':>6}")
     for name in args.parsers:
         fast, slow = PARSERS[name]
         for kind in args.kinds:
@@ -165,6 +195,7 @@ def main(argv=None) -> None:
                   f"{statistics.median(rates):>11,.0f}{statistics.median(apply_rates):>10,.0f}"
                   f"{size / 2**20:>7.0f}"
                   f"{'' if mem is None else format(mem['extra'] / mem['input'], '.2f'):>8}"
+                  f"{'' if mem is None else format(mem['output'] / mem['input'], '.2f'):>7}"
                   f"{'yes' if same else 'NO':>6}", flush=True)
             del s, head, ref
             gc.collect()

@@ -61,6 +61,13 @@ def charge_cell(draw):
     seps = draw(st.lists(st.sampled_from([", ", "; ", " и ", ",", " , ", " и", "  ;  "]),
                          min_size=len(items), max_size=len(items)))
     text = items[0] + "".join(s + t for s, t in zip(seps, items[1:]))
+    # words no charge uses, before and after (returned in ``unparsed``)
+    text = draw(st.sampled_from(["", "обвинение по ", "Обвинение  по ", "ОБВИНЁНИЕ ПО ",
+                                 "обвинение ", "обвинение по по "])) + text
+    text += draw(st.sampled_from(["", " (дело № 1-30/2015)", " (ДЕЛО №1-5/2010)",
+                                  "  ( дело  № 12-999/2024 ) ", " (дело № 1-1234/2015)",
+                                  " (дело № 1-5/15)", "(дело № 1-5/2015)",
+                                  " (дело № 1-205/2015)", " (дело № 1 - 5/2015)"]))
     case = draw(st.sampled_from(["same", "upper", "pad", "yo"]))
     return {"same": text, "upper": text.upper(), "pad": f"  {text} ",
             "yo": text.replace("е", "ё")}[case]
@@ -76,11 +83,13 @@ def test_charges_fast_path_reads_the_common_shapes():
     common = ["ч. 2 ст. 205.2 УК РФ", "п. «а» ч. 2 ст. 205.5 УК РФ, ч. 1 ст. 222 УК",
               "205.2 ч. 2", "280.3(1); 207.3(2)", "Article 207.3, Part 2",
               "ст. 205.4 ч.1, ст. 222 ч.1", "части 1 статьи 280.3 УК РФ и ст. 20.3.3 КоАП",
-              "ч. 3 ст. 30, ч. 1 ст. 205 УК", "ч. 1 ст. 30, п. «а» ч. 2 ст. 205.5, 222 ч. 1"]
+              "ч. 3 ст. 30, ч. 1 ст. 205 УК", "ч. 1 ст. 30, п. «а» ч. 2 ст. 205.5, 222 ч. 1",
+              "обвинение по ч. 2 ст. 205.2 УК РФ", "205.2 ч. 2 (дело № 1-999/2024)",
+              "ОБВИНЕНИЕ ПО 280.3(1) (ДЕЛО № 1-5/2010)", "обвинение по ст. 282"]
     assert _check_charges(common) == len(common)
     # qualifiers, ranges, annotations and prose stay with the Python reader
     odd = ["ч. 4 ст. 33, ч. 1 ст. 205 УК", "205-274", "ст. 205.2 (ред. ФЗ-58)",
-           "обвинение по ст. 282", "ч. 1 ст. 205.2 ч. 2"]
+           "обвинение ст. 282", "ч. 1 ст. 205.2 ч. 2", "ст. 282 (дело № 1-5/15)"]
     assert _check_charges(odd) == 0
 
 

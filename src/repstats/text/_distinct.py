@@ -1,13 +1,16 @@
 """The engine under every parser: chunks, distinct values, a vectorised fast path, a cache.
 
-Columns are read in chunks of :data:`CHUNK_ROWS` rows, so memory stays bounded whatever
-the column's length. In each chunk the distinct values are found once (Arrow's
-``dictionary_encode`` for text, ``pandas.factorize`` otherwise); a parser's optional
-*fast path* reads the distinct values of the regular, common shapes at once with Arrow's
-regex kernels (RE2), and only the rest go through the per-string Python function, whose
-results are kept in a bounded cache shared by all chunks (repeated columns parse each
-distinct string once). Results are mapped back with integer takes and the output is
-assembled column by column.
+Columns are read in chunks of :data:`CHUNK_ROWS` rows (up to 16 times longer while a
+column keeps repeating known values), so memory stays bounded whatever the column's
+length. In each chunk the distinct values are found once (Arrow's ``dictionary_encode``
+for text, ``pandas.factorize`` otherwise) and looked up among the values kept from earlier
+chunks (Arrow's ``index_in``); a parser's optional *fast path* reads the new values of the
+regular, common shapes at once with Arrow's regex kernels (RE2), and only the rest go
+through the per-string Python function. Results of the values that repeat are kept for
+later chunks (bounded by :data:`CACHE_MAX`; an all-distinct column keeps none), so a
+repeated column parses each distinct string once. Results are mapped back with integer
+takes straight into the output arrays, allocated once per column: the only memory that
+grows with the column is the output itself, whose strings are shared per distinct value.
 
 A fast path is a function ``fast(values) -> (mask, frame)``: ``values`` is a
 ``pyarrow.Array`` of distinct strings, ``mask`` a boolean numpy array telling which of
@@ -37,8 +40,8 @@ __all__ = ["as_text", "plain_text", "fold_arrow", "first_matches", "strings",
 
 #: Rows per chunk: bounds the memory of the distinct-value tables and of the fast
 #: paths' Arrow buffers (a few copies of one chunk's text at most).
-CHUNK_ROWS = 1 << 16
-#: Distinct values whose Python results are cached across chunks (cleared when full).
+CHUNK_ROWS = 1 << 14
+#: Distinct values whose results are kept across chunks (cleared when full).
 CACHE_MAX = 1 << 17
 #: RE2 pattern of the strings a fast path may read: printable ASCII and basic Cyrillic,
 #: where Arrow's and Python's lower-casing, ``\d``, ``\s`` and word characters agree.
@@ -205,7 +208,8 @@ def _text_chunk(series: pd.Series, arrow, lo: int, hi: int):
 
 
 class _Cache:
-    """Bounded value -> result cache shared by the chunks of one call."""
+    """Bounded value -> result cache for cells that are not Arrow text (object columns
+    holding numbers, lists ...), shared by the chunks of one call."""
 
     def __init__(self, fn: Callable):
         self.fn, self.store = fn, {}
@@ -222,19 +226,6 @@ class _Cache:
             self.store.clear()
         self.store[value] = got
         return got
-
-
-def _split_fast(uniques, fast):
-    """Run the fast path on arrow uniques; return (mask, fast result, slow values)."""
-    if fast is None or not isinstance(uniques, (pa.Array, pa.ChunkedArray)) or \
-            len(uniques) == 0:
-        values = uniques.to_pylist() if isinstance(uniques, (pa.Array, pa.ChunkedArray)) \
-            else uniques
-        return None, None, values
-    got = fast(uniques)
-    mask = got[0]
-    slow = uniques.filter(pa.array(~mask)).to_pylist()
-    return mask, got[1:], slow
 
 
 def typed_frame(data: dict, dtypes: dict) -> pd.DataFrame:
@@ -259,28 +250,310 @@ def _frame(records: list, columns: Sequence[str], dtypes: dict) -> pd.DataFrame:
     return typed_frame(data, {c: dtypes[c] for c in columns})
 
 
-def _assemble(pieces: dict[str, list], index) -> pd.DataFrame:
-    """Concatenate each column's pieces, one column at a time (freeing the pieces)."""
-    cols = {}
-    for name in list(pieces):
-        parts = pieces.pop(name)
-        col = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-        del parts
-        cols[name] = col.reset_index(drop=True)
-    out = pd.DataFrame(cols, copy=False)
-    out.index = index
+# ------------------------------------------------------------------ columnar tables
+# Inside the engine a table is a dict of equally long numpy arrays, one per output
+# column, plus a ``<name>\0mask`` array for the nullable Int64/boolean columns: rows are
+# taken and concatenated with numpy, and the output is built once, column by column.
+_MASK = "\0mask"
+_NULLABLE = {"Int64": (np.int64, 0, pd.arrays.IntegerArray),
+             "boolean": (np.bool_, False, pd.arrays.BooleanArray)}
+
+
+def _excl_cumsum(counts: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(counts), dtype=np.int64)
+    if len(counts) > 1:
+        np.cumsum(counts[:-1], out=out[1:])
     return out
 
 
-def _chunks(series: pd.Series, fast, cached: _Cache):
-    """Yield ``(lo, hi, codes, uniques, mask, fast result, slow results)`` per chunk."""
-    arrow = _arrow_chunks(series)
-    n = len(series)
-    for lo in range(0, max(n, 1), CHUNK_ROWS):
-        hi = min(n, lo + CHUNK_ROWS)
-        codes, uniques = _text_chunk(series, arrow, lo, hi)
-        mask, got, slow = _split_fast(uniques, fast)
-        yield lo, hi, codes, uniques, mask, got, [cached(u) for u in slow]
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The row numbers ``starts[i] .. starts[i] + counts[i] - 1``, for every i in order."""
+    total = int(counts.sum())
+    return np.repeat(starts - _excl_cumsum(counts), counts) + np.arange(total,
+                                                                        dtype=np.int64)
+
+
+class _Shared:
+    """One Python object per distinct output string (bounded): a million rows of "205.2"
+    cost 8 bytes each, as in the fast paths' :func:`strings`."""
+
+    def __init__(self):
+        self.words: dict[str, str] = {}
+
+    def __call__(self, arr: np.ndarray) -> np.ndarray:
+        if len(arr) < 2:
+            return arr
+        try:
+            codes, uniq = pd.factorize(arr, use_na_sentinel=True)
+        except TypeError:
+            return arr
+        if 2 * len(uniq) > len(arr) or not all(type(u) is str for u in uniq):
+            return arr                      # mostly distinct text: nothing to share
+        if len(self.words) + len(uniq) > CACHE_MAX:
+            self.words.clear()
+        words = np.array([self.words.setdefault(u, u) for u in uniq] + [None], dtype=object)
+        out = words[codes]
+        na = codes < 0
+        if na.any():
+            out[na] = arr[na]               # None stays None, pd.NA stays pd.NA
+        return out
+
+
+def _table(frame: pd.DataFrame, dtypes: dict, shared: _Shared) -> dict[str, np.ndarray]:
+    out = {}
+    for name, dtype in dtypes.items():
+        col = frame[name]
+        if dtype in _NULLABLE:
+            kind, fill, _ = _NULLABLE[dtype]
+            out[name + _MASK] = col.isna().to_numpy()
+            out[name] = col.to_numpy(dtype=kind, na_value=fill)
+        elif dtype == "object":
+            out[name] = shared(col.to_numpy(dtype=object))
+        else:
+            out[name] = col.to_numpy(dtype=dtype)
+    return out
+
+
+def _take(table: dict, rows: np.ndarray) -> dict:
+    return {k: v[rows] for k, v in table.items()}
+
+
+def _concat(tables: list[dict]) -> dict:
+    tables = [t for t in tables if t is not None]
+    if len(tables) == 1:
+        return tables[0]
+    return {k: np.concatenate([t[k] for t in tables]) for k in tables[0]}
+
+
+def _rows_of(table: dict) -> int:
+    return len(next(iter(table.values())))
+
+
+class _Store:
+    """Results of the distinct values that repeat, kept across chunks (bounded).
+
+    Values are looked up in C (Arrow's ``index_in``); a value is kept when it occurs
+    twice or more in its chunk, or when its chunk has few distinct values. An
+    all-distinct column thus keeps nothing; a repeated one parses each value once.
+    """
+
+    def __init__(self):
+        self.values = None
+        self.table = self.starts = self.counts = None
+
+    def find(self, uniques: pa.Array) -> np.ndarray:
+        if self.values is None or len(uniques) == 0:
+            return np.full(len(uniques), -1, dtype=np.int64)
+        got = pc.index_in(uniques, value_set=self.values).fill_null(-1)
+        return got.to_numpy(zero_copy_only=False).astype(np.int64)
+
+    def add(self, values: pa.Array, table: dict, counts: np.ndarray) -> None:
+        if len(values) == 0 or len(values) > CACHE_MAX:
+            return
+        if self.values is None or len(self.values) + len(values) > CACHE_MAX:
+            self.values, self.table, self.counts = values, table, counts
+        else:
+            self.values = pa.concat_arrays([self.values, values])
+            self.table = _concat([self.table, table])
+            self.counts = np.concatenate([self.counts, counts])
+        self.starts = _excl_cumsum(self.counts)
+
+    def rows(self, found: np.ndarray) -> tuple[dict | None, np.ndarray]:
+        """The rows of stored values ``found`` (positions in the store), and their counts."""
+        if found.size == 0:
+            return None, np.zeros(0, dtype=np.int64)
+        counts = self.counts[found]
+        return _take(self.table, _ranges(self.starts[found], counts)), counts
+
+
+class _Engine:
+    """Per-distinct-value parsing of one Series, chunk by chunk (see the module docstring)."""
+
+    def __init__(self, series, parse, columns, dtypes, fast, explode):
+        self.series, self.parse, self.fast, self.explode = series, parse, fast, explode
+        self.dtypes = {c: dtypes[c] for c in columns}
+        self.columns = list(columns)
+        self.shared = _Shared()
+        self.store = _Store()
+        self.cache = _Cache(parse)
+        self.new = 0                            # new distinct values in the last chunk
+        missing = parse(None)
+        self.missing = self._records([missing])
+
+    def _records(self, parsed: list) -> tuple[dict, np.ndarray]:
+        """Table and per-value row counts of Python results (one list per value)."""
+        if not self.explode:
+            return (_table(_frame(parsed, self.columns, self.dtypes), self.dtypes,
+                           self.shared), np.ones(len(parsed), dtype=np.int64))
+        counts = np.fromiter((len(p) for p in parsed), dtype=np.int64, count=len(parsed))
+        if (counts < 1).any():
+            raise RuntimeError("parse_many must return at least one row per value")
+        rows = [r for p in parsed for r in p]
+        return _table(_frame(rows, self.columns, self.dtypes), self.dtypes,
+                      self.shared), counts
+
+    def _parse_new(self, values) -> tuple[dict, np.ndarray]:
+        """Table (rows grouped by value, in value order) and row counts of new values."""
+        if not isinstance(values, (pa.Array, pa.ChunkedArray)):
+            return self._records([self.cache(v) for v in values])
+        if self.fast is None or len(values) == 0:
+            return self._records([self.parse(v) for v in values.to_pylist()])
+        got = self.fast(values)
+        mask = np.asarray(got[0], dtype=bool)
+        fast_table = _table(got[1], self.dtypes, self.shared)
+        fast_counts = (np.asarray(got[2], dtype=np.int64) if self.explode
+                       else np.ones(int(mask.sum()), dtype=np.int64))
+        if mask.all():
+            return fast_table, fast_counts
+        slow_table, slow_counts = self._records(
+            [self.parse(v) for v in values.filter(pa.array(~mask)).to_pylist()])
+        counts = np.empty(len(values), dtype=np.int64)
+        counts[mask], counts[~mask] = fast_counts, slow_counts
+        # blocks in value order: gather the fast and slow rows by value
+        where = np.empty(len(values), dtype=np.int64)
+        where[mask] = _excl_cumsum(fast_counts)
+        where[~mask] = _rows_of(fast_table) + _excl_cumsum(slow_counts)
+        table = _concat([fast_table, slow_table])
+        return _take(table, _ranges(where, counts)), counts
+
+    def chunk(self, lo: int, hi: int, arrow):
+        """``(table, take, lengths)`` of rows lo:hi: output rows are ``table[take]``."""
+        codes, uniques = _text_chunk(self.series, arrow, lo, hi)
+        nu = len(uniques)
+        is_arrow = isinstance(uniques, (pa.Array, pa.ChunkedArray))
+        if is_arrow and uniques.type != pa.large_string():
+            uniques = uniques.cast(pa.large_string())
+        found = self.store.find(uniques) if is_arrow else np.full(nu, -1, dtype=np.int64)
+        miss = np.flatnonzero(found < 0)
+        self.new = miss.size
+        hit = np.flatnonzero(found >= 0)
+        if is_arrow:
+            new_values = uniques if hit.size == 0 else uniques.take(pa.array(miss))
+        else:
+            new_values = [uniques[i] for i in miss]
+        new_table, new_counts = self._parse_new(new_values)
+        old_table, old_counts = self.store.rows(found[hit])
+        if is_arrow and miss.size:
+            in_chunk = np.bincount(codes[codes >= 0], minlength=nu)[miss]
+            keep = np.flatnonzero((in_chunk >= 2) | (2 * nu <= hi - lo))
+            if keep.size:
+                self.store.add(new_values.take(pa.array(keep)),
+                               _take(new_table, _ranges(_excl_cumsum(new_counts)[keep],
+                                                        new_counts[keep])),
+                               new_counts[keep])
+        miss_table, miss_counts = self.missing
+        counts = np.empty(nu + 1, dtype=np.int64)
+        starts = np.empty(nu + 1, dtype=np.int64)
+        counts[hit], counts[miss], counts[nu] = old_counts, new_counts, miss_counts[0]
+        n_old = 0 if old_table is None else _rows_of(old_table)
+        starts[hit] = _excl_cumsum(old_counts)
+        starts[miss] = n_old + _excl_cumsum(new_counts)
+        starts[nu] = n_old + _rows_of(new_table)
+        table = _concat([old_table, new_table, miss_table])
+        ucode = np.where(codes < 0, nu, codes)
+        lengths = counts[ucode]
+        take = _ranges(starts[ucode], lengths) if self.explode else starts[ucode]
+        return table, take, lengths
+
+    def run(self, with_positions: bool = False):
+        """The output frame (and, exploding, each output row's input position)."""
+        arrow = _arrow_chunks(self.series)
+        n = len(self.series)
+        out = _Out(n, exact=not self.explode)
+        lo, size = 0, CHUNK_ROWS
+        while True:
+            hi = min(n, lo + size)
+            table, take, lengths = self.chunk(lo, hi, arrow)
+            extra = {_POS: np.repeat(np.arange(lo, hi, dtype=np.int64), lengths)} \
+                if self.explode else {}
+            out.append(table, take, extra, hi)
+            del table, take, extra
+            if hi >= n:
+                break
+            # few new values (repeated text): longer chunks cost little memory
+            size = min(4 * size, 16 * CHUNK_ROWS) if 16 * self.new <= hi - lo \
+                else CHUNK_ROWS
+            lo = hi
+        cols, pos = {}, None
+        if self.explode:
+            pos = out.pop(_POS, np.int64)
+            index = pd.RangeIndex(len(pos))
+            cols["row"] = pd.Series(_labels(self.series.index, pos, with_positions),
+                                    index=index, copy=False)
+        else:
+            index = self.series.index
+        for name, dtype in self.dtypes.items():
+            if dtype in _NULLABLE:
+                kind, _, array = _NULLABLE[dtype]
+                values = array(out.pop(name, kind), out.pop(name + _MASK, np.bool_))
+            else:
+                values = out.pop(name, dtype)
+            cols[name] = pd.Series(values, index=index, dtype=values.dtype, copy=False)
+        return pd.DataFrame(cols, copy=False), pos
+
+
+_POS = "\0pos"
+
+
+class _Out:
+    """The output columns, written in place chunk by chunk.
+
+    Aligned outputs have exactly one row per input row; exploding ones grow to an
+    estimate from the rows seen so far (numpy's empty pages cost no memory until
+    written) and are trimmed in place at the end, one column at a time, so no second
+    copy of the output is ever held.
+    """
+
+    def __init__(self, n: int, exact: bool):
+        self.n, self.exact = n, exact
+        self.arrays: dict[str, np.ndarray] = {}
+        self.size = self.cap = 0
+
+    def _estimate(self, need: int, done: int) -> int:
+        if self.exact:
+            return max(need, self.n)
+        return max(need, int(need / max(done, 1) * self.n * 1.05) + 16)
+
+    def append(self, table: dict, take: np.ndarray, extra: dict, done: int) -> None:
+        need = self.size + len(take)
+        if not self.arrays:
+            self.cap = self._estimate(need, done)
+            self.arrays = {k: np.empty(self.cap, dtype=v.dtype)
+                           for k, v in [*table.items(), *extra.items()]}
+        elif need > self.cap:
+            self.cap = self._estimate(need, done)
+            for k in list(self.arrays):      # one column at a time
+                old = self.arrays.pop(k)
+                new = np.empty(self.cap, dtype=old.dtype)
+                new[:self.size] = old[:self.size]
+                del old
+                self.arrays[k] = new
+        for k, v in table.items():
+            np.take(v, take, out=self.arrays[k][self.size:need])
+        for k, v in extra.items():
+            self.arrays[k][self.size:need] = v
+        self.size = need
+
+    def pop(self, key: str, dtype) -> np.ndarray:
+        """Column ``key`` trimmed to its rows (an empty one when nothing was written)."""
+        arr = self.arrays.pop(key, None)
+        if arr is None:
+            return np.empty(0, dtype=dtype)
+        if len(arr) != self.size:
+            arr.resize(self.size, refcheck=False)   # the only reference: ours
+        return arr
+
+
+def _labels(index: pd.Index, pos: np.ndarray, keep_pos: bool) -> np.ndarray:
+    """Index labels at input positions ``pos`` (reusing ``pos`` unless it is kept)."""
+    if isinstance(index, pd.RangeIndex):
+        row = pos.copy() if keep_pos else pos
+        if index.step != 1:
+            row *= index.step
+        if index.start:
+            row += index.start
+        return row
+    return index.to_numpy()[pos]
 
 
 def map_distinct(series: pd.Series, parse_one: Callable[[object], tuple],
@@ -293,28 +566,7 @@ def map_distinct(series: pd.Series, parse_one: Callable[[object], tuple],
     common shapes (see the module docstring). The result has ``series.index`` and the
     given dtypes.
     """
-    columns = list(columns)
-    missing = parse_one(None)
-    pieces: dict[str, list] = {c: [] for c in columns}
-    for _, _, codes, uniques, mask, got, records in _chunks(series, fast, _Cache(parse_one)):
-        records.append(missing)
-        table = _frame(records, columns, dtypes)
-        nu = len(uniques)
-        where = np.empty(nu + 1, dtype=np.int64)
-        if mask is None:
-            where[:] = np.arange(nu + 1)
-        else:
-            fast_frame = got[0][columns]
-            k = int(mask.sum())
-            where[:nu][mask] = np.arange(k)
-            where[:nu][~mask] = k + np.arange(nu - k)
-            where[nu] = k + nu - k
-            table = pd.concat([fast_frame, table], ignore_index=True)
-        take = where[np.where(codes < 0, nu, codes)]
-        for c in columns:
-            pieces[c].append(table[c].take(take).reset_index(drop=True))
-        del table, take, codes
-    return _assemble(pieces, series.index)
+    return _Engine(series, parse_one, columns, dtypes, fast, explode=False).run()[0]
 
 
 def explode_distinct(series: pd.Series, parse_many: Callable[[object], list[tuple]],
@@ -327,58 +579,9 @@ def explode_distinct(series: pd.Series, parse_many: Callable[[object], list[tupl
     and rows in input order, so that no input row is lost. With ``with_positions`` it
     returns ``(frame, positions)``, positions being each output row's input position.
     """
-    columns = list(columns)
-    missing = parse_many(None)
-    labels_np = series.index.to_numpy()
-    pieces: dict[str, list] = {c: [] for c in ["row"] + columns}
-    positions = []
-    total = 0
-    for lo, hi, codes, uniques, mask, got, parsed in _chunks(series, fast,
-                                                             _Cache(parse_many)):
-        parsed.append(missing)
-        counts_slow = np.fromiter((len(p) for p in parsed), dtype=np.int64,
-                                  count=len(parsed))
-        if (counts_slow < 1).any():
-            raise RuntimeError("parse_many must return at least one row per value")
-        table = _frame([r for p in parsed for r in p], columns, dtypes)
-        nu = len(uniques)
-        counts = np.empty(nu + 1, dtype=np.int64)
-        order = np.empty(nu + 1, dtype=np.int64)      # unique -> block number in table
-        if mask is None:
-            counts[:] = counts_slow
-            order[:] = np.arange(nu + 1)
-        else:
-            fast_frame, fast_counts = got[0][columns], got[1]
-            k = int(mask.sum())
-            counts[:nu][mask] = fast_counts
-            counts[:nu][~mask] = counts_slow[:-1]
-            counts[nu] = counts_slow[-1]
-            order[:nu][mask] = np.arange(k)
-            order[:nu][~mask] = k + np.arange(nu - k)
-            order[nu] = nu
-            table = pd.concat([fast_frame, table], ignore_index=True)
-        block_counts = np.empty(nu + 1, dtype=np.int64)
-        block_counts[order] = counts
-        block_start = np.concatenate([[0], np.cumsum(block_counts)[:-1]])
-        ucode = np.where(codes < 0, nu, codes)
-        lengths = counts[ucode]
-        m = int(lengths.sum())
-        first_out = np.cumsum(lengths) - lengths
-        take = np.repeat(block_start[order[ucode]] - first_out, lengths) + np.arange(
-            m, dtype=np.int64)
-        rowpos = np.repeat(np.arange(lo, hi, dtype=np.int64), lengths)
-        pieces["row"].append(pd.Series(labels_np[rowpos]))
-        for c in columns:
-            pieces[c].append(table[c].take(take).reset_index(drop=True))
-        if with_positions:
-            positions.append(rowpos)
-        total += m
-        del table, take, codes
-    out = _assemble(pieces, pd.RangeIndex(total))
-    if with_positions:
-        pos = np.concatenate(positions) if positions else np.empty(0, dtype=np.int64)
-        return out, pos
-    return out
+    out, pos = _Engine(series, parse_many, columns, dtypes, fast, explode=True).run(
+        with_positions)
+    return (out, pos) if with_positions else out
 
 
 def raise_first(series: pd.Series, bad: np.ndarray, what: str, reasons) -> None:

@@ -486,6 +486,35 @@ _FAST_RE = (r"^ *" + _FAST_MOD + _fast_charge(0) + "".join(
 # ... then its charges one at a time (few groups each: RE2 extracts them quickly)
 _FAST_ONE = rf"^ *{_fast_charge()}(?P<sep>{_SEP}| *$)(?P<rest>.*)$"
 _FAST_FIRST = rf"^ *{_FAST_MOD}{_fast_charge()}(?P<sep>{_SEP}| *$)(?P<rest>.*)$"
+# Words around the charges that no charge uses (the Python reader returns them in
+# ``unparsed``, cut from the original text in token order): a leading "обвинение по" and a
+# trailing "(дело № 1-30/2015)" (``unparsed`` "дело № 1-30 2015"). Matched on the folded
+# text, then cut out; the words themselves are read from the original (its case).
+_FAST_PRE = r"^ *обвинение +по +"
+_FAST_SUF = r" +\( *дело +№ *\d{1,3}-\d{1,3}/\d{4} *\) *$"
+_ORIG_PRE = r"^ *(?P<w>\S+)"
+_ORIG_SUF = r"\( *(?P<w>\S+) +№ *(?P<n>\d{1,3}-\d{1,3})/(?P<y>\d{4}) *\) *$"
+
+
+def _around(values: pa.Array, text: pa.Array, idx: np.ndarray):
+    """``(text without the words around the charges, their unparsed text per value)``."""
+    pre = pc.match_substring_regex(text, _FAST_PRE).to_numpy(zero_copy_only=False)
+    suf = pc.match_substring_regex(text, _FAST_SUF).to_numpy(zero_copy_only=False)
+    unparsed = np.full(len(idx), None, dtype=object)
+    if not (pre.any() or suf.any()):
+        return text, unparsed
+    text = pc.replace_substring_regex(pc.replace_substring_regex(text, _FAST_PRE, ""),
+                                      _FAST_SUF, "")
+    if pre.any():
+        orig = values.take(pa.array(idx[pre]))
+        unparsed[pre] = _col(pc.extract_regex(orig, _ORIG_PRE), "w")
+    if suf.any():
+        got = pc.extract_regex(values.take(pa.array(idx[suf])), _ORIG_SUF)
+        tail = [f"{w} № {n} {y}" for w, n, y in zip(_col(got, "w"), _col(got, "n"),
+                                                    _col(got, "y"))]
+        head = unparsed[suf]
+        unparsed[suf] = [t if h is None else f"{h} {t}" for h, t in zip(head, tail)]
+    return text, unparsed
 
 
 def _col(struct, name: str) -> np.ndarray:
@@ -495,8 +524,9 @@ def _col(struct, name: str) -> np.ndarray:
 def _fast(values: pa.Array):
     """Vectorised :func:`_parse_cell` for plain lists of charges; ``(mask, frame, counts)``."""
     idx, text = fold_arrow(values, MAX_CHARS)
+    text, unparsed = _around(values, text, idx)
     hit = pc.match_substring_regex(text, _FAST_RE).to_numpy(zero_copy_only=False)
-    idx, rest = idx[hit], text.filter(pa.array(hit))
+    idx, rest, unparsed = idx[hit], text.filter(pa.array(hit)), unparsed[hit]
     m = len(idx)
     ok = np.ones(m, dtype=bool)
     shape = (_FAST_MAX, m)
@@ -564,14 +594,15 @@ def _fast(values: pa.Array):
     first[0] = True
     stage = first.T.ravel()[sel]                # only the first charge carries it
     none = np.full(n_rows, None, dtype=object)
+    per_value = present[:, keep].sum(axis=0)    # charges per value read
     frame = typed_frame({
         "position": np.tile(np.arange(_FAST_MAX), len(keep))[sel],
         "code": flat(codes), "article": flat(article), "part": flat(part),
         "paragraph": flat(para),
-        "attempt": stage & np.repeat(attempt[keep], present[:, keep].sum(axis=0)),
-        "preparation": stage & np.repeat(preparation[keep], present[:, keep].sum(axis=0)), "complicity": none, "unparsed": none,
-        "reason": none}, CHARGE_COLUMNS)
-    return mask, frame, present[:, keep].sum(axis=0)
+        "attempt": stage & np.repeat(attempt[keep], per_value),
+        "preparation": stage & np.repeat(preparation[keep], per_value), "complicity": none,
+        "unparsed": np.repeat(unparsed[keep], per_value), "reason": none}, CHARGE_COLUMNS)
+    return mask, frame, per_value
 
 
 def parse_charges(series: pd.Series, *, dedupe: bool = False,
@@ -628,8 +659,11 @@ def parse_charges(series: pd.Series, *, dedupe: bool = False,
     """
     check_series(series, "parse_charges")
     columns = list(CHARGE_COLUMNS)
-    out, pos = explode_distinct(series, _parse_cell, columns, CHARGE_COLUMNS,
-                                with_positions=True, fast=_fast)
+    if dedupe or strict:                     # input positions of the output rows
+        out, pos = explode_distinct(series, _parse_cell, columns, CHARGE_COLUMNS,
+                                    with_positions=True, fast=_fast)
+    else:
+        out = explode_distinct(series, _parse_cell, columns, CHARGE_COLUMNS, fast=_fast)
     if dedupe and len(out):
         key = ["row", "code", "article", "part", "paragraph", "attempt", "preparation",
                "complicity"]
