@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hyp import examples
 
 from repstats import privacy
 from repstats.privacy import (normalize_person_name, pseudonymize, safe_export,
@@ -229,7 +230,7 @@ def test_failing_write_leaves_no_file(tmp_path, monkeypatch):
     assert existing.read_bytes() == b"old content"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.lists(st.integers(0, 30), min_size=2, max_size=4), min_size=2,
                 max_size=5).filter(lambda rows: len({len(r) for r in rows}) == 1))
 def test_suppression_properties(rows):

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hyp import examples
 
 from repstats.text import charges, dates, parse_charges, parse_date
 
@@ -73,7 +74,7 @@ def charge_cell(draw):
             "yo": text.replace("е", "ё")}[case]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(values=st.lists(charge_cell(), min_size=1, max_size=20))
 def test_charges_fast_path_equals_python(values):
     _check_charges(values)
@@ -124,7 +125,7 @@ def date_cell(draw):
 
 
 @pytest.mark.parametrize("dayfirst", [True, False])
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(values=st.lists(date_cell(), min_size=1, max_size=20))
 def test_dates_fast_path_equals_python(dayfirst, values):
     mask, frame = dates._fast(pa.array(values, type=pa.large_string()), dayfirst)
@@ -175,7 +176,7 @@ def sentence_cell(draw):
     return draw(st.sampled_from([text, text.upper(), f"  {text} ", text.replace(" ", "  ")]))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(values=st.lists(sentence_cell(), min_size=1, max_size=20))
 def test_sentences_fast_path_equals_python(values):
     from repstats.text import sentences
@@ -202,7 +203,7 @@ def region_cell(draw):
 
 
 @pytest.mark.parametrize("crimea", ["separate", "russia"])
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(values=st.lists(region_cell(), min_size=1, max_size=15))
 def test_regions_fast_path_equals_python(crimea, values):
     from repstats.text import regions

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hyp import examples
 
 from repstats.text import (charges, dates, name_key, names, normalize_region, numbers,
                            parse_charges, parse_date, parse_sentence, regions, sentences,
@@ -120,7 +121,7 @@ cells = st.one_of(
 
 
 @pytest.mark.parametrize("parser, limit", PARSERS, ids=IDS)
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.data_too_large])
 @given(value=cells)
 def test_property_every_parser_bounded_on_hostile_cells(parser, limit, value):

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hyp import examples
 
 from repstats.text import (name_key, normalize_region, parse_charges, parse_date,
                            parse_sentence, render_charge, render_sentence, transliterate)
@@ -25,7 +26,7 @@ cells = st.one_of(messy, st.none(), st.integers(-10, 10_000), st.floats(allow_na
 
 
 @pytest.mark.parametrize("parser", PARSERS, ids=lambda p: p.__name__)
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(values=st.lists(cells, max_size=8))
 def test_arbitrary_text_never_raises_and_is_deterministic(parser, values):
     s = pd.Series(values, dtype=object)
@@ -42,7 +43,7 @@ def test_arbitrary_text_never_raises_and_is_deterministic(parser, values):
 
 
 @pytest.mark.parametrize("fn", [transliterate, name_key], ids=lambda f: f.__name__)
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(values=st.lists(st.one_of(messy, st.none()), max_size=8))
 def test_name_functions_never_raise(fn, values):
     s = pd.Series(values, dtype=object)
@@ -50,7 +51,7 @@ def test_name_functions_never_raise(fn, values):
     assert out.index.equals(s.index)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(values=st.lists(messy, min_size=1, max_size=10), seed=st.integers(0, 1000))
 def test_result_per_cell_does_not_depend_on_neighbours(values, seed):
     s = pd.Series(values, dtype=object)
@@ -73,7 +74,7 @@ charge = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(charges=st.lists(charge, min_size=1, max_size=4))
 def test_render_charge_parses_back(charges):
     texts, expected = [], []
@@ -108,7 +109,7 @@ sentence = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(spec=sentence)
 def test_render_sentence_parses_back(spec):
     row = parse_sentence(pd.Series([render_sentence(**spec)])).iloc[0]
@@ -119,7 +120,7 @@ def test_render_sentence_parses_back(spec):
         assert (pd.isna(got) if want is None else got == want), (col, spec, row.to_dict())
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(day=st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)),
        style=st.sampled_from(["iso", "dotted", "ru", "en", "month_ru", "month_num", "year"]))
 def test_rendered_dates_parse_back(day, style):
