@@ -4,12 +4,16 @@ Small data built here; the speed-up is measured by benchmarks/bench_dask.py, not
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
 pytest.importorskip("distributed")
+
+from distributed import get_task_stream  # noqa: E402
 
 from repstats.cases.ovdinfo import clean_prosecutions  # noqa: E402
 from repstats.scale import (arrow_schema, clean_ovdinfo_to_parquet, local_cluster,  # noqa: E402
@@ -46,13 +50,21 @@ def test_two_worker_processes(client):
 @pytest.mark.parametrize("parser", [parse_charges, parse_date], ids=lambda p: p.__name__)
 def test_parquet_per_partition_equals_pandas(client, cases_csv, tmp_path, parser):
     path, frame = cases_csv
-    out = parse_text_to_parquet(path, "text", parser, tmp_path / "out", keep=["case_id"],
-                                blocksize=20_000)
+    with get_task_stream(client) as ts:
+        out = parse_text_to_parquet(path, "text", parser, tmp_path / "out", keep=["case_id"],
+                                    blocksize=20_000)
     files = sorted(out.glob("*.parquet"))
     assert len(files) > 2                              # written by partition, not gathered
+    # read, parse and write fused in one task per partition, and both workers used
+    workers = Counter(t["worker"] for t in ts.data)
+    assert len(workers) == 2, workers
+    assert sum(workers.values()) <= len(files) + 2, workers
     schemas = {str(pq.read_schema(f)) for f in files}
     assert len(schemas) == 1                           # one explicit schema (no null types)
     got = pd.read_parquet(out).sort_values(["partition", "row"], kind="stable")
+    assert got["partition"].nunique() == len(files)    # (partition, row) is a key
+    assert not got.duplicated(["partition", "row"] if parser is parse_date else
+                              ["partition", "row", "position"]).any()
     # the (partition, row) key and case_id lead back to every input row: nothing lost
     assert set(got["case_id"]) == set(frame["case_id"])
     want = parser(frame["text"])
@@ -83,6 +95,7 @@ def test_ovdinfo_cleaning_per_partition(client, tmp_path):
     raw.to_csv(path, index=False)
     summary = clean_ovdinfo_to_parquet(path, tmp_path / "ovd", blocksize=30_000)
     assert len(summary) > 1
+    assert summary["partition"].tolist() == list(range(len(summary)))
     assert (summary["rows"] == summary["clean"] + summary["rejects"]).all()
     assert summary["rows"].sum() == n and summary["rejects"].sum() == 1
     assert summary.attrs["duplicate_ids"] == 0
