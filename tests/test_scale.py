@@ -4,8 +4,10 @@ Small data built here; the speed-up is measured by benchmarks/bench_dask.py, not
 """
 from __future__ import annotations
 
+import multiprocessing
 from collections import Counter
 
+import dask
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
@@ -26,7 +28,12 @@ POOL = ["ч. 2 ст. 205.2 УК РФ", "ст.ст. 205.4 ч.1, 222 ч.1 УК", "
 
 @pytest.fixture(scope="module")
 def client():
-    with local_cluster(n_workers=2) as c:
+    # workers forked from a server that has imported pandas and dask: about 4 s less per
+    # run than spawning fresh interpreters (the default), same cluster otherwise
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
+        else "spawn"
+    with dask.config.set({"distributed.worker.multiprocessing-method": method}), \
+            local_cluster(n_workers=2) as c:
         yield c
 
 
