@@ -36,7 +36,12 @@ import pyarrow.parquet as pq
 from repstats import text as _text
 
 __all__ = ["PARSERS", "read_table", "parse_text", "parse_text_to_parquet",
-           "clean_ovdinfo_to_parquet", "arrow_schema", "local_cluster"]
+           "clean_ovdinfo_to_parquet", "arrow_schema", "local_cluster", "BLOCKSIZE"]
+
+#: CSV bytes per partition by default: tasks of a few seconds (the scheduler's overhead
+#: per task, a few milliseconds, is lost in them), bounded memory per worker, and enough
+#: partitions to keep every worker busy until the end (a 1 GB file gives 64).
+BLOCKSIZE = "16MB"
 
 #: Parsers usable by name.
 PARSERS = {name: getattr(_text, name) for name in (
@@ -100,7 +105,7 @@ def arrow_schema(frame: pd.DataFrame, lists: Sequence[str] = ()) -> pa.Schema:
     return pa.schema(fields)
 
 
-def read_table(source, columns: Sequence[str] | None = None, *, blocksize="64MB"):
+def read_table(source, columns: Sequence[str] | None = None, *, blocksize=BLOCKSIZE):
     """A dask dataframe of a CSV file (all columns as text) or a parquet file/folder."""
     dd = _dd()
     path = Path(source)
@@ -183,7 +188,7 @@ def parse_text(ddf, column: str, parser, *, keep: Sequence[str] = (), **kwargs):
 
 
 def parse_text_to_parquet(source, column: str, parser, out_dir, *,
-                          keep: Sequence[str] = (), blocksize="64MB", **kwargs) -> Path:
+                          keep: Sequence[str] = (), blocksize=BLOCKSIZE, **kwargs) -> Path:
     """Read ``source`` (CSV or parquet), parse ``column`` and write parquet per partition.
 
     Each worker writes its partition's file (``part.N.parquet`` in ``out_dir``) with the
@@ -234,7 +239,7 @@ def _id_hashes(ids: pd.Series) -> pd.Series:
     return pd.Series(pd.util.hash_pandas_object(ids, index=False).to_numpy(), name="h")
 
 
-def clean_ovdinfo_to_parquet(source, out_dir, *, blocksize="64MB", **kwargs) -> pd.DataFrame:
+def clean_ovdinfo_to_parquet(source, out_dir, *, blocksize=BLOCKSIZE, **kwargs) -> pd.DataFrame:
     """Clean an OVD-Info CSV export per partition and write parquet from the workers.
 
     Each partition is read, cleaned by
