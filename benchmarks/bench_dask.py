@@ -16,7 +16,11 @@ a small input first (imports, regex compilation, worker start-up). The speed-up 
 ``1 proc`` time / ``cluster`` time of the same run, printed as min / median / max over the
 runs (target, issue 16: >= 1.7x on 2 worker processes). ``tasks/worker`` and ``busy``
 show whether the scheduler spread the partitions and how much of the cluster's wall time
-the workers spent in tasks (the rest is scheduling, the driver and the tail).
+the workers spent in tasks (the rest is scheduling, the driver and the tail). A second
+line gives CPU seconds: the 1-proc run's, the workers' sum (more than the 1-proc run's
+means work added by the cluster) and the driver's; its ratio, 1-proc CPU over the
+busiest worker's CPU, estimates the speed-up on idle cores and is robust to other jobs'
+load on a shared machine (the wall-clock ratio is the measure; this is a check).
 
 Text (generated, nothing real; benchmarks/textdata.py): *distinct*, every cell unique
 (``--base`` distinct cells, each written in several spellings until there are ``--rows``);
@@ -144,28 +148,34 @@ def _written(target: Path) -> tuple[int, int]:
     return len(files), sum(pq.ParquetFile(f).metadata.num_rows for f in files)
 
 
-def _timed_single(job, path, target) -> float:
+def _timed_single(job, path, target) -> tuple[float, float]:
+    """(wall, CPU) seconds of the job in this process."""
     shutil.rmtree(target, ignore_errors=True)
     with dask.config.set(scheduler="synchronous"):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         job(path, target)
-        return time.perf_counter() - t0
+        return time.perf_counter() - t0, time.process_time() - c0
 
 
-def _timed_cluster(client, job, path, target) -> tuple[float, Counter, float]:
+def _timed_cluster(client, job, path, target) -> dict:
+    """Wall seconds, tasks per worker, workers' busy seconds, CPU seconds of each worker
+    process and of this process (the driver, with the scheduler)."""
     from distributed import get_task_stream
     shutil.rmtree(target, ignore_errors=True)
+    cpu0 = client.run(time.process_time)
     with get_task_stream(client) as ts:
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         job(path, target)
-        wall = time.perf_counter() - t0
+        wall, driver = time.perf_counter() - t0, time.process_time() - c0
+    cpu1 = client.run(time.process_time)
     per_worker: Counter = Counter()
     busy = 0.0
     for task in ts.data:
         per_worker[task["worker"]] += 1
         busy += sum(s["stop"] - s["start"] for s in task["startstops"]
                     if s["action"] == "compute")
-    return wall, per_worker, busy
+    return {"wall": wall, "spread": per_worker, "busy": busy, "driver": driver,
+            "workers": [cpu1[w] - cpu0[w] for w in cpu0]}
 
 
 def main(argv=None) -> None:
@@ -221,29 +231,37 @@ def main(argv=None) -> None:
                 warm = head_csv(path, WARMUP_ROWS)
                 _timed_single(job, warm, out / "single")
                 _timed_cluster(client, job, warm, out / "cluster")
-                singles, clusters, spreads, busies = [], [], [], []
+                singles, clusters = [], []
                 for run in range(args.runs):
                     sides = ["single", "cluster"] if run % 2 == 0 else ["cluster", "single"]
                     for side in sides:
                         if side == "single":
                             singles.append(_timed_single(job, path, out / "single"))
                         else:
-                            wall, spread, busy = _timed_cluster(client, job, path,
-                                                                out / "cluster")
-                            clusters.append(wall)
-                            spreads.append(spread)
-                            busies.append(busy / (wall * args.workers))
+                            clusters.append(_timed_cluster(client, job, path,
+                                                           out / "cluster"))
                 same = _written(out / "single") == _written(out / "cluster")
                 files = _written(out / "cluster")[0]
-                ratios = [s / c for s, c in zip(singles, clusters)]
-                spread = "/".join(str(n) for n in sorted(spreads[-1].values(), reverse=True))
+                ratios = [s[0] / c["wall"] for s, c in zip(singles, clusters)]
+                # on a shared machine wall times depend on the others' load; CPU seconds
+                # do not: 1-proc CPU over the busiest worker's CPU is the speed-up the
+                # same run would give on idle cores (I/O waits aside)
+                idle = [s[1] / max(c["workers"]) for s, c in zip(singles, clusters)]
+                med = statistics.median
+                spread = "/".join(str(n) for n in sorted(clusters[-1]["spread"].values(),
+                                                         reverse=True))
                 print(f"{name:<17}{kind:<10}{rows:>11,}{files:>7}"
-                      f"{statistics.median(singles):>10.1f}"
-                      f"{statistics.median(clusters):>10.1f}{min(ratios):>13.2f}x"
-                      f"{statistics.median(ratios):>7.2f}x{max(ratios):>7.2f}x"
-                      f"{rows / statistics.median(clusters):>16,.0f}{spread:>14}"
-                      f"{statistics.median(busies):>6.0%}"
+                      f"{med(s[0] for s in singles):>10.1f}"
+                      f"{med(c['wall'] for c in clusters):>10.1f}{min(ratios):>13.2f}x"
+                      f"{med(ratios):>7.2f}x{max(ratios):>7.2f}x"
+                      f"{rows / med(c['wall'] for c in clusters):>16,.0f}{spread:>14}"
+                      f"{med(c['busy'] / (c['wall'] * args.workers) for c in clusters):>6.0%}"
                       f"{'' if same else '  OUTPUTS DIFFER'}", flush=True)
+                print(f"{'':<17}{'CPU s':<10}{'':>18}{med(s[1] for s in singles):>10.1f}"
+                      f"{med(sum(c['workers']) for c in clusters):>10.1f}{min(idle):>13.2f}x"
+                      f"{med(idle):>7.2f}x{max(idle):>7.2f}x   (workers' sum; driver "
+                      f"{med(c['driver'] for c in clusters):.1f} s; ratio = idle-core "
+                      f"estimate)", flush=True)
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
