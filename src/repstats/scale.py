@@ -5,7 +5,8 @@ works on one pandas frame at a time, so a column too large for one process (a na
 case list, a corpus of court decisions) is read as a dask dataframe from CSV or parquet,
 each partition is parsed by a worker process, and each worker writes its own parquet file
 with an explicit Arrow schema: nothing goes back through the driver but file metadata and
-row counts.
+row counts. Reading, parsing and writing a partition is one task (fused), so a partition
+never moves between workers; partitions are :data:`BLOCKSIZE` bytes of CSV by default.
 
 Threads do not help (the Python part of the parsers holds the GIL): use worker
 *processes*, e.g. :func:`local_cluster` (a ``distributed.LocalCluster`` of processes with
@@ -191,9 +192,10 @@ def parse_text_to_parquet(source, column: str, parser, out_dir, *,
                           keep: Sequence[str] = (), blocksize=BLOCKSIZE, **kwargs) -> Path:
     """Read ``source`` (CSV or parquet), parse ``column`` and write parquet per partition.
 
-    Each worker writes its partition's file (``part.N.parquet`` in ``out_dir``) with the
-    explicit schema of :func:`arrow_schema`; nothing goes back through the driver. Uses
-    the current dask scheduler or client (see :func:`local_cluster`). Returns ``out_dir``.
+    One task per partition reads it, parses it and writes ``part.N.parquet`` in
+    ``out_dir`` with the explicit schema of :func:`arrow_schema`; nothing goes back
+    through the driver. Uses the current dask scheduler or client (see
+    :func:`local_cluster`). Returns ``out_dir``.
     """
     ddf = read_table(source, [column, *keep], blocksize=blocksize)
     parsed = parse_text(ddf, column, parser, keep=keep, **kwargs)
