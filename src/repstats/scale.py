@@ -257,7 +257,8 @@ def clean_ovdinfo_to_parquet(source, out_dir, *, blocksize=BLOCKSIZE, **kwargs) 
         (``rows == clean + rejects``: nothing lost), plus the attribute
         ``duplicate_ids`` (``attrs``): ids found in more than one partition (a single
         pass cannot see them; they are counted, not dropped; found by 64-bit hashes of
-        the ids, computed on the workers).
+        the ids, computed on the workers: two different ids share a hash with a chance
+        of about 3 in a million at 10 M ids).
     """
     dd = _dd()
     path = Path(source)
