@@ -221,6 +221,10 @@ def main(argv=None) -> None:
           f"{args.workers} worker processes x 1 thread; both write the same parquet files; "
           f"{rows:,} rows, blocksize {args.blocksize}, {args.runs} alternating runs; "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
+    if os.getloadavg()[0] > 0.5:
+        print("warning: the machine is not idle; Linux shares CPU time between sessions "
+              "(autogroup), so the cluster may get no more CPU than one process and the "
+              "wall-clock speed-up is depressed: read the CPU line, re-run when idle")
     print(f"{'job':<17}{'text':<10}{'rows':>11}{'parts':>7}{'1 proc s':>10}{'cluster s':>10}"
           f"{'speed-up min':>14}{'median':>8}{'max':>8}{'rows/s cluster':>16}"
           f"{'tasks/worker':>14}{'busy':>6}")
