@@ -5,7 +5,8 @@ works on one pandas frame at a time, so a column too large for one process (a na
 case list, a corpus of court decisions) is read as a dask dataframe from CSV or parquet,
 each partition is parsed by a worker process, and each worker writes its own parquet file
 with an explicit Arrow schema: nothing goes back through the driver but file metadata and
-row counts.
+row counts. Reading, parsing and writing a partition is one task (fused), so a partition
+never moves between workers; partitions are :data:`BLOCKSIZE` bytes of CSV by default.
 
 Threads do not help (the Python part of the parsers holds the GIL): use worker
 *processes*, e.g. :func:`local_cluster` (a ``distributed.LocalCluster`` of processes with
@@ -36,7 +37,12 @@ import pyarrow.parquet as pq
 from repstats import text as _text
 
 __all__ = ["PARSERS", "read_table", "parse_text", "parse_text_to_parquet",
-           "clean_ovdinfo_to_parquet", "arrow_schema", "local_cluster"]
+           "clean_ovdinfo_to_parquet", "arrow_schema", "local_cluster", "BLOCKSIZE"]
+
+#: CSV bytes per partition by default: tasks of a few seconds (the scheduler's overhead
+#: per task, a few milliseconds, is lost in them), bounded memory per worker, and enough
+#: partitions to keep every worker busy until the end (a 1 GB file gives 64).
+BLOCKSIZE = "16MB"
 
 #: Parsers usable by name.
 PARSERS = {name: getattr(_text, name) for name in (
@@ -100,7 +106,7 @@ def arrow_schema(frame: pd.DataFrame, lists: Sequence[str] = ()) -> pa.Schema:
     return pa.schema(fields)
 
 
-def read_table(source, columns: Sequence[str] | None = None, *, blocksize="64MB"):
+def read_table(source, columns: Sequence[str] | None = None, *, blocksize=BLOCKSIZE):
     """A dask dataframe of a CSV file (all columns as text) or a parquet file/folder."""
     dd = _dd()
     path = Path(source)
@@ -142,6 +148,13 @@ def _parse_partition(pdf: pd.DataFrame, column: str, parser, kwargs: dict,
                      axis=1)
 
 
+def _fused(collection):
+    """The collection with each partition's chain (read, convert, parse, write) fused
+    into one task: ``compute`` alone leaves them separate tasks here, which a cluster may
+    run on different workers, moving the partitions between them."""
+    return collection.optimize(fuse=True)
+
+
 def parse_text(ddf, column: str, parser, *, keep: Sequence[str] = (), **kwargs):
     """Run a :mod:`repstats.text` parser over a dask dataframe's column, per partition.
 
@@ -176,18 +189,19 @@ def parse_text(ddf, column: str, parser, *, keep: Sequence[str] = (), **kwargs):
 
 
 def parse_text_to_parquet(source, column: str, parser, out_dir, *,
-                          keep: Sequence[str] = (), blocksize="64MB", **kwargs) -> Path:
+                          keep: Sequence[str] = (), blocksize=BLOCKSIZE, **kwargs) -> Path:
     """Read ``source`` (CSV or parquet), parse ``column`` and write parquet per partition.
 
-    Each worker writes its partition's file (``part.N.parquet`` in ``out_dir``) with the
-    explicit schema of :func:`arrow_schema`; nothing goes back through the driver. Uses
-    the current dask scheduler or client (see :func:`local_cluster`). Returns ``out_dir``.
+    One task per partition reads it, parses it and writes ``part.N.parquet`` in
+    ``out_dir`` with the explicit schema of :func:`arrow_schema`; nothing goes back
+    through the driver. Uses the current dask scheduler or client (see
+    :func:`local_cluster`). Returns ``out_dir``.
     """
     ddf = read_table(source, [column, *keep], blocksize=blocksize)
     parsed = parse_text(ddf, column, parser, keep=keep, **kwargs)
     out = Path(out_dir)
-    parsed.to_parquet(str(out), schema=arrow_schema(parsed._meta), write_index=False,
-                      overwrite=True)
+    _fused(parsed.to_parquet(str(out), schema=arrow_schema(parsed._meta),
+                             write_index=False, overwrite=True, compute=False)).compute()
     return out
 
 
@@ -197,11 +211,15 @@ def _ovdinfo_schema(frame: pd.DataFrame) -> pa.Schema:
     return arrow_schema(frame, lists=[ARTICLES])
 
 
-def _clean_partition(pdf: pd.DataFrame, number: int, source: str, out: str,
-                     kwargs: dict) -> dict:
+SUMMARY = ["partition", "rows", "clean", "rejects"]
+
+
+def _clean_partition(pdf: pd.DataFrame, source: str, out: str, kwargs: dict,
+                     partition_info=None) -> pd.DataFrame:
     import warnings
 
     from repstats.cases.ovdinfo import clean_prosecutions
+    number = partition_info["number"] if partition_info else 0
     name = f"{source}#partition={number}"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
@@ -215,18 +233,22 @@ def _clean_partition(pdf: pd.DataFrame, number: int, source: str, out: str,
     pq.write_table(pa.Table.from_pandas(rejects, schema=arrow_schema(rejects),
                                         preserve_index=False),
                    folder / "rejects" / f"part.{number}.parquet")
-    return {"partition": number, "rows": len(pdf), "clean": len(clean),
-            "rejects": len(rejects)}
+    return pd.DataFrame({"partition": [number], "rows": [len(pdf)], "clean": [len(clean)],
+                         "rejects": [len(rejects)]}, dtype="int64")
 
 
-def clean_ovdinfo_to_parquet(source, out_dir, *, blocksize="64MB", **kwargs) -> pd.DataFrame:
+def _id_hashes(ids: pd.Series) -> pd.Series:
+    return pd.Series(pd.util.hash_pandas_object(ids, index=False).to_numpy(), name="h")
+
+
+def clean_ovdinfo_to_parquet(source, out_dir, *, blocksize=BLOCKSIZE, **kwargs) -> pd.DataFrame:
     """Clean an OVD-Info CSV export per partition and write parquet from the workers.
 
-    Each partition is cleaned by
+    Each partition is read, cleaned by
     :func:`repstats.cases.ovdinfo.clean_prosecutions` (``source`` names the partition:
     ``"<file>#partition=N"``, and ``source_row`` counts within it) and written to
-    ``out_dir/clean/part.N.parquet`` and ``out_dir/rejects/part.N.parquet`` by the worker.
-    Only row counts come back.
+    ``out_dir/clean/part.N.parquet`` and ``out_dir/rejects/part.N.parquet`` in one task
+    on one worker. Only row counts come back to the driver.
 
     Returns
     -------
@@ -234,9 +256,10 @@ def clean_ovdinfo_to_parquet(source, out_dir, *, blocksize="64MB", **kwargs) -> 
         One row per partition: ``partition``, ``rows`` (read), ``clean``, ``rejects``
         (``rows == clean + rejects``: nothing lost), plus the attribute
         ``duplicate_ids`` (``attrs``): ids found in more than one partition (a single
-        pass cannot see them; they are counted, not dropped).
+        pass cannot see them; they are counted, not dropped; found by 64-bit hashes of
+        the ids, computed on the workers: two different ids share a hash with a chance
+        of about 3 in a million at 10 M ids).
     """
-    import dask
     dd = _dd()
     path = Path(source)
     if path.suffix.lower() != ".csv":
@@ -248,9 +271,12 @@ def clean_ovdinfo_to_parquet(source, out_dir, *, blocksize="64MB", **kwargs) -> 
         (out / sub).mkdir(parents=True, exist_ok=True)
         for old in (out / sub).glob("part.*.parquet"):
             old.unlink()
-    tasks = [dask.delayed(_clean_partition)(part, i, str(path), str(out), kwargs)
-             for i, part in enumerate(ddf.to_delayed())]
-    summary = pd.DataFrame(list(dask.compute(*tasks)))
+    meta = pd.DataFrame({c: pd.Series(dtype="int64") for c in SUMMARY})
+    summary = _fused(ddf.map_partitions(_clean_partition, str(path), str(out), kwargs,
+                                        meta=meta, enforce_metadata=False)).compute()
+    summary = summary.sort_values("partition").reset_index(drop=True)
     ids = dd.read_parquet(str(out / "clean"), columns=["prosecution_id"])["prosecution_id"]
-    summary.attrs["duplicate_ids"] = int((ids.value_counts(split_out=1) > 1).sum().compute())
+    hashes = ids.map_partitions(_id_hashes, meta=pd.Series(dtype="uint64", name="h"))
+    summary.attrs["duplicate_ids"] = int((hashes.value_counts(split_out=1) > 1).sum()
+                                         .compute())
     return summary
