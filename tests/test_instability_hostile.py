@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
 
 import openpyxl
 import pandas as pd
@@ -13,7 +14,7 @@ from repstats.config import paths
 from repstats.errors import InputError
 from repstats.instability import stage as istage
 from repstats.instability.epu import EPU_COLUMNS, read_epu
-from repstats.instability.layout import uncached_formulas
+from repstats.instability.layout import _has_formula_element, uncached_formulas
 from repstats.instability.levada import read_levada
 from repstats.instability.panel import promised_indicators
 
@@ -54,6 +55,21 @@ def test_xlsx_formula_without_cached_value_is_an_error(tmp_path):
     assert uncached_formulas(path, "Russian News-Based Index") == ["C5"]
     with pytest.raises(InputError, match=r"C5.*no cached value.*bad\.xlsx"):
         read_epu(path)
+
+
+def test_formula_prefilter_skips_value_only_workbooks_and_sees_prefixed_formulas(tmp_path):
+    assert not _has_formula_element(_epu_book(tmp_path / "good.xlsx", False))
+    assert _has_formula_element(_epu_book(tmp_path / "bad.xlsx", True))
+    # a writer using a namespace prefix (<x:f>) and a shared formula (<f t="shared" .../>)
+    for xml in (b'<x:c r="C5"><x:f>C4*2</x:f></x:c>', b'<c r="C5"><f t="shared" si="0"/></c>'):
+        path = tmp_path / "prefixed.xlsx"
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><fill/>" + xml
+                       + b"</sheetData></worksheet>")
+        assert _has_formula_element(path), xml
+    # not a zip at all: unsure, so the full check runs (and reports the unreadable file)
+    (tmp_path / "junk.xlsx").write_bytes(b"not a zip")
+    assert _has_formula_element(tmp_path / "junk.xlsx")
 
 
 def test_bad_levada_file_keeps_good_outputs(built, mirror, tmp_path):

@@ -7,6 +7,8 @@ expects, so a changed upstream file is caught at the first read, not in a chart.
 """
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -100,6 +102,30 @@ def read_csv_text(path, *, what: str) -> pd.DataFrame:
                          f"{' '.join(str(exc).split())}", file=str(p)) from exc
 
 
+# a formula element in an .xlsx part: <f>, <f t="shared" ...>, <f/>, or with a namespace prefix
+_FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _has_formula_element(p: Path) -> bool:
+    """Whether any XML part of the workbook may hold a formula: a streamed byte search, so a
+    workbook of plain values (most published data) skips openpyxl's two slow cell-by-cell
+    reads. ``True`` when unsure (unreadable zip), so the full check then runs."""
+    try:
+        with zipfile.ZipFile(p) as z:
+            for info in z.infolist():
+                if not info.filename.endswith(".xml"):
+                    continue
+                with z.open(info) as fh:
+                    tail = b""
+                    while chunk := fh.read(1 << 20):
+                        if _FORMULA_ELEMENT.search(tail + chunk):
+                            return True
+                        tail = chunk[-64:]
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+        return True
+    return False
+
+
 def uncached_formulas(path, sheet: str, limit: int = 5) -> list[str]:
     """Cells (e.g. ``"B5"``) of an ``.xlsx`` sheet holding a formula without a cached value.
 
@@ -110,7 +136,7 @@ def uncached_formulas(path, sheet: str, limit: int = 5) -> list[str]:
     import openpyxl
 
     p = Path(path)
-    if p.suffix.lower() not in (".xlsx", ".xlsm"):
+    if p.suffix.lower() not in (".xlsx", ".xlsm") or not _has_formula_element(p):
         return []
     try:
         formulas = openpyxl.load_workbook(p, read_only=True, data_only=False)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from scipy.optimize import linear_sum_assignment
 
 from ..sources import raw_path
@@ -182,18 +182,37 @@ def _place_region_note(df: pd.DataFrame) -> pd.Series:
     return note
 
 
-def _score(a: pd.Series, b: pd.Series) -> float:
-    parts = {}
-    if a["place_norm"] and b["place_norm"]:
-        parts["place"] = fuzz.token_set_ratio(a["place_norm"], b["place_norm"]) / 100
-    na, nb = a["detainees"], b["detainees"]
-    parts["detainees"] = 1.0 if max(na, nb) == 0 else 1 - abs(na - nb) / max(na, nb)
-    parts["subject"] = float(a["subject"].lower() == b["subject"].lower())
-    da, db = normalize_place(pd.Series([a["description"], b["description"]]))
-    if da and db:
-        parts["description"] = fuzz.token_set_ratio(da, db) / 100
-    weight = sum(_WEIGHTS[k] for k in parts)
-    return sum(_WEIGHTS[k] * v for k, v in parts.items()) / weight
+def _similarity(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """rapidfuzz's ``token_set_ratio`` / 100 of every pair of two normalised text columns
+    (rows: ``a``, columns: ``b``), and whether both texts of the pair are non-empty."""
+    sim = process.cdist(a.tolist(), b.tolist(), scorer=fuzz.token_set_ratio,
+                        dtype=np.float64) / 100
+    both = (a.to_numpy() != "")[:, None] & (b.to_numpy() != "")[None, :]
+    return sim, both
+
+
+def _scores(ga: pd.DataFrame, gb: pd.DataFrame) -> np.ndarray:
+    """Match score of every pair of events of one day (rows: ``ga``, columns: ``gb``).
+
+    A weighted mean of place similarity, closeness of the detainee counts, equal subject and
+    description similarity (:data:`_WEIGHTS`); place and description count only where both
+    events have one (their weight drops out of the mean otherwise).
+    """
+    w = _WEIGHTS
+    place, has_place = _similarity(ga["place_norm"], gb["place_norm"])
+    desc, has_desc = _similarity(ga["description_norm"], gb["description_norm"])
+    na = ga["detainees"].to_numpy(dtype=float)[:, None]
+    nb = gb["detainees"].to_numpy(dtype=float)[None, :]
+    most = np.maximum(na, nb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        detainees = np.where(most == 0, 1.0, 1 - np.abs(na - nb) / most)
+    subject = (ga["subject"].str.lower().to_numpy()[:, None]
+               == gb["subject"].str.lower().to_numpy()[None, :]).astype(float)
+    total = (np.where(has_place, w["place"] * place, 0.0) + w["detainees"] * detainees
+             + w["subject"] * subject + np.where(has_desc, w["description"] * desc, 0.0))
+    weight = (np.where(has_place, w["place"], 0.0) + w["detainees"] + w["subject"]
+              + np.where(has_desc, w["description"], 0.0))
+    return total / weight
 
 
 def match_lists(old: pd.DataFrame, new: pd.DataFrame,
@@ -218,12 +237,13 @@ def match_lists(old: pd.DataFrame, new: pd.DataFrame,
     if not 0 <= threshold <= 1:
         raise ValueError(f"threshold must lie in [0, 1], got {threshold!r}")
     out = []
+    old = old.assign(description_norm=normalize_place(old["description"]))
+    new = new.assign(description_norm=normalize_place(new["description"]))
     for day, ga in old.groupby("date", sort=True):
         gb = new[new["date"] == day]
         if gb.empty:
             continue
-        scores = np.array([[_score(ra, rb) for _, rb in gb.iterrows()]
-                           for _, ra in ga.iterrows()])
+        scores = _scores(ga, gb)
         ia, ib = linear_sum_assignment(-scores)
         for i, j in zip(ia, ib):
             ra, rb, s = ga.iloc[i], gb.iloc[j], float(scores[i, j])
