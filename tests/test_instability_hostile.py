@@ -67,6 +67,11 @@ def test_formula_prefilter_skips_value_only_workbooks_and_sees_prefixed_formulas
             z.writestr("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><fill/>" + xml
                        + b"</sheetData></worksheet>")
         assert _has_formula_element(path), xml
+    # a chart's series naming its cells (<c:f>) is not a cell formula
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"<worksheet><sheetData/></worksheet>")
+        z.writestr("xl/charts/chart1.xml", b"<c:tx><c:strRef><c:f>'F2'!$B$1</c:f></c:strRef>")
+    assert not _has_formula_element(path)
     # not a zip at all: unsure, so the full check runs (and reports the unreadable file)
     (tmp_path / "junk.xlsx").write_bytes(b"not a zip")
     assert _has_formula_element(tmp_path / "junk.xlsx")

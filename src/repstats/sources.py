@@ -8,6 +8,8 @@ caveats about the URL).
 """
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +40,18 @@ class Source:
 
 
 def read_manifest(path: str | Path | None = None) -> pd.DataFrame:
-    """Read and check the manifest; returns one row per source (columns in :data:`COLUMNS`)."""
+    """Read and check the manifest; returns one row per source (columns in :data:`COLUMNS`).
+
+    A stage asks for dozens of sources: the checked table is kept per file version (path,
+    modification time and size), and each call gets its own copy.
+    """
     path = Path(path) if path is not None else paths().manifest
+    st = path.stat()
+    return _checked_manifest(str(path), st.st_mtime_ns, st.st_size).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _checked_manifest(path: str, _mtime_ns: int, _size: int) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:

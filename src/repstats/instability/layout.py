@@ -107,13 +107,15 @@ _FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 
 
 def _has_formula_element(p: Path) -> bool:
-    """Whether any XML part of the workbook may hold a formula: a streamed byte search, so a
+    """Whether any XML part of the workbook but its charts and drawings (whose series name
+    their cells in ``<c:f>`` elements) may hold a formula: a streamed byte search, so a
     workbook of plain values (most published data) skips openpyxl's two slow cell-by-cell
     reads. ``True`` when unsure (unreadable zip), so the full check then runs."""
     try:
         with zipfile.ZipFile(p) as z:
             for info in z.infolist():
-                if not info.filename.endswith(".xml"):
+                name = info.filename
+                if not name.endswith(".xml") or "/charts/" in name or "/drawings/" in name:
                     continue
                 with z.open(info) as fh:
                     tail = b""

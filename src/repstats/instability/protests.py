@@ -239,9 +239,10 @@ def match_lists(old: pd.DataFrame, new: pd.DataFrame,
     out = []
     old = old.assign(description_norm=normalize_place(old["description"]))
     new = new.assign(description_norm=normalize_place(new["description"]))
+    new_by_day = dict(tuple(new.groupby("date", sort=False)))
     for day, ga in old.groupby("date", sort=True):
-        gb = new[new["date"] == day]
-        if gb.empty:
+        gb = new_by_day.get(day)
+        if gb is None:
             continue
         scores = _scores(ga, gb)
         ia, ib = linear_sum_assignment(-scores)
