@@ -269,6 +269,33 @@ def test_read_year_from_built_zip(tmp_path):
     assert (q.loc[q["check"] == "article_sum", "status"] == "pass").all()
 
 
+def test_schema_rejects_a_cell_or_measure_read_twice(tmp_path):
+    from repstats.courts import validate_court_stats
+    from repstats.errors import ValidationError
+
+    path = _zip(tmp_path, {"10.3.xlsx": _xlsx(year=2010),
+                           "a.xlsx": _xlsx("10-а", year=2010, rows=_grid_10a())},
+                name="2010.zip")
+    df = read_year(path)
+    validate_court_stats(df)
+    # the same cell twice (another measure) and the same measure twice (another column)
+    # of one spreadsheet row; a row of another sheet with the same row and column is fine
+    cell, measure, elsewhere = df.iloc[[0]].copy(), df.iloc[[1]].copy(), df.iloc[[2]].copy()
+    cell["measure"] = "acquitted" if df["measure"].iloc[0] != "acquitted" else "dismissed"
+    measure["column"] = "ZZ"
+    elsewhere["sheet"] = "Раздел 9"
+    bad = pd.concat([df, cell, measure], ignore_index=True)
+    with pytest.raises(ValidationError) as exc:
+        validate_court_stats(bad)
+    assert "one_value_per_cell" in str(exc.value)
+    assert "one_measure_per_row" in str(exc.value)
+    # nothing else failed: the duplicated rows are valid one by one
+    lines = str(exc.value).splitlines()[1:]
+    assert lines and all(": one_value_per_cell (" in x or ": one_measure_per_row (" in x
+                         for x in lines), lines
+    validate_court_stats(pd.concat([df, elsewhere], ignore_index=True))
+
+
 def test_reconcile_reports_disagreement(tmp_path):
     rows = _grid()
     rows[4][2] = 12.0  # grand total says 12, the article row says 10
