@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import ValidationError
 from .forms import FORMS
+from .keys import duplicated
 from .labels import ROW_TYPES
 from .measures import MEASURE_NAMES
 
@@ -25,27 +25,14 @@ def _matches(pattern: str) -> pa.Check:
                     error=f"does not match {pattern}")
 
 
-def _codes(s: pd.Series) -> np.ndarray:
-    """Integer codes of a column (missing values: one code of their own)."""
-    return pd.factorize(s, use_na_sentinel=False)[0]
-
-
 def _unique_within_row(column: str):
     """Check: ``column`` is not repeated within one spreadsheet row (source_file, member,
-    sheet, row). One ``duplicated`` on a single integer key built from each column's codes
-    (the string columns hold a few dozen distinct values a million times), not a hash of
-    five string columns per row."""
+    sheet, row): one ``duplicated`` on an integer key of the columns' codes
+    (:func:`repstats.courts.keys.duplicated`), not a hash of five string columns per
+    row."""
     def check(d: pd.DataFrame) -> pd.Series:
-        key, bound = np.zeros(len(d), dtype=np.int64), 1
-        for col in ("source_file", "member", "sheet", "row", column):
-            codes = _codes(d[col]).astype(np.int64)
-            size = int(codes.max(initial=0)) + 1
-            if bound * size >= 2**62:  # renumbered densely first: never overflows
-                key, _ = pd.factorize(key)
-                bound = int(key.max(initial=0)) + 1
-            key = key * size + codes
-            bound *= size
-        return pd.Series(~pd.Series(key).duplicated().to_numpy(), index=d.index)
+        return pd.Series(~duplicated(d, ["source_file", "member", "sheet", "row", column]),
+                         index=d.index)
 
     return check
 
