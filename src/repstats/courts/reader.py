@@ -231,7 +231,8 @@ def _take_strings(uniques, codes, at=None):
     if at is not None:
         codes = codes[at]
     distinct = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
-    return distinct.take(pa.array(codes, mask=codes < 0))
+    missing = codes < 0
+    return distinct.take(pa.array(codes, mask=missing if missing.any() else None))
 
 
 #: first characters of labels whose parse depends on the row above (``п. «б»``, ``ч1.1``,
