@@ -448,3 +448,28 @@ def test_stage_outputs_equal_the_plain_writers(tmp_path):
     write_csv(codebook(df), plain / "c.csv")
     for key, name in (("table", "t.parquet"), ("quality", "q.csv"), ("codebook", "c.csv")):
         assert (out / stage.OUTPUTS[key]).read_bytes() == (plain / name).read_bytes(), key
+
+
+def test_integer_row_keys_agree_with_duplicated():
+    import numpy as np
+
+    from repstats.courts.keys import duplicated, row_keys
+
+    rng = np.random.default_rng(7)
+    n = 2000
+    df = pd.DataFrame({
+        "s": pd.Series(rng.choice(["a", "b", None], n), dtype="str"),
+        "c": pd.Categorical(rng.choice(["x", "y", None], n)),
+        "i": rng.integers(0, 3, n),
+        "o": pd.Series(rng.choice(["p", None, "q"], n), dtype=object),
+    })
+    for keep in ("first", "last", False):
+        assert (duplicated(df, list(df.columns), keep=keep)
+                == df.duplicated(keep=keep).to_numpy()).all()
+    # keys wider than int64 (eight columns of ~2000 distinct values) are renumbered on the
+    # way, never overflow: still equal exactly when the rows are
+    wide = pd.DataFrame({f"k{j}": rng.integers(0, 2000, n) for j in range(8)})
+    wide = pd.concat([wide, wide.iloc[:50]], ignore_index=True)
+    key = row_keys(wide, list(wide.columns))
+    assert (pd.Series(key).duplicated().to_numpy() == wide.duplicated().to_numpy()).all()
+    assert pd.Series(key).duplicated().sum() == 50
