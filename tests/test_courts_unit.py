@@ -269,6 +269,33 @@ def test_read_year_from_built_zip(tmp_path):
     assert (q.loc[q["check"] == "article_sum", "status"] == "pass").all()
 
 
+def test_schema_rejects_a_cell_or_measure_read_twice(tmp_path):
+    from repstats.courts import validate_court_stats
+    from repstats.errors import ValidationError
+
+    path = _zip(tmp_path, {"10.3.xlsx": _xlsx(year=2010),
+                           "a.xlsx": _xlsx("10-а", year=2010, rows=_grid_10a())},
+                name="2010.zip")
+    df = read_year(path)
+    validate_court_stats(df)
+    # the same cell twice (another measure) and the same measure twice (another column)
+    # of one spreadsheet row; a row of another sheet with the same row and column is fine
+    cell, measure, elsewhere = df.iloc[[0]].copy(), df.iloc[[1]].copy(), df.iloc[[2]].copy()
+    cell["measure"] = "acquitted" if df["measure"].iloc[0] != "acquitted" else "dismissed"
+    measure["column"] = "ZZ"
+    elsewhere["sheet"] = "Раздел 9"
+    bad = pd.concat([df, cell, measure], ignore_index=True)
+    with pytest.raises(ValidationError) as exc:
+        validate_court_stats(bad)
+    assert "one_value_per_cell" in str(exc.value)
+    assert "one_measure_per_row" in str(exc.value)
+    # nothing else failed: the duplicated rows are valid one by one
+    lines = str(exc.value).splitlines()[1:]
+    assert lines and all(": one_value_per_cell (" in x or ": one_measure_per_row (" in x
+                         for x in lines), lines
+    validate_court_stats(pd.concat([df, elsewhere], ignore_index=True))
+
+
 def test_reconcile_reports_disagreement(tmp_path):
     rows = _grid()
     rows[4][2] = 12.0  # grand total says 12, the article row says 10
@@ -421,3 +448,28 @@ def test_stage_outputs_equal_the_plain_writers(tmp_path):
     write_csv(codebook(df), plain / "c.csv")
     for key, name in (("table", "t.parquet"), ("quality", "q.csv"), ("codebook", "c.csv")):
         assert (out / stage.OUTPUTS[key]).read_bytes() == (plain / name).read_bytes(), key
+
+
+def test_integer_row_keys_agree_with_duplicated():
+    import numpy as np
+
+    from repstats.courts.keys import duplicated, row_keys
+
+    rng = np.random.default_rng(7)
+    n = 2000
+    df = pd.DataFrame({
+        "s": pd.Series(rng.choice(["a", "b", None], n), dtype="str"),
+        "c": pd.Categorical(rng.choice(["x", "y", None], n)),
+        "i": rng.integers(0, 3, n),
+        "o": pd.Series(rng.choice(["p", None, "q"], n), dtype=object),
+    })
+    for keep in ("first", "last", False):
+        assert (duplicated(df, list(df.columns), keep=keep)
+                == df.duplicated(keep=keep).to_numpy()).all()
+    # keys wider than int64 (eight columns of ~2000 distinct values) are renumbered on the
+    # way, never overflow: still equal exactly when the rows are
+    wide = pd.DataFrame({f"k{j}": rng.integers(0, 2000, n) for j in range(8)})
+    wide = pd.concat([wide, wide.iloc[:50]], ignore_index=True)
+    key = row_keys(wide, list(wide.columns))
+    assert (pd.Series(key).duplicated().to_numpy() == wide.duplicated().to_numpy()).all()
+    assert pd.Series(key).duplicated().sum() == 50

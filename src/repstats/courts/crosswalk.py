@@ -50,17 +50,15 @@ def _side(df, form, measure):
     sub = sub.reset_index(drop=True)
     for c in _KEY:
         sub[c] = sub[c].where(sub[c].notna(), None)
-    key = sub["row_type"].map(str)
-    for c in ("article", "part", "paragraph"):
-        key = key + "|" + sub[c].map(str)
-    sub["_key"] = key
-    # combined rows pair exactly only when they lump the same article-parts
-    group = sub["row_type"] == "article_group"
-    sub["_key"] = sub["_key"].where(~group, "article_group|" + sub["lumped_parts"].map(str)
-                                    + "|" + sub["redaction"].map(str))
-    # rejected rows never pair exactly (their article is unknown)
-    rejected = sub["row_type"] == "rejected"
-    sub["_key"] = sub["_key"].where(~rejected, "rejected|" + sub.index.map(str))
+    # the pairing key, as text (one f-string per row: the side is small). Combined rows
+    # pair exactly only when they lump the same article-parts; rejected rows never pair
+    # exactly (their article is unknown)
+    sub["_key"] = [
+        f"article_group|{lumped}|{redaction}" if row_type == "article_group"
+        else f"rejected|{i}" if row_type == "rejected"
+        else f"{row_type}|{article}|{part}|{paragraph}"
+        for i, (row_type, article, part, paragraph, lumped, redaction) in enumerate(zip(
+            *(sub[c].tolist() for c in _KEY + ["lumped_parts", "redaction"])))]
     sub["_n"] = sub.groupby(["year", "_key"]).cumcount()
     # the base article ("136" for "136 ч.2"), computed once per distinct text
     source = sub["article"].where(sub["article"].notna(), sub["label"])

@@ -106,8 +106,14 @@ def _sheet(book, name) -> Sheet:
     lengths = list(map(len, grid))
     width = c0 + max(lengths, default=0)
     if r0 or c0 or lengths.count(width) != len(lengths):
-        grid = ([[""] * width for _ in range(r0)]
-                + [[""] * c0 + list(r) + [""] * (width - c0 - len(r)) for r in grid])
+        # in place: the rows are calamine's fresh lists (no copy of every row)
+        lead = [""] * c0
+        for r, n in zip(grid, lengths):
+            if c0:
+                r[:0] = lead
+            if c0 + n < width:
+                r += [""] * (width - c0 - n)
+        grid = [[""] * width for _ in range(r0)] + grid
     merges = tuple(getattr(sh, "merged_cell_ranges", None) or ())
     return Sheet(name=name, grid=grid, merges=merges)
 

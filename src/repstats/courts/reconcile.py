@@ -43,6 +43,7 @@ import pandas as pd
 
 from .brackets import BRACKET_MEASURES
 from .crosswalk import join_forms
+from .keys import row_keys
 
 QUALITY_COLUMNS = ["check", "status", "year", "form", "measure", "article", "part",
                    "redaction", "source_file", "member", "sheet", "row", "column",
@@ -295,11 +296,9 @@ def _rejected(df):
 
 def _duplicates(df):
     keys = ["year", "form", "measure"] + _KEY
-    rows = df["row_type"].isin(["article", "paragraph"]).to_numpy()
-    repeated = df.loc[rows, keys].duplicated(keys, keep=False).to_numpy()
-    hit = np.zeros(len(df), dtype=bool)
-    hit[np.flatnonzero(rows)[repeated]] = True
-    dup = df[hit]
+    rows = np.flatnonzero(df["row_type"].isin(["article", "paragraph"]).to_numpy())
+    repeated = pd.Series(row_keys(df, keys)[rows]).duplicated(keep=False).to_numpy()
+    dup = df.take(rows[repeated])
     if dup.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
     res = dup.copy()

@@ -8,6 +8,7 @@ import pandera.pandas as pa
 
 from ..errors import ValidationError
 from .forms import FORMS
+from .keys import duplicated
 from .labels import ROW_TYPES
 from .measures import MEASURE_NAMES
 
@@ -22,6 +23,18 @@ def _matches(pattern: str) -> pa.Check:
 
     return pa.Check(check, name=f"str_matches('{pattern}')",
                     error=f"does not match {pattern}")
+
+
+def _unique_within_row(column: str):
+    """Check: ``column`` is not repeated within one spreadsheet row (source_file, member,
+    sheet, row): one ``duplicated`` on an integer key of the columns' codes
+    (:func:`repstats.courts.keys.duplicated`), not a hash of five string columns per
+    row."""
+    def check(d: pd.DataFrame) -> pd.Series:
+        return pd.Series(~duplicated(d, ["source_file", "member", "sheet", "row", column]),
+                         index=d.index)
+
+    return check
 
 
 _NO_ARTICLE = ("grand_total", "chapter_total", "military_aggregate", "summary",
@@ -54,23 +67,24 @@ COURT_STATS_SCHEMA = pa.DataFrameSchema(
         "subset": pa.Column(str, pa.Check.isin(["internet", "minors"]), nullable=True),
         "source_sha256": pa.Column(str, _matches(r"^[0-9a-f]{64}$")),
     },
+    # the table-level checks decide missing values themselves (ignore_na=False): pandera
+    # would otherwise scan the whole table for all-missing rows after each of them
     checks=[
         pa.Check(lambda d: d["article"].notna() == d["row_type"].isin(
             ["article", "paragraph", "subset"]), name="article_iff_article_row",
+            ignore_na=False,
             error="article is set exactly on article, paragraph and subset rows"),
         pa.Check(lambda d: d["paragraph"].isna() | d["row_type"].isin(["paragraph",
                                                                         "subset"]),
-                 name="paragraph_only_on_paragraph_rows"),
+                 name="paragraph_only_on_paragraph_rows", ignore_na=False),
         pa.Check(lambda d: d["subset"].notna() == (d["row_type"] == "subset"),
-                 name="subset_iff_subset_row"),
+                 name="subset_iff_subset_row", ignore_na=False),
         pa.Check(lambda d: d["lumped_parts"].isna() | d["row_type"].isin(
-            ["article", "article_group"]), name="lumped_only_on_article_or_group_rows"),
-        pa.Check(lambda d: ~d.duplicated(["source_file", "member", "sheet", "row",
-                                          "column"]),
-                 name="one_value_per_cell"),
-        pa.Check(lambda d: ~d.duplicated(["source_file", "member", "sheet", "row",
-                                          "measure"]),
-                 name="one_measure_per_row"),
+            ["article", "article_group"]), name="lumped_only_on_article_or_group_rows",
+            ignore_na=False),
+        pa.Check(_unique_within_row("column"), name="one_value_per_cell", ignore_na=False),
+        pa.Check(_unique_within_row("measure"), name="one_measure_per_row",
+                 ignore_na=False),
     ],
     strict=True,
     ordered=True,
