@@ -3,7 +3,7 @@
 Every function accepts ``ax=`` (``axes=`` for multi-panel charts) and returns the Axes
 (or Figure for multi-panel charts); labels are in English with units.
 """
-import importlib as _importlib
+from repstats._lazy import lazy_names as _lazy_names
 
 # names resolved on first use (PEP 562): a chart drawn with matplotlib alone does not
 # import seaborn (and through it scipy.stats and statsmodels)
@@ -18,13 +18,4 @@ __all__ = ["use_style", "add_source", "timeseries_panels", "scatter_fit", "brack
            "range_chart", "category_heatmap", "claim_intervals", "case_chart", "PALETTE", "COLORS"]
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(_importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

@@ -5,7 +5,7 @@ the outcome series, interrupted time series, monthly HAC model and specification
 Every function takes and returns tidy DataFrames; see each function's docstring for its
 output columns.
 """
-import importlib as _importlib
+from repstats._lazy import lazy_names as _lazy_names
 
 # names resolved on first use (PEP 562): importing one analysis (e.g. the sentence brackets)
 # does not import scipy.stats and statsmodels for all the others
@@ -37,13 +37,4 @@ __all__ = ["political_counts", "associate", "count_regression", "change_points",
            "specification_curve", "assess_charges", "classify_sentences"]
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(_importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)
