@@ -180,3 +180,30 @@ def test_tiny_n_gets_r_but_no_interval():
     assert (out["n"] == 4).all() and 4 < MIN_CI_N
     assert out["r"].notna().all() and out["ci_low"].isna().all() and out["ci_high"].isna().all()
     assert out["warning"].str.contains("no bootstrap interval").all()
+
+
+@pytest.mark.parametrize("n, n_perm", [(12, 500), (5, 200)])  # random draws; exact (5! < 200)
+def test_permutation_pvalue_same_as_scipy(n, n_perm):
+    from repstats.stats.association import _ranks, _statistic, permutation_pvalue
+
+    gen = np.random.default_rng(7)
+    x = gen.integers(0, 6, n).astype(float)  # ties
+    y = x + gen.normal(0, 2, n)
+    pearson = _statistic("pearson")
+    for seed in range(5):
+        ours = permutation_pvalue(_ranks(x), _ranks(y), pearson, n_perm,
+                                  np.random.default_rng(seed))
+        theirs = stats.permutation_test(
+            (_ranks(y),), lambda yy, axis=-1: pearson(np.broadcast_to(_ranks(x), yy.shape),
+                                                      yy, axis=axis),
+            permutation_type="pairings", vectorized=True, n_resamples=n_perm,
+            alternative="two-sided", rng=np.random.default_rng(seed)).pvalue
+        assert ours == theirs
+
+
+def test_ranks_same_as_scipy_rankdata():
+    from repstats.stats.association import _ranks
+
+    a = np.random.default_rng(3).integers(0, 5, size=(50, 9)).astype(float)
+    assert np.array_equal(_ranks(a), stats.rankdata(a, axis=-1))
+    assert np.array_equal(_ranks(a[0]), stats.rankdata(a[0]))

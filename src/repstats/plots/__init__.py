@@ -3,13 +3,19 @@
 Every function accepts ``ax=`` (``axes=`` for multi-panel charts) and returns the Axes
 (or Figure for multi-panel charts); labels are in English with units.
 """
-from repstats.plots.brackets import bracket_bars
-from repstats.plots.claim import case_chart, claim_intervals
-from repstats.plots.heatmap import category_heatmap
-from repstats.plots.ranges import range_chart
-from repstats.plots.scatter import scatter_fit
-from repstats.plots.style import COLORS, PALETTE, add_source, use_style
-from repstats.plots.timeseries import timeseries_panels
+from repstats._lazy import lazy_names as _lazy_names
+
+# names resolved on first use (PEP 562): a chart drawn with matplotlib alone does not
+# import seaborn (and through it scipy.stats and statsmodels)
+_LAZY = {
+    "bracket_bars": "brackets", "case_chart": "claim", "claim_intervals": "claim",
+    "category_heatmap": "heatmap", "range_chart": "ranges", "scatter_fit": "scatter",
+    "COLORS": "style", "PALETTE": "style", "add_source": "style", "use_style": "style",
+    "timeseries_panels": "timeseries",
+}
 
 __all__ = ["use_style", "add_source", "timeseries_panels", "scatter_fit", "bracket_bars",
            "range_chart", "category_heatmap", "claim_intervals", "case_chart", "PALETTE", "COLORS"]
+
+
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

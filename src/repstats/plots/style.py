@@ -14,7 +14,6 @@ from __future__ import annotations
 import textwrap
 
 import matplotlib as mpl
-import seaborn as sns
 from matplotlib.figure import Figure
 
 #: Okabe-Ito colours (safe for the common colour-vision deficiencies).
@@ -115,6 +114,8 @@ def categorical_colors(n: int) -> list:
         raise ValueError(f"n must be a non-negative integer, got {n!r}")
     if n <= len(COLORS):
         return list(COLORS[:n])
+    import seaborn as sns  # only here: importing seaborn imports scipy.stats and statsmodels
+
     return [mpl.colors.to_hex(c) for c in sns.color_palette("husl", n)]
 
 

@@ -5,20 +5,36 @@ the outcome series, interrupted time series, monthly HAC model and specification
 Every function takes and returns tidy DataFrames; see each function's docstring for its
 output columns.
 """
-from repstats.stats.association import associate
-from repstats.stats.brackets import bracket_interval, bracket_shares, sanctions_in_force
-from repstats.stats.cases import assess_sentences, summarise_severity, test_against_minimum
-from repstats.stats.changepoints import change_points
-from repstats.stats.counts import political_counts
-from repstats.stats.its import interrupted_time_series
-from repstats.stats.monthly import lead_lag_profile, monthly_association
-from repstats.stats.outcomes import combined_rows, outcome_series
-from repstats.stats.persons import assess_charges, classify_sentences
-from repstats.stats.regression import count_regression
-from repstats.stats.speccurve import specification_curve
+from repstats._lazy import lazy_names as _lazy_names
+
+# names resolved on first use (PEP 562): importing one analysis (e.g. the sentence brackets)
+# does not import scipy.stats and statsmodels for all the others
+_LAZY = {
+    "associate": "association",
+    "bracket_interval": "brackets",
+    "bracket_shares": "brackets",
+    "sanctions_in_force": "brackets",
+    "assess_sentences": "cases",
+    "summarise_severity": "cases",
+    "test_against_minimum": "cases",
+    "change_points": "changepoints",
+    "political_counts": "counts",
+    "interrupted_time_series": "its",
+    "lead_lag_profile": "monthly",
+    "monthly_association": "monthly",
+    "combined_rows": "outcomes",
+    "outcome_series": "outcomes",
+    "assess_charges": "persons",
+    "classify_sentences": "persons",
+    "count_regression": "regression",
+    "specification_curve": "speccurve",
+}
 
 __all__ = ["political_counts", "associate", "count_regression", "change_points",
            "bracket_shares", "bracket_interval", "sanctions_in_force", "assess_sentences",
            "summarise_severity", "test_against_minimum", "outcome_series", "combined_rows",
            "interrupted_time_series", "monthly_association", "lead_lag_profile",
            "specification_curve", "assess_charges", "classify_sentences"]
+
+
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

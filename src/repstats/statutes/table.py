@@ -30,7 +30,6 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 from ..config import PACKAGE_DATA
 from ..errors import ValidationError
@@ -48,64 +47,75 @@ COLUMNS = ["article", "part", "valid_from", "valid_to", "min_months", "max_month
            "imprisonment", "alternatives", "amending_law", "source", "confidence", "note"]
 
 
-class SanctionsSchema(pa.DataFrameModel):
-    """Schema of the sanctions table (package data and ``sanctions.parquet``)."""
+def _dates_ordered(df: pd.DataFrame) -> pd.Series:
+    return df["valid_to"].isna() | (df["valid_from"] <= df["valid_to"])
 
-    article: Series[str] = pa.Field(str_matches=r"^\d+(\.\d+)?$")
-    part: Series[str] = pa.Field(str_matches=r"^(—|\d+(\.\d+)?)$")
-    valid_from: Series[pd.Timestamp] = pa.Field(ge=WINDOW_START)
-    valid_to: Series[pd.Timestamp] = pa.Field(nullable=True)
-    min_months: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2, le=240)
-    max_months: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2, le=240)
-    life: Series[bool]
-    imprisonment: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    alternatives: Series[str] = pa.Field(nullable=True)
-    amending_law: Series[str] = pa.Field(nullable=True)
-    source: Series[str]
-    confidence: Series[str] = pa.Field(isin=list(CONFIDENCE_LEVELS))
-    note: Series[str] = pa.Field(nullable=True)
 
-    class Config:
-        strict = True
-        ordered = True
+def _range_ordered(df: pd.DataFrame) -> pd.Series:
+    ok = df["min_months"].isna() | df["max_months"].isna() | \
+        (df["min_months"] <= df["max_months"])
+    return ok.astype(bool)
 
-    @pa.dataframe_check(error="valid_to is before valid_from")
-    def _dates_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["valid_to"].isna() | (df["valid_from"] <= df["valid_to"])
 
-    @pa.dataframe_check(error="min_months is above max_months")
-    def _range_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        ok = df["min_months"].isna() | df["max_months"].isna() | \
-            (df["min_months"] <= df["max_months"])
-        return ok.astype(bool)
+def _no_prison_no_range(df: pd.DataFrame) -> pd.Series:
+    no_prison = df["imprisonment"].eq(False).fillna(False).astype(bool)
+    return ~no_prison | (df["min_months"].isna() & df["max_months"].isna())
 
-    @pa.dataframe_check(error="a row without imprisonment has an imprisonment range")
-    def _no_prison_no_range(cls, df: pd.DataFrame) -> Series[bool]:
-        no_prison = df["imprisonment"].eq(False).fillna(False).astype(bool)
-        return ~no_prison | (df["min_months"].isna() & df["max_months"].isna())
 
-    @pa.dataframe_check(error="a row with a range must have imprisonment = true")
-    def _range_means_prison(cls, df: pd.DataFrame) -> Series[bool]:
-        has_range = df["min_months"].notna() | df["max_months"].notna()
-        return (~has_range | df["imprisonment"].eq(True).fillna(False)).astype(bool)
+def _range_means_prison(df: pd.DataFrame) -> pd.Series:
+    has_range = df["min_months"].notna() | df["max_months"].notna()
+    return (~has_range | df["imprisonment"].eq(True).fillna(False)).astype(bool)
 
-    @pa.dataframe_check(error="a range that is not (fully) established needs a note "
-                              "giving the reason")
-    def _unknown_has_reason(cls, df: pd.DataFrame) -> Series[bool]:
-        unknown = df["min_months"].isna() | df["max_months"].isna()
-        return (~unknown | df["note"].fillna("").str.len().gt(0)).astype(bool)
 
-    @pa.dataframe_check(error="versions of the same article and part overlap in time")
-    def _no_overlap(cls, df: pd.DataFrame) -> Series[bool]:
-        ok = pd.Series(True, index=df.index)
-        for _, idx in df.groupby(["article", "part"]).groups.items():
-            versions = df.loc[idx].sort_values("valid_from")
-            prev_to = versions["valid_to"].shift()
-            has_prev = pd.Series(range(len(versions)), index=versions.index) > 0
-            # an open-ended (NaT) earlier version overlaps everything after it
-            bad = has_prev & (prev_to.isna() | (versions["valid_from"] <= prev_to))
-            ok.loc[bad[bad].index] = False
-        return ok
+def _unknown_has_reason(df: pd.DataFrame) -> pd.Series:
+    unknown = df["min_months"].isna() | df["max_months"].isna()
+    return (~unknown | df["note"].fillna("").str.len().gt(0)).astype(bool)
+
+
+def _no_overlap(df: pd.DataFrame) -> pd.Series:
+    ok = pd.Series(True, index=df.index)
+    for _, idx in df.groupby(["article", "part"]).groups.items():
+        versions = df.loc[idx].sort_values("valid_from")
+        prev_to = versions["valid_to"].shift()
+        has_prev = pd.Series(range(len(versions)), index=versions.index) > 0
+        # an open-ended (NaT) earlier version overlaps everything after it
+        bad = has_prev & (prev_to.isna() | (versions["valid_from"] <= prev_to))
+        ok.loc[bad[bad].index] = False
+    return ok
+
+
+#: Schema of the sanctions table (package data and ``sanctions.parquet``). (An object
+#: schema, not a ``DataFrameModel``: pandera's model annotations import dask on first use,
+#: ~1.5 s in every process that reads the table.)
+SanctionsSchema = pa.DataFrameSchema(
+    {"article": pa.Column(str, pa.Check.str_matches(r"^\d+(\.\d+)?$")),
+     "part": pa.Column(str, pa.Check.str_matches(r"^(—|\d+(\.\d+)?)$")),
+     "valid_from": pa.Column(pd.Timestamp, pa.Check.ge(WINDOW_START)),
+     "valid_to": pa.Column(pd.Timestamp, nullable=True),
+     "min_months": pa.Column(pd.Int64Dtype, [pa.Check.ge(2), pa.Check.le(240)], nullable=True),
+     "max_months": pa.Column(pd.Int64Dtype, [pa.Check.ge(2), pa.Check.le(240)], nullable=True),
+     "life": pa.Column(bool),
+     "imprisonment": pa.Column(pd.BooleanDtype, nullable=True),
+     "alternatives": pa.Column(str, nullable=True),
+     "amending_law": pa.Column(str, nullable=True),
+     "source": pa.Column(str),
+     "confidence": pa.Column(str, pa.Check.isin(list(CONFIDENCE_LEVELS))),
+     "note": pa.Column(str, nullable=True)},
+    checks=[
+     pa.Check(_dates_ordered, name="_dates_ordered",
+              error="valid_to is before valid_from"),
+     pa.Check(_range_ordered, name="_range_ordered",
+              error="min_months is above max_months"),
+     pa.Check(_no_prison_no_range, name="_no_prison_no_range",
+              error="a row without imprisonment has an imprisonment range"),
+     pa.Check(_range_means_prison, name="_range_means_prison",
+              error="a row with a range must have imprisonment = true"),
+     pa.Check(_unknown_has_reason, name="_unknown_has_reason",
+              error="a range that is not (fully) established needs a note giving the reason"),
+     pa.Check(_no_overlap, name="_no_overlap",
+              error="versions of the same article and part overlap in time"),
+    ],
+    strict=True, ordered=True, name="SanctionsSchema")
 
 
 def validate_frame(schema, df: pd.DataFrame, what: str) -> pd.DataFrame:

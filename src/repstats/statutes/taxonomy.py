@@ -16,11 +16,9 @@ apart from ``core`` ones. Users may pass their own mapping with the same columns
 """
 from __future__ import annotations
 
-from typing import Optional
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 from ..config import PACKAGE_DATA
 from ..errors import ValidationError
@@ -42,22 +40,23 @@ CATEGORIES = (
 SPECIFICITY = ("core", "mixed", "broad")
 
 
-class TaxonomySchema(pa.DataFrameModel):
-    """Schema of a mapping: one row per article (``part`` missing) or article-part."""
+def _unique(df: pd.DataFrame) -> pd.Series:
+    return ~df[["article", "part"]].fillna("").duplicated(keep=False)
 
-    article: Series[str] = pa.Field(str_matches=r"^\d+(\.\d+)?$")
-    part: Series[str] = pa.Field(nullable=True, str_matches=r"^(—|\d+(\.\d+)?)$")
-    category: Series[str] = pa.Field(str_length={"min_value": 1})
-    rationale: Series[str] = pa.Field(nullable=True)
-    specificity: Optional[Series[str]] = pa.Field(nullable=True, isin=list(SPECIFICITY))
-    specificity_note: Optional[Series[str]] = pa.Field(nullable=True)
 
-    class Config:
-        strict = "filter"
-
-    @pa.dataframe_check(error="article/part appears more than once")
-    def _unique(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~df[["article", "part"]].fillna("").duplicated(keep=False)
+#: Schema of a mapping: one row per article (``part`` missing) or article-part. (An object
+#: schema, not a ``DataFrameModel``: pandera's model annotations import dask on first use,
+#: ~1.5 s in every process that loads the taxonomy.)
+TaxonomySchema = pa.DataFrameSchema(
+    {"article": pa.Column(str, pa.Check.str_matches(r"^\d+(\.\d+)?$")),
+     "part": pa.Column(str, pa.Check.str_matches(r"^(—|\d+(\.\d+)?)$"), nullable=True),
+     "category": pa.Column(str, pa.Check.str_length(min_value=1)),
+     "rationale": pa.Column(str, nullable=True),
+     "specificity": pa.Column(str, pa.Check.isin(list(SPECIFICITY)), nullable=True,
+                              required=False),
+     "specificity_note": pa.Column(str, nullable=True, required=False)},
+    checks=[pa.Check(_unique, name="_unique", error="article/part appears more than once")],
+    strict="filter", name="TaxonomySchema")
 
 
 def _validate(df: pd.DataFrame, what: str) -> pd.DataFrame:
