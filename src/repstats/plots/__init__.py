@@ -14,8 +14,7 @@ _LAZY = {
     "timeseries_panels": "timeseries",
 }
 
-__all__ = ["use_style", "add_source", "timeseries_panels", "scatter_fit", "bracket_bars",
-           "range_chart", "category_heatmap", "claim_intervals", "case_chart", "PALETTE", "COLORS"]
+__all__ = list(_LAZY)  # every lazily resolved name is public
 
 
 __getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

@@ -30,11 +30,7 @@ _LAZY = {
     "specification_curve": "speccurve",
 }
 
-__all__ = ["political_counts", "associate", "count_regression", "change_points",
-           "bracket_shares", "bracket_interval", "sanctions_in_force", "assess_sentences",
-           "summarise_severity", "test_against_minimum", "outcome_series", "combined_rows",
-           "interrupted_time_series", "monthly_association", "lead_lag_profile",
-           "specification_curve", "assess_charges", "classify_sentences"]
+__all__ = list(_LAZY)  # every lazily resolved name is public
 
 
 __getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)
