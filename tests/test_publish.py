@@ -1,8 +1,8 @@
 """Build outputs are published as one set per stage, under a lock (issue 14 items 1-2).
 
-The kill test runs ``repstats build`` in a subprocess and kills it (SIGKILL) at every file
-rename/symlink/unlink it makes and at timed moments; after each kill ``data/processed``
-must hold either the old complete set or the new complete set.
+The kill test runs ``repstats build`` in a forked process and kills it (SIGKILL) at every
+file rename/symlink/unlink/rmdir it makes and at timed moments; after each kill
+``data/processed`` must hold either the old complete set or the new complete set.
 """
 from __future__ import annotations
 
@@ -186,35 +186,74 @@ def test_second_build_waits_or_fails_clearly(tmp_path):
     assert (p.processed / "notable_cases.parquet").is_file()
 
 
-def test_concurrent_builds_leave_one_complete_set(tmp_path):
-    p = _p(tmp_path)
-    _write_export(p.raw, 5)
-    env = {**os.environ, "PYTHONPATH": SRC}
-    cmd = [sys.executable, "-m", "repstats.cli", "build", "--stage", "cases", "--root",
-           str(tmp_path), "--raw-dir", str(p.raw), "--processed-dir", str(p.processed)]
-    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for _ in range(3)]
-    assert [pr.wait(timeout=120) for pr in procs] == [0, 0, 0]
-    assert (publish.check_stage_files(p.processed, "cases")["status"] == "pass").all()
-    assert len(list((p.processed / ".builds/cases").iterdir())) == 2  # current + build
-
-
-# ------------------------------------------------------------------------------ kill test
-# One Python process imports the build once, then forks one child per build: the child
-# runs ``repstats build`` (the CLI's main) and SIGKILLs itself at its n-th file operation
-# (rename, symlink, unlink, rmdir); with n = 0 it counts them. A fork costs milliseconds
-# where a fresh interpreter importing pandas costs about a second per kill point.
-KILLER = """
-import os, signal, sys
+# ------------------------------------------------------- concurrent builds and kill test
+# One Python process (the "forker", one per test module and worker) imports the build and
+# runs one build of a scratch workspace, so that every lazy import and cache is warm; then
+# it forks a child per build. A child runs ``repstats build`` (the CLI's main) as a fresh
+# process would; a fork costs milliseconds where a fresh interpreter importing pandas
+# costs seconds. Commands, one a line on stdin, for the workspace given by the arguments
+# after them (``--root ROOT --raw-dir RAW --processed-dir PROCESSED``):
+#   K <n> ...   the child SIGKILLs itself at its n-th file operation (rename, symlink,
+#               unlink, rmdir); with n = 0 it counts them: CALLS=<count>, SECONDS=<build>
+#   T <s> ...   the parent SIGKILLs the child <s> seconds after the fork
+#   C <k> ...   k children build the same workspace at once (each waits on one pipe, so
+#               they start together); their exit codes and stderr (the lock messages)
+# each answered by EXIT=<exit code> (or EXITS=<json> for C).
+FORKER = r"""
+import json, os, signal, sys, time
 from repstats.cli import main
-# what a build of the cases stage imports, loaded once here (nothing is run before a fork)
-import pandas.io.formats.string, pandera.pandas, pyarrow.pandas_compat, pyarrow.parquet, tqdm
-import repstats.build, repstats.cases.ovdinfo, repstats.cases.stage, repstats.sources
 
 ops = ("replace", "symlink", "unlink", "rmdir")
 real = {name: getattr(os, name) for name in ops}
+
+
+def build_args(words):
+    root, raw, processed = words
+    return ["build", "--stage", "cases", "--root", root, "--raw-dir", raw,
+            "--processed-dir", processed]
+
+
+# warm-up: one whole build of the scratch workspace given as arguments (ROOT RAW PROCESSED)
+saved = os.dup(1)
+null = os.open(os.devnull, os.O_WRONLY)
+os.dup2(null, 1)
+main(build_args(sys.argv[1:4]))
+sys.stdout.flush()
+os.dup2(saved, 1)
+print("READY", flush=True)
+
 for line in sys.stdin:
-    n = int(line)
+    cmd, arg, *words = line.split()
+    if cmd == "C":
+        gate_r, gate_w = os.pipe()
+        children = {}
+        for k in range(int(arg)):
+            err = os.path.join(words[0], f"concurrent-{k}.err")
+            pid = os.fork()
+            if pid == 0:
+                os.close(gate_w)
+                os.read(gate_r, 1)  # every child is forked before any starts
+                fd = os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+                os.dup2(fd, 2)
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 1)
+                try:
+                    code = main(build_args(words))
+                except BaseException:
+                    code = 99
+                sys.stdout.flush(); sys.stderr.flush()
+                os._exit(code)
+            children[pid] = err
+        os.close(gate_r)
+        os.close(gate_w)  # EOF starts them all
+        exits = []
+        for pid, err in children.items():
+            _, status = os.waitpid(pid, 0)
+            exits.append([os.waitstatus_to_exitcode(status), open(err).read()])
+        sys.stdout.write("EXITS=" + json.dumps(exits) + "\n")
+        sys.stdout.flush()
+        continue
+    n = int(arg) if cmd == "K" else 0
     pid = os.fork()
     if pid == 0:
         calls = [0]
@@ -227,54 +266,94 @@ for line in sys.stdin:
             return g
         for name in ops:
             setattr(os, name, wrap(real[name]))
+        started = time.monotonic()
         try:
-            code = main(sys.argv[1:])
+            code = main(build_args(words))
         except BaseException:
             code = 99
-        sys.stdout.write(f"CALLS={calls[0]}\\n")
+        sys.stdout.write(f"CALLS={calls[0]}\nSECONDS={time.monotonic() - started}\n")
         sys.stdout.flush()
         os._exit(code)
+    if cmd == "T":
+        time.sleep(float(arg))
+        os.kill(pid, signal.SIGKILL)  # a no-op on a child that already ended (a zombie)
     _, status = os.waitpid(pid, 0)
-    sys.stdout.write(f"EXIT={os.waitstatus_to_exitcode(status)}\\n")
+    sys.stdout.write(f"EXIT={os.waitstatus_to_exitcode(status)}\n")
     sys.stdout.flush()
 """
 
 
-def _cli(p, extra_env=None, script=None):
-    env = {**os.environ, "PYTHONPATH": SRC, **(extra_env or {})}
-    head = ["-c", script] if script else ["-m", "repstats.cli"]
-    return [sys.executable, *head, "build", "--stage", "cases", "--root", str(p.root),
-            "--raw-dir", str(p.raw), "--processed-dir", str(p.processed)], env
+class _Forker:
+    """The forking build process (see FORKER); one per test module and worker."""
 
+    def __init__(self, warm):
+        env = {**os.environ, "PYTHONPATH": SRC}
+        self.proc = subprocess.Popen([sys.executable, "-c", FORKER, str(warm.root),
+                                      str(warm.raw), str(warm.processed)], env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        self._answer("READY")
 
-class _Killer:
-    """The forking build process of the kill test: ``run(n)`` builds, killed at the n-th
-    file operation (never when n = 0); returns (exit code, operations counted or None)."""
-
-    def __init__(self, p):
-        cmd, env = _cli(p, script=KILLER)
-        self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     text=True, bufsize=1)
-
-    def run(self, n: int) -> tuple[int, int | None]:
-        self.proc.stdin.write(f"{n}\n")
-        self.proc.stdin.flush()
-        calls = None
+    def _answer(self, key: str) -> dict:
+        got = {}
         for line in self.proc.stdout:
-            if line.startswith("CALLS="):
-                calls = int(line[6:])
-            elif line.startswith("EXIT="):
-                return int(line[5:]), calls
-        raise AssertionError(f"the killer process ended: {self.proc.wait()}")
+            name, _, value = line.rstrip("\n").partition("=")
+            if name in ("CALLS", "SECONDS", "EXIT", "EXITS", "READY"):
+                got[name] = value
+            if name == key:
+                return got
+        raise AssertionError(f"the forker process ended: {self.proc.wait()}")
+
+    def _send(self, cmd: str, arg, p) -> None:
+        self.proc.stdin.write(f"{cmd} {arg} {p.root} {p.raw} {p.processed}\n")
+        self.proc.stdin.flush()
+
+    def kill_at(self, p, n: int) -> tuple[int, int | None, float | None]:
+        """Build ``p``, killed at the n-th file operation (never when n = 0): exit code,
+        operations counted and build seconds (None when killed)."""
+        self._send("K", n, p)
+        got = self._answer("EXIT")
+        calls = int(got["CALLS"]) if "CALLS" in got else None
+        seconds = float(got["SECONDS"]) if "SECONDS" in got else None
+        return int(got["EXIT"]), calls, seconds
+
+    def kill_after(self, p, seconds: float) -> int:
+        """Build ``p``, SIGKILLed ``seconds`` after it started: its exit code."""
+        self._send("T", f"{seconds:.4f}", p)
+        return int(self._answer("EXIT")["EXIT"])
+
+    def concurrent(self, p, k: int) -> list[tuple[int, str]]:
+        """``k`` builds of ``p`` started at once: (exit code, stderr) of each."""
+        self._send("C", k, p)
+        return [tuple(e) for e in json.loads(self._answer("EXITS")["EXITS"])]
 
     def close(self):
         self.proc.stdin.close()
         self.proc.wait(timeout=60)
 
 
-def test_kill_during_build_leaves_old_or_new_complete_set(tmp_path):
-    """SIGKILL at every rename/symlink/unlink of the publish, and at timed moments."""
+@pytest.fixture(scope="module")
+def forker(tmp_path_factory):
+    warm = _p(tmp_path_factory.mktemp("forker-warm"))
+    _write_export(warm.raw, 3)
+    f = _Forker(warm)
+    yield f
+    f.close()
+
+
+def test_concurrent_builds_leave_one_complete_set(tmp_path, forker):
+    p = _p(tmp_path)
+    _write_export(p.raw, 5)
+    results = forker.concurrent(p, 3)
+    assert [code for code, _ in results] == [0, 0, 0], results
+    # they did run at once: at least one of them found the lock taken and waited
+    assert any("waiting for another build" in err for _, err in results), results
+    assert (publish.check_stage_files(p.processed, "cases")["status"] == "pass").all()
+    assert len(list((p.processed / ".builds/cases").iterdir())) == 2  # current + build
+
+
+def test_kill_during_build_leaves_old_or_new_complete_set(tmp_path, forker):
+    """SIGKILL at every rename/symlink/unlink/rmdir of a build, and at timed moments."""
     p = _p(tmp_path)
     _write_export(p.raw, 4)
     run_build(p, ["cases"], log=_quiet)
@@ -292,36 +371,32 @@ def test_kill_during_build_leaves_old_or_new_complete_set(tmp_path):
         shutil.rmtree(p.processed)
         shutil.copytree(pristine, p.processed, symlinks=True)
 
-    killer = _Killer(p)
-    try:
-        code, total = killer.run(0)  # counts the operations of a whole build
-        assert code == 0 and total >= 10, (code, total)
-        assert _snapshot(p.processed) == new
-        seen = {"old": 0, "new": 0}
-        # the publish is the last few operations; kill at each of them, and at some earlier
-        points = sorted(set(range(max(1, total - 14), total + 1)) | {1, total // 2})
-        for n in points:
-            reset()
-            code, _ = killer.run(n)
-            assert code == -signal.SIGKILL, (n, code)
-            state = _snapshot(p.processed)
-            assert state in (old, new), f"kill at operation {n} of {total} left a mixed set"
-            seen["old" if state == old else "new"] += 1
-            checks = publish.check_stage_files(p.processed, "cases")
-            assert (checks["status"] == "pass").all(), (n, checks)
-        assert seen["old"] and seen["new"]
-    finally:
-        killer.close()
-    # timed kills of the real command
-    for delay in (0.3, 0.9, 1.5):
+    code, total, seconds = forker.kill_at(p, 0)  # counts the operations of a whole build
+    assert code == 0 and total >= 10, (code, total)
+    assert _snapshot(p.processed) == new
+    seen = {"old": 0, "new": 0}
+    # the publish is the last few operations; kill at each of them, and at some earlier
+    points = sorted(set(range(max(1, total - 14), total + 1)) | {1, total // 2})
+    for n in points:
         reset()
-        cmd, env = _cli(p)
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
-        assert _snapshot(p.processed) in (old, new)
+        code, _, _ = forker.kill_at(p, n)
+        assert code == -signal.SIGKILL, (n, code)
+        state = _snapshot(p.processed)
+        assert state in (old, new), f"kill at operation {n} of {total} left a mixed set"
+        seen["old" if state == old else "new"] += 1
+        checks = publish.check_stage_files(p.processed, "cases")
+        assert (checks["status"] == "pass").all(), (n, checks)
+    assert seen["old"] and seen["new"]
+    # timed kills, at moments spread over the build (between file operations too: while
+    # a table is computed or written)
+    killed = 0
+    for fraction in (0.1, 0.3, 0.5, 0.7, 0.9):
+        reset()
+        code = forker.kill_after(p, fraction * seconds)
+        assert code in (0, -signal.SIGKILL), code
+        killed += code == -signal.SIGKILL
+        assert _snapshot(p.processed) in (old, new), f"killed at {fraction:.0%} of a build"
+    assert killed, "every timed kill came after the build had ended"
     # the next build cleans up whatever the kills left and publishes the new set
     run_build(p, ["cases"], log=_quiet)
     assert _snapshot(p.processed) == new
