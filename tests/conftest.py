@@ -67,7 +67,8 @@ def _flock(path: Path):
 
 # ------------------------------------------------ the run's one pipeline (tests/pipeline.py)
 # Tests reach it through these fixtures; collection puts them last and starts the pipeline in
-# the background at once, so the workers run every other test while it works.
+# the background at once (a run of the whole suite starts it even before collecting), so the
+# workers run every other test while it works.
 PIPELINE_FIXTURES = {"wheel": 1, "built": 2, "court_stats_real": 2, "installed_run": 3,
                      "reports_built": 3}
 PIPELINE_TIMEOUT = 1800  # seconds a fixture waits for a step before failing
@@ -106,6 +107,25 @@ def _start_pipeline(config) -> None:
 
 
 _PIPELINE_PROC = pytest.StashKey()
+
+
+def _whole_suite(config) -> bool:
+    """The run selects every test (``pytest``/``make test`` with no paths, keywords, marks
+    or last-failed filter), so it needs the pipeline: known before any test is collected."""
+    opt = config.option
+    return (config.args_source == pytest.Config.ArgsSource.TESTPATHS
+            and not (opt.keyword or opt.markexpr or getattr(opt, "lf", False)
+                     or getattr(opt, "deselect", None) or opt.collectonly))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """A run of the whole suite starts the pipeline before collection (in the pytest-xdist
+    controller, before its workers start): collecting ~1,000 tests costs each worker many
+    seconds, and the pipeline is the run's longest chain of work."""
+    config = session.config
+    if not os.environ.get("PYTEST_XDIST_WORKER") and _whole_suite(config):
+        _start_pipeline(config)
 
 
 def pytest_collection_modifyitems(config, items):
