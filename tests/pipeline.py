@@ -2,8 +2,9 @@
 ``repstats fetch``, ``build`` and ``report`` against the mirror.
 
 Run once per test run in the background (``python tests/pipeline.py OUT [MIRROR]``, started
-by ``tests/conftest.py`` as soon as collection shows a test needs it), so that the two
-pytest-xdist workers run the unit tests meanwhile. Steps, each recorded in ``OUT/<step>.json``
+by ``tests/conftest.py`` at session start when the run selects the whole suite, otherwise as
+soon as collection shows a test needs it), so that the two pytest-xdist workers run the unit
+tests meanwhile. Steps, each recorded in ``OUT/<step>.json``
 (``{"ok": ..., "returncode", "stdout", "stderr", "seconds"}``) when it ends:
 
 ``wheel``
