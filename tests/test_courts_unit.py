@@ -500,3 +500,18 @@ def test_validation_on_codes_reports_as_on_strings(tmp_path):
         validate_court_stats(df.astype({"form": object}), coded=cats)
     with pytest.raises(ValueError, match="coded"):
         validate_court_stats(df, coded={"form": cats["form"][:1]})
+
+
+@pytest.mark.parametrize("keep", ["first", "last", False])
+def test_duplicated_keys_equals_pandas(keep):
+    import numpy as np
+
+    from repstats.courts.keys import duplicated_keys
+
+    rng = np.random.default_rng(7)
+    for n, high in ((0, 1), (1, 1), (7, 2), (500, 40), (500, 10**12)):
+        keys = rng.integers(0, high, n)
+        expected = pd.Series(keys, dtype="int64").duplicated(keep=keep).to_numpy()
+        assert (duplicated_keys(keys, keep=keep) == expected).all()
+    with pytest.raises(ValueError, match="keep"):
+        duplicated_keys(np.arange(3), keep="all")

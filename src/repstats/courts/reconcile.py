@@ -43,7 +43,7 @@ import pandas as pd
 
 from .brackets import BRACKET_MEASURES
 from .crosswalk import join_forms
-from .keys import row_keys
+from .keys import duplicated_keys, row_keys
 
 QUALITY_COLUMNS = ["check", "status", "year", "form", "measure", "article", "part",
                    "redaction", "source_file", "member", "sheet", "row", "column",
@@ -297,7 +297,7 @@ def _rejected(df):
 def _duplicates(df):
     keys = ["year", "form", "measure"] + _KEY
     rows = np.flatnonzero(df["row_type"].isin(["article", "paragraph"]).to_numpy())
-    repeated = pd.Series(row_keys(df, keys)[rows]).duplicated(keep=False).to_numpy()
+    repeated = duplicated_keys(row_keys(df, keys)[rows], keep=False)
     dup = df.take(rows[repeated])
     if dup.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS)

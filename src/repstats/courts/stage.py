@@ -48,7 +48,7 @@ def build(paths) -> list[Path]:
         # the string columns (same content; see reconcile.working_frame)
         work = working_frame(df, cats)
         quality = reconcile(work)
-        book = codebook(df)
+        book = codebook(work)  # the same values, coded
         table = table.result()
     out = Path(paths.processed)
     return [write_bytes(out / OUTPUTS["table"], table),
