@@ -41,7 +41,7 @@ from pathlib import Path
 import pandas as pd
 
 from repstats.config import paths
-from repstats.courts import labels, measures, stage
+from repstats.courts import labels, measures, schema, stage
 from repstats.courts.excel import read_sheets
 from repstats.courts.forms import identify_workbook
 from repstats.courts.workbooks import workbooks_of, year_sources
@@ -76,7 +76,7 @@ def read_calamine(blobs):
 def build(raw: Path):
     # each run starts cold: the parsers' per-text caches are emptied, as in a fresh process
     for module, name in ((labels, "normalize_redaction"), (labels, "classify_total"),
-                         (measures, "_measure_name")):
+                         (measures, "_measure_name"), (schema, "_coded_schema")):
         clear = getattr(getattr(module, name, None), "cache_clear", None)
         if clear is not None:  # (absent from older versions: run them as they are)
             clear()

@@ -473,3 +473,45 @@ def test_integer_row_keys_agree_with_duplicated():
     key = row_keys(wide, list(wide.columns))
     assert (pd.Series(key).duplicated().to_numpy() == wide.duplicated().to_numpy()).all()
     assert pd.Series(key).duplicated().sum() == 50
+
+
+def test_validation_on_codes_reports_as_on_strings(tmp_path):
+    from repstats.courts import validate_court_stats
+    from repstats.courts.reader import read_court_stats_coded
+    from repstats.courts.stage import CODED
+    from repstats.errors import ValidationError
+
+    df, cats = read_court_stats_coded(_raw_2010(tmp_path), categorical=CODED)
+    assert validate_court_stats(df, coded=cats) is df
+    # a bad value and a cell read twice: the same failures, coded or not
+    bad = pd.concat([df, df.iloc[[0]]], ignore_index=True)
+    bad.loc[0, "column"] = "a1"
+    bad_cats = {c: bad[c].astype("category") for c in cats}
+    messages = []
+    for coded in (None, bad_cats):
+        with pytest.raises(ValidationError) as exc:
+            validate_court_stats(bad, coded=coded)
+        messages.append(sorted(str(exc.value).splitlines()[1:]))
+    assert messages[0] == messages[1]
+    assert any(x.startswith("column: does not match") for x in messages[0])
+    assert any("one_measure_per_row" in x for x in messages[0])
+    # the table's own dtypes are still checked
+    with pytest.raises(ValidationError):
+        validate_court_stats(df.astype({"form": object}), coded=cats)
+    with pytest.raises(ValueError, match="coded"):
+        validate_court_stats(df, coded={"form": cats["form"][:1]})
+
+
+@pytest.mark.parametrize("keep", ["first", "last", False])
+def test_duplicated_keys_equals_pandas(keep):
+    import numpy as np
+
+    from repstats.courts.keys import duplicated_keys
+
+    rng = np.random.default_rng(7)
+    for n, high in ((0, 1), (1, 1), (7, 2), (500, 40), (500, 10**12)):
+        keys = rng.integers(0, high, n)
+        expected = pd.Series(keys, dtype="int64").duplicated(keep=keep).to_numpy()
+        assert (duplicated_keys(keys, keep=keep) == expected).all()
+    with pytest.raises(ValueError, match="keep"):
+        duplicated_keys(np.arange(3), keep="all")

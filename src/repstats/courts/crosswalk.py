@@ -39,6 +39,9 @@ _SIDE = ["row_type", "article", "part", "paragraph", "redaction", "label", "lump
 CROSSWALK_COLUMNS = (["year", "left_form", "right_form", "match", "combined_side"]
                      + [f"left_{c}" for c in _SIDE] + [f"right_{c}" for c in _SIDE])
 _KEY = ["row_type", "article", "part", "paragraph"]
+#: columns the pairing passes of :func:`form_crosswalk` read
+_PASS = ["_id", "year", "_key", "_n", "line", "_base", "value", "row_type", "article",
+         "part", "lumped_parts"]
 
 
 def _side(df, form, measure):
@@ -118,23 +121,26 @@ def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", 
     b = _side(df, right, right_measure)
     a["_id"] = np.arange(len(a))
     b["_id"] = np.arange(len(b))
+    # the pairing passes filter and merge only the columns they read (each filter or
+    # merge of the full sides copied some thirty columns); the sides are joined back last
+    ka, kb = a[_PASS], b[_PASS]
     pairs = []
-    exact = a.merge(b, on=["year", "_key", "_n"], suffixes=("_l", "_r"))
+    exact = ka.merge(kb, on=["year", "_key", "_n"], suffixes=("_l", "_r"))
     pairs.append(exact[["_id_l", "_id_r"]].assign(match="exact"))
     used_a, used_b = set(exact["_id_l"]), set(exact["_id_r"])
     if {left, right} == {"10.3", "10.3.1"}:
-        ra = a[~a["_id"].isin(used_a) & a["line"].notna()]
-        rb = b[~b["_id"].isin(used_b) & b["line"].notna()]
+        ra = ka[~ka["_id"].isin(used_a) & ka["line"].notna()]
+        rb = kb[~kb["_id"].isin(used_b) & kb["line"].notna()]
         ra = ra[~ra.duplicated(["year", "line"], keep=False)]
         rb = rb[~rb.duplicated(["year", "line"], keep=False)]
         by_line = ra.merge(rb, on=["year", "line"], suffixes=("_l", "_r"))
         pairs.append(by_line[["_id_l", "_id_r"]].assign(match="alias_line"))
         used_a |= set(by_line["_id_l"])
         used_b |= set(by_line["_id_r"])
-    single_a = a["row_type"] != "article_group"
-    single_b = b["row_type"] != "article_group"
-    ra = a[~a["_id"].isin(used_a) & (a["value"] > 0) & a["_base"].notna() & single_a]
-    rb = b[~b["_id"].isin(used_b) & (b["value"] > 0) & b["_base"].notna() & single_b]
+    single_a = ka["row_type"] != "article_group"
+    single_b = kb["row_type"] != "article_group"
+    ra = ka[~ka["_id"].isin(used_a) & (ka["value"] > 0) & ka["_base"].notna() & single_a]
+    rb = kb[~kb["_id"].isin(used_b) & (kb["value"] > 0) & kb["_base"].notna() & single_b]
     ra = ra[~ra.duplicated(["year", "_base", "value"], keep=False)]
     rb = rb[~rb.duplicated(["year", "_base", "value"], keep=False)]
     by_fig = ra.merge(rb, on=["year", "_base", "value"], suffixes=("_l", "_r"))
@@ -143,8 +149,8 @@ def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", 
     used_b |= set(by_fig["_id_r"])
     # the only unpaired row of a base article on each side, with equal figures (zero
     # included: 2020 10-а '136; 136 ч. 2 стар. ред.' / 10.3 '136 ч. 2, 136 (в новой ...)')
-    ra = a[~a["_id"].isin(used_a) & a["_base"].notna() & single_a]
-    rb = b[~b["_id"].isin(used_b) & b["_base"].notna() & single_b]
+    ra = ka[~ka["_id"].isin(used_a) & ka["_base"].notna() & single_a]
+    rb = kb[~kb["_id"].isin(used_b) & kb["_base"].notna() & single_b]
     ra = ra[~ra.duplicated(["year", "_base"], keep=False)]
     rb = rb[~rb.duplicated(["year", "_base"], keep=False)]
     by_one = ra.merge(rb, on=["year", "_base", "value"], suffixes=("_l", "_r"))
@@ -153,8 +159,8 @@ def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", 
     used_b |= set(by_one["_id_r"])
     # rows of one form that another form lumps into a combined row (2022: 10-а lists
     # 264.3 ч. 1, 264.3 ч. 2, 274.2 ч. 1 and 275.1 apart; 10.3 in one row)
-    for this, other, used_this, used_other, flip in ((a, b, used_a, used_b, False),
-                                                     (b, a, used_b, used_a, True)):
+    for this, other, used_this, used_other, flip in ((ka, kb, used_a, used_b, False),
+                                                     (kb, ka, used_b, used_a, True)):
         combined = this[~this["_id"].isin(used_this) & this["lumped_parts"].notna()]
         if combined.empty:
             continue
@@ -189,9 +195,9 @@ def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", 
         pairs.append(lumped_pairs)
         used_this |= set(hit["_cid"])
         used_other |= set(hit["_id"])
-    pairs.append(pd.DataFrame({"_id_l": sorted(set(a["_id"]) - used_a), "_id_r": np.nan,
+    pairs.append(pd.DataFrame({"_id_l": sorted(set(ka["_id"]) - used_a), "_id_r": np.nan,
                                "match": "left_only"}))
-    pairs.append(pd.DataFrame({"_id_l": np.nan, "_id_r": sorted(set(b["_id"]) - used_b),
+    pairs.append(pd.DataFrame({"_id_l": np.nan, "_id_r": sorted(set(kb["_id"]) - used_b),
                                "match": "right_only"}))
     p = pd.concat([x for x in pairs if len(x)], ignore_index=True)
     la = a.set_index("_id")[["year"] + _SIDE].add_prefix("left_")

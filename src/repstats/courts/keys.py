@@ -36,4 +36,25 @@ def row_keys(df: pd.DataFrame, columns) -> np.ndarray:
 
 def duplicated(df: pd.DataFrame, columns, keep="first") -> np.ndarray:
     """``df.duplicated(columns, keep=keep).to_numpy()``, on :func:`row_keys`."""
-    return pd.Series(row_keys(df, columns)).duplicated(keep=keep).to_numpy()
+    return duplicated_keys(row_keys(df, columns), keep=keep)
+
+
+def duplicated_keys(keys: np.ndarray, keep="first") -> np.ndarray:
+    """``pandas.Series(keys).duplicated(keep=keep).to_numpy()`` for integer keys, by a
+    stable sort (equal keys side by side, in row order): a few times faster than
+    hashing a million keys, and faster still on keys already nearly sorted (rows of a
+    sheet)."""
+    if keep not in ("first", "last", False):
+        raise ValueError(f"keep must be 'first', 'last' or False, not {keep!r}")
+    keys = np.asarray(keys)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    same = ordered[1:] == ordered[:-1]   # equal to the next key in sorted order
+    dup = np.zeros(len(keys), dtype=bool)
+    if keep in ("first", False):
+        dup[1:] |= same
+    if keep in ("last", False):
+        dup[:-1] |= same
+    out = np.empty_like(dup)
+    out[order] = dup
+    return out

@@ -35,6 +35,7 @@ non-empty value cell of every data row does.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from operator import itemgetter
 from pathlib import Path
 
@@ -586,6 +587,14 @@ def read_court_stats_coded(raw_dir, years=None, *, strict: bool = False,
     if not wanted:
         raise ValueError(f"no cdep/YYYY.zip files nor cdep/YYYY/ folders in {raw_dir}")
     rows = _Rows(strict=strict)
-    for y in wanted:
-        _year_into(rows, workbooks_of(present[y]), y, f"cdep/{present[y].name}")
+    # the next year's archive is read, decompressed and hashed in a worker (zlib and
+    # hashlib release the GIL) while this year's workbooks are parsed; errors still
+    # surface year by year, in order
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = pool.submit(workbooks_of, present[wanted[0]])
+        for i, y in enumerate(wanted):
+            workbooks = ahead.result()
+            if i + 1 < len(wanted):
+                ahead = pool.submit(workbooks_of, present[wanted[i + 1]])
+            _year_into(rows, workbooks, y, f"cdep/{present[y].name}")
     return rows.frames(categorical)

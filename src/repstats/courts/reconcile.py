@@ -43,7 +43,7 @@ import pandas as pd
 
 from .brackets import BRACKET_MEASURES
 from .crosswalk import join_forms
-from .keys import row_keys
+from .keys import duplicated_keys, row_keys
 
 QUALITY_COLUMNS = ["check", "status", "year", "form", "measure", "article", "part",
                    "redaction", "source_file", "member", "sheet", "row", "column",
@@ -240,18 +240,17 @@ def _cross(df, left, right, lmeasure, rmeasure, check, min_year=None):
         **{c: single[f"left_{c}"].where(~only_r, single[f"right_{c}"]) for c in _CELL},
         "expected": single["left_value"], "observed": single["right_value"],
     })
-    where = (right + " " + single["right_sheet"].astype(str) + " row "
-             + single["right_row"].astype(str) + " column "
-             + single["right_column"].astype(str))
-    res["detail"] = np.select(
-        [single["match"] == "exact", single["match"].str.startswith("alias"),
-         single["match"] == "left_only"],
-        [f"{left} {lmeasure} (expected) vs {right} {rmeasure} (observed; " + where + ")",
-         f"{left} {lmeasure} (expected) vs {right} {rmeasure} (observed; " + where
-         + "), rows labelled differently (" + single["match"] + ": "
-         + single["left_label"].astype(str) + " / " + single["right_label"].astype(str)
-         + ")",
-         f"row only in {left}"], f"row only in {right}")
+    # one text per row, composed in Python (the rows are few; no full-length string
+    # column per branch). str() of each value, as Series.astype(str) gives it
+    vs = f"{left} {lmeasure} (expected) vs {right} {rmeasure} (observed; {right} "
+    res["detail"] = [
+        f"{vs}{sheet} row {row} column {column})" if match == "exact"
+        else f"{vs}{sheet} row {row} column {column}), rows labelled differently "
+             f"({match}: {llabel} / {rlabel})" if match.startswith("alias")
+        else f"row only in {left}" if match == "left_only" else f"row only in {right}"
+        for match, sheet, row, column, llabel, rlabel in zip(
+            single["match"], single["right_sheet"], single["right_row"].astype(object),
+            single["right_column"], single["left_label"], single["right_label"])]
     res["_status"] = np.where(single["match"].isin(["left_only", "right_only"]),
                               "unmatched", "")
     out = pd.concat([res, pd.DataFrame(rows, columns=list(res.columns))],
@@ -297,7 +296,7 @@ def _rejected(df):
 def _duplicates(df):
     keys = ["year", "form", "measure"] + _KEY
     rows = np.flatnonzero(df["row_type"].isin(["article", "paragraph"]).to_numpy())
-    repeated = pd.Series(row_keys(df, keys)[rows]).duplicated(keep=False).to_numpy()
+    repeated = duplicated_keys(row_keys(df, keys)[rows], keep=False)
     dup = df.take(rows[repeated])
     if dup.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS)

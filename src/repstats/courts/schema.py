@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pandas as pd
 import pandera.pandas as pa
@@ -92,16 +93,52 @@ COURT_STATS_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def validate_court_stats(df: pd.DataFrame) -> pd.DataFrame:
+def validate_court_stats(df: pd.DataFrame, coded: dict | None = None) -> pd.DataFrame:
     """Validate the long table lazily; return it unchanged or raise listing every failure.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The long table.
+    coded : dict, optional
+        ``{column: pandas.Categorical}`` (or categorical Series) holding string columns of ``df`` with the same
+        values, encoded (e.g. from
+        :func:`repstats.courts.reader.read_court_stats_coded`): the value checks of those
+        columns run on the categoricals (a test per category and the integer codes, not a
+        million strings hashed per check). ``df``'s own columns, names, order and dtypes
+        are still checked against :data:`COURT_STATS_SCHEMA`.
 
     Raises
     ------
     repstats.errors.ValidationError
         With every failed check (column, check, failure case) in the message.
     """
+    coded = {c: v.array if isinstance(v, pd.Series) else v
+             for c, v in (coded or {}).items() if c in df.columns}
+    if not coded:
+        _validate(COURT_STATS_SCHEMA, df)
+        return df
+    for col, cat in coded.items():
+        if not isinstance(cat, pd.Categorical) or len(cat) != len(df) or \
+                not pd.api.types.is_string_dtype(cat.categories):
+            raise ValueError(f"coded[{col!r}] is not a string categorical of the table's "
+                             "length")
+    # structure and dtypes: the declared schema on no rows; values: the same checks on
+    # the coded frame, the coded columns declared categorical
+    _validate(COURT_STATS_SCHEMA, df.iloc[:0])
+    _validate(_coded_schema(frozenset(coded)), df.assign(**coded))
+    return df
+
+
+@lru_cache(maxsize=8)
+def _coded_schema(columns: frozenset) -> pa.DataFrameSchema:
+    """:data:`COURT_STATS_SCHEMA` with ``columns`` declared categorical (same checks)."""
+    return COURT_STATS_SCHEMA.update_columns({c: {"dtype": "category"} for c in columns})
+
+
+def _validate(schema: pa.DataFrameSchema, df: pd.DataFrame) -> None:
     try:
-        return COURT_STATS_SCHEMA.validate(df, lazy=True)
+        schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         lines = [f"{r.column}: {r.check} (e.g. {r.failure_case!r})"

@@ -13,6 +13,9 @@ from .reader import read_court_stats_coded
 from .reconcile import CATEGORICAL, QUALITY_COLUMNS, reconcile, working_frame
 from .schema import validate_court_stats
 
+#: string columns the reader also hands over encoded (validation and reconciliation work
+#: on their codes)
+CODED = CATEGORICAL | {"description", "subset", "source_sha256"}
 OUTPUTS = {
     "table": "court_stats.parquet",
     "quality": "court_stats_quality.csv",
@@ -33,8 +36,9 @@ def build(paths) -> list[Path]:
         ``court_stats.parquet``, ``court_stats_quality.csv``, ``court_stats_codebook.csv``
         in ``paths.processed``.
     """
-    df, cats = read_court_stats_coded(paths.raw, categorical=CATEGORICAL)
-    df = validate_court_stats(df)
+    df, cats = read_court_stats_coded(paths.raw, categorical=CODED)
+    # validated on the reader's codes: the checks test each distinct string once
+    df = validate_court_stats(df, coded=cats)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # the table is encoded (Arrow, outside the GIL) while it is reconciled; nothing
         # is written before everything is computed. The context carries the stage's
@@ -44,7 +48,7 @@ def build(paths) -> list[Path]:
         # the string columns (same content; see reconcile.working_frame)
         work = working_frame(df, cats)
         quality = reconcile(work)
-        book = codebook(df)
+        book = codebook(work)  # the same values, coded
         table = table.result()
     out = Path(paths.processed)
     return [write_bytes(out / OUTPUTS["table"], table),
