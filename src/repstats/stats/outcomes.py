@@ -43,6 +43,10 @@ TERRORISM_CATEGORIES = ("terrorist organisations", "terrorist acts and sabotage"
 #: Year marking an article as wartime when its taxonomy rationale mentions it.
 WARTIME_YEAR = "2022"
 _MEASURES = {MAIN_MEASURE["10-a"]: "main", ADDITIONAL_MEASURE: "additional"}
+#: Columns of the court table that :func:`outcome_series` and :func:`combined_rows` read
+#: (``repstats.load("court_stats", columns=COURT_COLUMNS)`` reads no more).
+COURT_COLUMNS = ["year", "form", "article", "part", "redaction", "row_type", "measure",
+                 "value", "lumped_parts", "sheet", "row"]
 COLUMNS = ["year", "series", "basis", "persons", "persons_low", "persons_high",
            "total_convicted", "rate_per_100k", "rate_low", "rate_high", "n_articles",
            "missing_reason", "unit"]
@@ -180,8 +184,7 @@ def _series_input(court_stats: pd.DataFrame) -> pd.DataFrame:
     cs = court_stats[form & court_stats["measure"].isin(list(_MEASURES)).to_numpy(bool)
                      & court_stats["row_type"].isin(
                          ["article", "article_group", "grand_total"]).to_numpy(bool)]
-    keep = [c for c in ("year", "form", "article", "part", "redaction", "row_type",
-                        "measure", "value", "lumped_parts", "sheet", "row") if c in cs.columns]
+    keep = [c for c in COURT_COLUMNS if c in cs.columns]
     return validate(cs[keep], COURT_STATS)
 
 
