@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..catalog import _periods
 from ..config import Paths
 from ..errors import RepstatsError
 from ..io import write_csv, write_parquet
@@ -62,7 +63,8 @@ def _period_text(periods: pd.Series) -> pd.Series:
 def read_panel(path) -> pd.DataFrame:
     """Read ``instability_panel.parquet`` back with ``period`` as pandas Periods."""
     df = pd.read_parquet(path)
-    df["period"] = [pd.Period(p, freq=f) for p, f in zip(df["period"], df["freq"])]
+    # one frequency per row: each frequency's rows converted at once
+    df["period"] = _periods(df["period"], df["freq"].astype(str).tolist())
     return df.drop(columns="period_start")
 
 
