@@ -122,3 +122,21 @@ def test_list_layout_and_arguments(tmp_path, lists):
 def test_normalize_place():
     out = normalize_place(pd.Series(["Пл. Революции", "м.Китай-город", "Ё-ул.  Тверская,14"]))
     assert out.tolist() == ["площадь революции", "метро китай-город", "е-улица тверская 14"]
+
+
+def test_flow_accounts_for_every_record_of_each_list(lists):
+    res = inst.read_protests(files=lists)
+    flow = inst.protests_flow(res, files=lists).set_index("step")
+    assert list(flow.index) == ["report_data", "list_2012", "list_2013"]
+    assert flow["rows_in"].to_dict() == {"report_data": 4, "list_2012": 6, "list_2013": 3}
+    # report_data: records 1 and 2 matched (folded into list_2012), 3 and 4 kept
+    assert flow.loc["report_data", ["rows_out", "merged", "rejected"]].tolist() == [2, 2, 0]
+    assert flow.loc["list_2012", ["rows_out", "merged", "rejected"]].tolist() == [4, 0, 2]
+    assert flow.loc["list_2013", ["rows_out", "merged", "rejected"]].tolist() == [3, 0, 0]
+    assert flow["source_id"].notna().all()
+    # a record the reader lost would show as unaccounted
+    lost = res.events[res.events["event_id"] != "list_2013:3"]
+    short = inst.protests_flow(type(res)(events=lost, overlaps=res.overlaps,
+                                         rejects=res.rejects), files=lists)
+    gap = short["rows_in"] - short["rows_out"] - short["merged"] - short["rejected"]
+    assert gap.tolist() == [0, 0, 1]

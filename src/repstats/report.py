@@ -366,6 +366,7 @@ def export_html(nb, name: str, reports_dir: Path, pairs, keep_code: bool = False
     """Write ``<reports_dir>/<name>.html`` and its figures for readers (see the module
     docstring); returns the files written, the HTML first."""
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
     _reorder_for_readers(nb)
     _scrub_outputs(nb, pairs)
@@ -373,6 +374,9 @@ def export_html(nb, name: str, reports_dir: Path, pairs, keep_code: bool = False
     exporter = HTMLExporter(exclude_input=not keep_code, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     exporter.register_preprocessor(_remove_input_preprocessor(), enabled=True)
+    # one print can reach the runner as two stream messages (the kernel flushes between
+    # the text and its newline on a busy machine): joined, as a reader sees them
+    exporter.register_preprocessor(CoalesceStreamsPreprocessor(), enabled=True)
     page, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(nb,
                                                                                      name)}})
     page = scrub(_add_alt_text(page, figures), pairs)

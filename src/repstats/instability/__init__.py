@@ -21,7 +21,7 @@ from .gpr import read_gpr
 from .levada import read_levada
 from .mvd import MVD_BREAKS, read_mvd
 from .panel import panel
-from .protests import protests_monthly, read_protests
+from .protests import protests_flow, protests_monthly, read_protests
 from .ucdp import read_ucdp
 from .vdem import read_vdem_demspaces, read_vdem_ert
 from .wgi import read_wgi
@@ -30,4 +30,4 @@ from .wui import read_wui
 __all__ = ["panel", "codebook", "events", "to_yearly", "to_quarterly", "to_monthly", "composite",
            "read_wgi", "read_vdem_ert", "read_vdem_demspaces", "read_epu", "read_gpr",
            "read_wui", "read_levada", "read_cbr", "read_acled", "read_ucdp",
-           "read_protests", "protests_monthly", "read_mvd", "MVD_BREAKS"]
+           "read_protests", "protests_monthly", "protests_flow", "read_mvd", "MVD_BREAKS"]

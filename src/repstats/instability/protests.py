@@ -320,6 +320,46 @@ def read_protests(raw_dir=None, *, files: dict | None = None,
     return ProtestLists(events=events, overlaps=overlaps, rejects=rejects)
 
 
+FLOW_COLUMNS = ["step", "source_id", "rows_in", "rows_out", "merged", "rejected"]
+
+
+def protests_flow(lists: ProtestLists, raw_dir=None, *, files: dict | None = None
+                  ) -> pd.DataFrame:
+    """Where every record of each raw list went (the input of
+    :func:`repstats.quality.row_flow`).
+
+    Parameters
+    ----------
+    lists : ProtestLists
+        :func:`read_protests` output for the same files.
+    raw_dir, files
+        As in :func:`read_protests`; the raw lists are counted again here, on their own,
+        so that a record lost by the reader shows as unaccounted.
+
+    Returns
+    -------
+    DataFrame
+        One row per list, in :data:`LISTS` order: ``step`` (the list id), ``source_id``
+        (manifest id), ``rows_in`` (records in the raw file), ``rows_out`` (events of the
+        list), ``merged`` (``report_data`` records matched to a ``list_2012`` event and
+        folded into it; 0 for the other lists), ``rejected`` (records in ``rejects``).
+    """
+    if files is None:
+        files = {k: raw_path(v[0], raw_dir) for k, v in LISTS.items()}
+    elif set(files) != set(LISTS):
+        raise ValueError(f"files must have exactly the keys {sorted(LISTS)}")
+    matched = lists.overlaps[lists.overlaps["status"] != "below_threshold"]
+    rows = []
+    for list_id, (source_id, _columns, _region) in LISTS.items():
+        raw = pd.read_csv(files[list_id], dtype=str, keep_default_na=False,
+                          encoding="utf-8-sig")
+        rows.append((list_id, source_id, len(raw),
+                     int((lists.events["list"] == list_id).sum()),
+                     len(matched) if list_id == "report_data" else 0,
+                     int((lists.rejects["list"] == list_id).sum())))
+    return pd.DataFrame(rows, columns=FLOW_COLUMNS)
+
+
 def protests_monthly(events: pd.DataFrame, by_region: bool = False) -> pd.DataFrame:
     """Monthly counts of protest events with detentions and of detainees.
 

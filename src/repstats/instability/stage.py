@@ -13,6 +13,10 @@ Outputs in ``paths.processed``:
 ``protests_rejects.csv`` / ``protests_overlaps.csv``
     Unparseable list records with the reason; pairs of events matched between the two
     2011-12 lists (and pairs below the threshold) with their counts.
+``protests_flow.csv``
+    :func:`protests_flow`: per list, records in the raw file, events out, records merged
+    as duplicates and rejected (so notebook 01 accounts for every record without
+    re-reading the lists).
 ``instability_sources.csv``
     One row per panel source: ``source`` (manifest id), ``status`` ("read" or "absent")
     and ``detail``. Only a source with no direct download URL (obtained by hand, e.g.
@@ -24,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..catalog import _periods
 from ..config import Paths
 from ..errors import RepstatsError
 from ..io import write_csv, write_parquet
@@ -31,13 +36,13 @@ from ..sources import raw_path, read_manifest
 from .codebook import codebook
 from .mvd import MVD_BREAKS, check_published_totals
 from .panel import READERS, panel, protest_rows
-from .protests import protests_monthly, read_protests
+from .protests import protests_flow, protests_monthly, read_protests
 from .schema import validate_panel
 
 STAGE = "instability"
 OUTPUTS = ["instability_panel.parquet", "instability_codebook.csv",
            "protests_monthly.parquet", "protests_rejects.csv", "protests_overlaps.csv",
-           "instability_sources.csv"]
+           "instability_sources.csv", "protests_flow.csv"]
 
 
 def source_status(raw) -> pd.DataFrame:
@@ -62,7 +67,8 @@ def _period_text(periods: pd.Series) -> pd.Series:
 def read_panel(path) -> pd.DataFrame:
     """Read ``instability_panel.parquet`` back with ``period`` as pandas Periods."""
     df = pd.read_parquet(path)
-    df["period"] = [pd.Period(p, freq=f) for p, f in zip(df["period"], df["freq"])]
+    # one frequency per row: each frequency's rows converted at once
+    df["period"] = _periods(df["period"], df["freq"].astype(str).tolist())
     return df.drop(columns="period_start")
 
 
@@ -77,6 +83,7 @@ def build(paths: Paths) -> list[Path]:
     p = validate_panel(pd.concat([p, protest_rows(protests)], ignore_index=True))
     book = codebook(p)
     monthly = protests_monthly(protests.events, by_region=True)
+    flow = protests_flow(protests, paths.raw)
     stored = p.assign(period_start=p["period"].map(lambda x: x.start_time.normalize()),
                       period=_period_text(p["period"]))
     out = paths.processed
@@ -87,6 +94,7 @@ def build(paths: Paths) -> list[Path]:
         write_csv(protests.rejects, out / OUTPUTS[3]),
         write_csv(protests.overlaps, out / OUTPUTS[4]),
         write_csv(status, out / OUTPUTS[5]),
+        write_csv(flow, out / OUTPUTS[6]),
     ]
     return written
 
@@ -160,6 +168,13 @@ def validate(paths: Paths) -> pd.DataFrame:
         f"in both 2011-12 lists counted once; {conflicts} with different counts (band "
         f"low/high); {below} same-day pairs below the threshold kept as two events",
         caveat=bool(conflicts or below))
+    from ..quality import row_flow
+
+    flow = row_flow(pd.read_csv(out / OUTPUTS[6], keep_default_na=False))
+    add("protests_records_accounted", bool(flow["balanced"].all()), "; ".join(
+        f"{r.step}: {r.rows_in} in = {r.rows_out} events + {r.merged} merged + "
+        f"{r.rejected} rejected" + ("" if r.balanced else f" ({r.unaccounted} unaccounted)")
+        for r in flow.itertuples()))
     monthly = pd.read_parquet(out / OUTPUTS[2])
     neg = (monthly[["events", "detainees"]] < 0).any().any()
     add("protests_monthly_nonnegative", not neg, f"{len(monthly)} region-months")

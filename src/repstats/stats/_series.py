@@ -137,8 +137,27 @@ def lagged_pairs(y: pd.Series, x: pd.Series, lag: int) -> pd.DataFrame:
     A positive ``lag`` pairs the count in period t with the indicator ``lag`` periods
     earlier (the indicator leads); a negative lag pairs it with a later indicator value.
     """
+    fast = lagged_arrays(y, x, lag)
+    if fast is not None:
+        index, yv, xv = fast
+        return pd.DataFrame({"y": yv, "x": xv}, index=index)
     frame = pd.DataFrame({"y": y, "x": x.shift(lag)})
     return frame.dropna()
+
+
+def lagged_arrays(y: pd.Series, x: pd.Series, lag: int):
+    """:func:`lagged_pairs` as ``(index, y, x)`` arrays when ``y`` and ``x`` are float
+    series on the same index (the usual case, without aligning two Series); None
+    otherwise."""
+    if not (y.index.equals(x.index) and y.dtype.kind == "f" and x.dtype.kind == "f"):
+        return None
+    n, k = len(x), int(lag)
+    xs = np.full(n, np.nan)
+    if abs(k) < n:
+        xs[max(k, 0):n + min(k, 0)] = x.to_numpy()[max(-k, 0):n - max(k, 0)]
+    yv = y.to_numpy()
+    keep = ~(np.isnan(yv) | np.isnan(xs))
+    return y.index[keep], yv[keep], xs[keep]
 
 
 def indicator_series(indicator, *, value: str | None = None,

@@ -28,7 +28,8 @@ import pandas as pd
 from scipy import stats
 
 from repstats.stats._series import (as_period_series, full_range, indicator_series,
-                                    lagged_pairs, period_label, transform_series)
+                                    lagged_arrays, lagged_pairs, period_label,
+                                    transform_series)
 
 METHODS = ("spearman", "pearson")
 TRANSFORMS = ("level", "diff")
@@ -234,13 +235,16 @@ def associate(counts, indicator, lags: Iterable[int] = range(-2, 3),
         for t in transforms:
             y_t, x_t = transform_series(y_raw, t, index), transform_series(x_raw, t, index)
             for lag in lags:
-                pairs = lagged_pairs(y_t, x_t, int(lag))
-                n = len(pairs)
+                fast = lagged_arrays(y_t, x_t, int(lag))
+                if fast is None:
+                    pairs = lagged_pairs(y_t, x_t, int(lag))
+                    fast = pairs.index, pairs["y"].to_numpy(), pairs["x"].to_numpy()
+                used, y, x = fast
+                n = len(used)
                 notes = _warnings(n, n_shorter - (t == "diff"))
                 base = dict(indicator=name, transform=t, lag=int(lag), n=n,
-                            overlap_start=period_label(pairs.index.min() if n else None),
-                            overlap_end=period_label(pairs.index.max() if n else None))
-                x, y = pairs["x"].to_numpy(), pairs["y"].to_numpy()
+                            overlap_start=period_label(used.min() if n else None),
+                            overlap_end=period_label(used.max() if n else None))
                 constant = n >= 3 and (np.ptp(x) == 0 or np.ptp(y) == 0)
                 for m in methods:
                     res = dict(r=math.nan, ci_low=math.nan, ci_high=math.nan,

@@ -60,6 +60,11 @@ _OLD_REDACTION = re.compile(r"до\s+(?:ФЗ|федерального закон
                             r"(\d{4})", re.IGNORECASE)
 KEYS = ["year", "article", "part", "redaction"]
 BRACKET_FORMS = ("10.3", "10.3.1")
+#: Columns of the court table that :func:`bracket_shares` and
+#: :func:`repstats.stats.minimums.bracket_plot_inputs` read
+#: (``repstats.load("court_stats", columns=COURT_COLUMNS)`` reads no more).
+COURT_COLUMNS = ["year", "form", "article", "part", "redaction", "row_type", "measure",
+                 "value", "lumped_parts"]
 COLUMNS = KEYS + [
     "window_start", "window_end", "n_versions", "min_months", "min_months_low",
     "min_months_high", "max_months", "life", "range_status", "sanction_changed_in_window",
@@ -461,8 +466,7 @@ def bracket_shares(court_stats: pd.DataFrame, ranges: pd.DataFrame | None = None
         mask &= court_stats["lumped_parts"].isna()
     if articles is not None:
         mask &= court_stats["article"].isin(list(articles))
-    used = [c for c in ("year", "form", "article", "part", "redaction", "row_type",
-                        "measure", "value") if c in court_stats.columns]
+    used = [c for c in COURT_COLUMNS if c != "lumped_parts" and c in court_stats.columns]
     cs = court_stats.loc[mask.to_numpy(bool), used]
     # a missing value is an absent measure (not a zero): it never enters a bracket sum
     cs = cs[pd.to_numeric(cs["value"], errors="coerce").notna().to_numpy(bool)]

@@ -28,7 +28,11 @@ _BY = ("category", "article_part")
 
 
 def _taxonomy_lookup(taxonomy: pd.DataFrame):
-    tax = validate(taxonomy, TAXONOMY)
+    return _lookup(validate(taxonomy, TAXONOMY))
+
+
+def _lookup(tax: pd.DataFrame):
+    """``(exact, whole, parts_only)`` of a validated taxonomy."""
     tax = tax.assign(article=tax["article"].str.strip(), part=norm_parts(tax["part"]))
     dup = tax.duplicated(["article", "part"], keep=False)
     if dup.any():
@@ -42,25 +46,23 @@ def _taxonomy_lookup(taxonomy: pd.DataFrame):
     return exact, whole, parts_only
 
 
-def _match(rows: pd.DataFrame, exact, whole, parts_only, pairs=None
-           ) -> tuple[pd.Series, pd.Series]:
-    """Category of each row (None when out of scope) and an exclusion reason."""
-    def one(a, p):
+def _classify(pairs, exact, whole, parts_only) -> tuple[list, list]:
+    """Category of each distinct (article, part) pair (None when out of scope) and an
+    exclusion reason (None when there is none)."""
+    cats, reasons = [], []
+    for a, p in pairs:
         if (a, p) in exact:
-            return exact[(a, p)], None
-        if a in whole:
-            return whole[a], None
-        if p is None and a in parts_only:
-            return None, ("row without a part, but the taxonomy classifies only some parts "
-                          f"of article {a}")
-        return None, None
-
-    codes, pairs = _pairs(rows) if pairs is None else pairs
-    found = [one(a, p) for a, p in pairs]  # once per distinct article-part
-    cats = np.array([c for c, _ in found] + [None], dtype=object)[codes]
-    reasons = np.array([r for _, r in found] + [None], dtype=object)[codes]
-    return (pd.Series(cats, index=rows.index, dtype=object),
-            pd.Series(reasons, index=rows.index, dtype=object))
+            cats.append(exact[(a, p)])
+            reasons.append(None)
+        elif a in whole:
+            cats.append(whole[a])
+            reasons.append(None)
+        else:
+            cats.append(None)
+            reasons.append("row without a part, but the taxonomy classifies only some "
+                           f"parts of article {a}" if p is None and a in parts_only
+                           else None)
+    return cats, reasons
 
 
 def _pairs(rows: pd.DataFrame):
@@ -76,8 +78,9 @@ def _category_of(article, part, exact, whole):
     return whole.get(article)
 
 
-def _lumped(rows: pd.DataFrame, exact, whole, by: str):
-    """Combined rows (``lumped_parts``): what can be counted and what cannot.
+def _lumped(records, exact, whole, by: str):
+    """Combined rows (``lumped_parts``, records of :func:`_combined_records`): what can be
+    counted and what cannot.
 
     A combined row is never split. Its persons are counted for a category only when every
     article-part it lumps belongs to that category (``by="category"``); a combined row of
@@ -89,7 +92,7 @@ def _lumped(rows: pd.DataFrame, exact, whole, by: str):
     counted, with a ``missing_reason``.
     """
     assigned, blocked = [], []
-    for rec in rows.itertuples(index=False):
+    for rec in records:
         pairs = lumped_pairs(rec.lumped_parts)
         cats = [_category_of(a, p, exact, whole) for a, p in pairs]
         political = [(a, p, c) for (a, p), c in zip(pairs, cats) if c is not None]
@@ -199,6 +202,8 @@ class _Prepared(NamedTuple):
     rows: pd.DataFrame  # article rows of the measures, article stripped, part normalised
     lumped_col: pd.Series
     pairs: tuple  # (codes, distinct (article, part) pairs) of ``rows``
+    groups: list  # combined article_group rows of the measures, as records for _lumped
+    total_row: pd.Series  # True for part-less rows of an article that also has part rows
 
 
 def _prepare(cs: pd.DataFrame, form: str, include_additional: bool) -> _Prepared:
@@ -225,51 +230,105 @@ def _prepare(cs: pd.DataFrame, form: str, include_additional: bool) -> _Prepared
     rows["_red"] = red.fillna("").astype(str)
     lumped_col = (cs["lumped_parts"] if "lumped_parts" in cs.columns
                   else pd.Series(None, index=cs.index, dtype=object))
-    return _Prepared(cs, form, total_by_year, measures, rows, lumped_col, _pairs(rows))
+    groups = cs[(cs["row_type"] == "article_group") & cs["measure"].isin(measures)
+                & lumped_col.notna()]
+    return _Prepared(cs, form, total_by_year, measures, rows, lumped_col, _pairs(rows),
+                     _combined_records(groups, measures, lumped_col),
+                     _superseded_totals(rows))
+
+
+def _combined_records(rows: pd.DataFrame, measures: dict, lumped_col: pd.Series) -> list:
+    """Combined rows as the records :func:`_lumped` reads (basis, no category yet)."""
+    rows = rows.assign(basis=rows["measure"].map(measures), category=None,
+                       lumped_parts=lumped_col.loc[rows.index])
+    return list(rows.itertuples(index=False))
 
 
 def _count(prepared: _Prepared, lookup, by: str, return_excluded: bool = False):
     """:func:`political_counts` from a prepared table and a taxonomy look-up."""
-    cs, form, total_by_year, measures, rows, lumped_col, pairs = prepared
-    exact, whole, parts_only = lookup
-    rows = rows.copy()
-    rows["category"], reason = _match(rows, exact, whole, parts_only, pairs)
-    superseded = _superseded_totals(rows) & rows["category"].notna()
+    return _count_many(prepared, {0: lookup}, by, return_excluded)[0]
+
+
+def _count_many(prepared: _Prepared, lookups: dict, by: str,
+                return_excluded: bool = False) -> dict:
+    """:func:`_count` for several taxonomy look-ups (``{key: lookup}``) in one grouped
+    pass over the rows; ``{key: result}`` in the order of ``lookups``."""
+    cs, form, total_by_year, measures, rows, lumped_col, (codes, pairs), groups, \
+        total_row = prepared
+    keys_of = list(lookups)
+    # which taxonomy classifies (or refuses) which distinct article-part: once per pair
+    tax_i, pair_i, cats, reasons = [], [], [], []
+    for k, key in enumerate(keys_of):
+        cat, reason = _classify(pairs, *lookups[key])
+        hit = [i for i, (c, r) in enumerate(zip(cat, reason))
+               if c is not None or r is not None]
+        tax_i += [k] * len(hit)
+        pair_i += hit
+        cats += [cat[i] for i in hit]
+        reasons += [reason[i] for i in hit]
+    # every row once per taxonomy that knows its article-part (entry e: tax_i[e], pair_i[e])
+    positions = pd.Series(np.arange(len(rows)), dtype="int64").groupby(codes).indices
+    take = [np.asarray(positions[c], dtype="int64") for c in pair_i]
+    entry = [np.full(len(p), e, dtype="int64") for e, p in enumerate(take)]
+    take = np.concatenate(take) if take else np.array([], dtype="int64")
+    entry = np.concatenate(entry) if entry else np.array([], dtype="int64")
+    tax_of = np.array(tax_i, dtype="int64")[entry]
+    # grouped by taxonomy, rows of one taxonomy in the table's order
+    sort = np.lexsort((take, tax_of))
+    take, entry, tax_of = take[sort], entry[sort], tax_of[sort]
+    x = rows.iloc[take].copy()
+    x["_tax"] = tax_of
+    x["category"] = pd.Series(np.array(cats + [None], dtype=object)[entry], index=x.index,
+                              dtype=object)
+    reason = pd.Series(np.array(reasons + [None], dtype=object)[entry], index=x.index,
+                       dtype=object)
+
+    superseded = total_row.loc[x.index].to_numpy() & x["category"].notna().to_numpy()
     reason = reason.where(~superseded, "article total row; its part rows are counted "
                                        "instead")
     # pooled article rows the taxonomy cannot classify as a whole, and combined rows
-    pooled = reason.notna() & ~superseded & lumped_col.reindex(rows.index).notna()
-    groups = cs[(cs["row_type"] == "article_group") & cs["measure"].isin(measures)
-                & lumped_col.notna()]
-    combined = pd.concat([groups, cs.loc[rows.index[pooled]]])
-    combined = combined.assign(basis=combined["measure"].map(measures), category=None,
-                               lumped_parts=lumped_col.loc[combined.index])
-    assigned, blocked = _lumped(combined, exact, whole, by)
-    excluded = rows[reason.notna() & ~pooled].drop(columns=["_red"]).assign(
-        reason=reason[reason.notna() & ~pooled])
-    rows = rows[rows["category"].notna() & reason.isna()]
-    rows["basis"] = rows["measure"].map(measures)
+    pooled = (reason.notna() & ~superseded
+              & lumped_col.reindex(x.index).notna().to_numpy())
+    assigned, blocked, excluded = [], [], {}
+    for k, key in enumerate(keys_of):
+        exact, whole, _ = lookups[key]
+        mine = (x["_tax"] == k).to_numpy()
+        own = x.index[mine & pooled.to_numpy()]
+        records = groups + _combined_records(cs.loc[own], measures, lumped_col)
+        got, stop = _lumped(records, exact, whole, by)
+        assigned += [dict(r._asdict(), _tax=k) for r in got]
+        blocked += [dict(b, _tax=k) for b in stop]
+        if return_excluded:
+            out = mine & (reason.notna() & ~pooled).to_numpy()
+            excluded[key] = (x[out].drop(columns=["_red", "_tax"])
+                             .assign(reason=reason[out]).reset_index(drop=True))
+    x = x[x["category"].notna().to_numpy() & reason.isna().to_numpy()]
+    x["basis"] = x["measure"].map(measures)
     if assigned:
         extra = pd.DataFrame(assigned)
-        rows = pd.concat([rows, extra[rows.columns.intersection(extra.columns)]],
-                         ignore_index=True)
+        x = pd.concat([x, extra[x.columns.intersection(extra.columns)]], ignore_index=True)
 
     keys = ["category"] + (["article", "part"] if by == "article_part" else [])
-    agg = (rows.assign(part=rows["part"].fillna(""))
-           .groupby(["year", "basis"] + keys, sort=True)
+    agg = (x.assign(part=x["part"].fillna(""))
+           .groupby(["_tax", "year", "basis"] + keys, sort=True)
            .agg(persons=("value", "sum"), n_source_rows=("value", "size"))
            .reset_index())
     blocked = pd.DataFrame(blocked, columns=["year", "basis", "category", "article",
-                                             "part", "missing_reason"])
+                                             "part", "missing_reason", "_tax"])
     blocked["part"] = blocked["part"].fillna("")
-    blocked = (blocked.groupby(["year", "basis"] + keys, sort=True)["missing_reason"]
+    blocked = (blocked.groupby(["_tax", "year", "basis"] + keys, sort=True)["missing_reason"]
                .agg(lambda r: "; ".join(dict.fromkeys(r))).reset_index())
-    years = sorted(set(total_by_year.index) | set(agg["year"]) | set(blocked["year"]))
-    key_frame = pd.concat([agg[["basis"] + keys], blocked[["basis"] + keys]]
+    # per taxonomy: every year of the form (or of its counts) x every key it counts
+    years = pd.concat([f for f in [pd.DataFrame({"_tax": t, "year": list(total_by_year.index)})
+                                   for t in range(len(keys_of))]
+                       + [agg[["_tax", "year"]], blocked[["_tax", "year"]]] if len(f)])
+    years = years.drop_duplicates().sort_values(["_tax", "year"])
+    key_frame = pd.concat([agg[["_tax", "basis"] + keys], blocked[["_tax", "basis"] + keys]]
                           ).drop_duplicates()
-    grid = pd.DataFrame({"year": years}).merge(key_frame, how="cross")
-    out = grid.merge(agg, on=["year", "basis"] + keys, how="left")
-    out = out.merge(blocked, on=["year", "basis"] + keys, how="left")
+    on = ["_tax", "year", "basis"] + keys
+    out = years.merge(key_frame, on="_tax")
+    out = out.merge(agg, on=on, how="left")
+    out = out.merge(blocked, on=on, how="left")
     out["missing_reason"] = out["missing_reason"].astype(object).where(
         out["missing_reason"].notna(), None)
     out["persons"] = pd.array(out["persons"].fillna(0).astype("int64"), dtype="Int64")
@@ -278,7 +337,7 @@ def _count(prepared: _Prepared, lookup, by: str, return_excluded: bool = False):
     if by == "article_part":
         out["part"] = out["part"].replace("", None)
     # the year's political total; missing when one of its counts is missing
-    year_basis = [out["year"], out["basis"]]
+    year_basis = [out["_tax"], out["year"], out["basis"]]
     political = out["persons"].groupby(year_basis).transform("sum").mask(
         out["persons"].isna().groupby(year_basis).transform("any"))
     share = out["persons"].astype("Float64") / political.astype("Float64")
@@ -289,8 +348,11 @@ def _count(prepared: _Prepared, lookup, by: str, return_excluded: bool = False):
     out["unit"] = out["basis"].map(UNITS)
     cols = (["year", "form", "basis"] + keys + ["persons", "share_of_political",
             "total_convicted", "rate_per_100k", "n_source_rows", "unit", "missing_reason"])
-    out = out[cols].sort_values(["basis", "year"] + keys, kind="stable",
-                                na_position="first").reset_index(drop=True)
-    if return_excluded:
-        return out, excluded.reset_index(drop=True)
-    return out
+    out = out.sort_values(["_tax", "basis", "year"] + keys, kind="stable",
+                          na_position="first")
+    split = dict(list(out.groupby("_tax", sort=False)))
+    result = {}
+    for k, key in enumerate(keys_of):
+        one = (split[k][cols] if k in split else out.iloc[:0][cols]).reset_index(drop=True)
+        result[key] = (one, excluded[key]) if return_excluded else one
+    return result

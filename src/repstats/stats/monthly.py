@@ -75,24 +75,26 @@ def monthly_design(counts, indicator, *, lag: int = 1, breaks=None, trend_degree
     idx = frame.index
     steps = np.diff(idx.asi8)
     n_gaps = int((steps > 1).sum())
-    t = np.array([(p - idx[0]).n for p in idx], float)
+    t = (idx.asi8 - idx.asi8[0]).astype(float)  # months since the first one
     u = 2 * t / max(t[-1], 1) - 1
-    X = pd.DataFrame({"intercept": 1.0}, index=idx)
+    cols = {"intercept": np.ones(len(idx))}
     for d in range(1, int(trend_degree) + 1):
-        X[f"trend P{d}"] = np.polynomial.legendre.Legendre.basis(d)(u)
+        cols[f"trend P{d}"] = np.polynomial.legendre.Legendre.basis(d)(u)
     if season:
+        month = idx.month
         for m in range(2, 13):
-            X[f"month {m}"] = (idx.month == m).astype(float)
+            cols[f"month {m}"] = (month == m).astype(float)
     notes = [f"{n_gaps} gap(s) in the months used: HAC treats rows as consecutive"] \
         if n_gaps else []
     for name, when in (breaks or {}).items():
         p = pd.Period(when, freq="M")
         after = (idx >= p).astype(float)
         if 0 < after.sum() < len(idx):
-            X[f"break: {name}"] = after
+            cols[f"break: {name}"] = after
         else:
             notes.append(f"break {name} ({p}) outside the months used: not estimated")
-    X["x"] = (frame["x"] - frame["x"].mean()) / sd
+    cols["x"] = ((frame["x"] - frame["x"].mean()) / sd).to_numpy()
+    X = pd.DataFrame(cols, index=idx)
     offset = np.log(frame["exposure"].to_numpy()) if exposure is not None else None
     return frame["count"].to_numpy(float), X, offset, sd, notes
 

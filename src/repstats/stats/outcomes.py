@@ -35,14 +35,18 @@ import pandas as pd
 
 from repstats.courts.labels import lumped_pairs
 from repstats.stats.counts import (ADDITIONAL_MEASURE, MAIN_MEASURE, UNITS, _category_of,
-                                   _count, _prepare, _taxonomy_lookup)
-from repstats.stats.inputs import COURT_STATS, norm_part, norm_parts, validate
+                                   _count_many, _lookup, _prepare, _taxonomy_lookup)
+from repstats.stats.inputs import COURT_STATS, TAXONOMY, norm_part, norm_parts, validate
 
 #: Categories whose ``mixed`` articles form the "mixed terrorism" series.
 TERRORISM_CATEGORIES = ("terrorist organisations", "terrorist acts and sabotage")
 #: Year marking an article as wartime when its taxonomy rationale mentions it.
 WARTIME_YEAR = "2022"
 _MEASURES = {MAIN_MEASURE["10-a"]: "main", ADDITIONAL_MEASURE: "additional"}
+#: Columns of the court table that :func:`outcome_series` and :func:`combined_rows` read
+#: (``repstats.load("court_stats", columns=COURT_COLUMNS)`` reads no more).
+COURT_COLUMNS = ["year", "form", "article", "part", "redaction", "row_type", "measure",
+                 "value", "lumped_parts", "sheet", "row"]
 COLUMNS = ["year", "series", "basis", "persons", "persons_low", "persons_high",
            "total_convicted", "rate_per_100k", "rate_low", "rate_high", "n_articles",
            "missing_reason", "unit"]
@@ -180,8 +184,7 @@ def _series_input(court_stats: pd.DataFrame) -> pd.DataFrame:
     cs = court_stats[form & court_stats["measure"].isin(list(_MEASURES)).to_numpy(bool)
                      & court_stats["row_type"].isin(
                          ["article", "article_group", "grand_total"]).to_numpy(bool)]
-    keep = [c for c in ("year", "form", "article", "part", "redaction", "row_type",
-                        "measure", "value", "lumped_parts", "sheet", "row") if c in cs.columns]
+    keep = [c for c in COURT_COLUMNS if c in cs.columns]
     return validate(cs[keep], COURT_STATS)
 
 
@@ -223,17 +226,24 @@ def outcome_series(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.Data
     """
     defs = series_definitions(taxonomy)
     cs = _series_input(court_stats)
-    lookups = {series: _taxonomy_lookup(_series_taxonomy(d, series))
-               for series, d in defs.groupby("series", sort=False)}
+    # every series' article-parts as a taxonomy whose one category is the series,
+    # validated once
+    series_tax = validate(pd.concat([_series_taxonomy(d, series) for series, d
+                                     in defs.groupby("series", sort=False)],
+                                    ignore_index=True), TAXONOMY)
+    lookups = {series: _lookup(t) for series, t
+               in series_tax.groupby("category", sort=False)}
     hidden = _combined(cs, defs, _MEASURES, lookups)
     hidden = (hidden[hidden["treatment"] == TREATMENTS["hidden"]]
               .groupby(["series", "year", "basis"], as_index=False)["persons"].sum()
               .rename(columns={"persons": "hidden"}))
     frames = []
     prepared = _prepare(cs, "10-a", include_additional=True)  # once for every series
+    # one grouped pass over the rows for all series
+    wholes = _count_many(prepared, lookups, by="category")
+    all_parts = _count_many(prepared, lookups, by="article_part")
     for series, d in defs.groupby("series", sort=False):
-        whole = _count(prepared, lookups[series], by="category")
-        parts = _count(prepared, lookups[series], by="article_part")
+        whole, parts = wholes[series], all_parts[series]
         low = (parts.assign(persons=parts["persons"].astype(float))
                .groupby(["year", "basis"])["persons"].sum())
         f = whole[["year", "basis", "persons", "total_convicted", "missing_reason"]]

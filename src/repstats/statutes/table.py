@@ -73,15 +73,14 @@ def _unknown_has_reason(df: pd.DataFrame) -> pd.Series:
 
 
 def _no_overlap(df: pd.DataFrame) -> pd.Series:
-    ok = pd.Series(True, index=df.index)
-    for _, idx in df.groupby(["article", "part"]).groups.items():
-        versions = df.loc[idx].sort_values("valid_from")
-        prev_to = versions["valid_to"].shift()
-        has_prev = pd.Series(range(len(versions)), index=versions.index) > 0
-        # an open-ended (NaT) earlier version overlaps everything after it
-        bad = has_prev & (prev_to.isna() | (versions["valid_from"] <= prev_to))
-        ok.loc[bad[bad].index] = False
-    return ok
+    # versions of one article-part in date order: each must start after the previous
+    # one ended; an open-ended (NaT) earlier version overlaps everything after it
+    order = df.sort_values(["article", "part", "valid_from"], kind="stable")
+    same = (order["article"].eq(order["article"].shift())
+            & order["part"].eq(order["part"].shift())).fillna(False).astype(bool)
+    prev_to = order["valid_to"].shift()
+    bad = same & (prev_to.isna() | (order["valid_from"] <= prev_to))
+    return ~bad.reindex(df.index)
 
 
 #: Schema of the sanctions table (package data and ``sanctions.parquet``). (An object
