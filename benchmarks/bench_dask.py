@@ -5,10 +5,13 @@ per partition with an explicit schema (``repstats.scale.parse_text_to_parquet`` 
 ``clean_ovdinfo_to_parquet``). Each job runs on both sides, alternately, ``--runs`` times:
 
 * baseline (named ``1 proc``): the same dask graph on dask's ``synchronous`` scheduler, i.e.
-  the same per-partition function (read, parse, write) run serially in the driver process,
-  same input, same partitions, same output files;
+  the same per-partition function (read, parse, write) run serially in one plain process
+  (a child started before the cluster: the cluster's scheduler and nannies run in the
+  driver and would take CPU and the GIL from it), same input, same partitions, same
+  output files;
 * scale-out (named ``cluster``): a ``distributed`` LocalCluster of ``--workers`` worker
-  processes with one thread each (started and warmed up once, outside the timings).
+  processes with one thread each (``repstats.scale.local_cluster``, started and warmed up
+  once, outside the timings).
 
 Only the compute and the writing are timed: the input is generated first (cached in
 ``--data``), the output folder is emptied before each timing, and both sides run once on
@@ -35,6 +38,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import shutil
 import statistics
@@ -157,6 +161,38 @@ def _timed_single(job, path, target) -> tuple[float, float]:
         return time.perf_counter() - t0, time.process_time() - c0
 
 
+def _single_server(conn) -> None:
+    """The baseline's plain process: runs jobs sent as (name, blocksize, path, target) and
+    answers (wall, CPU) seconds, or the error's text."""
+    while (msg := conn.recv()) is not None:
+        name, blocksize, path, target = msg
+        try:
+            conn.send(_timed_single(_job(name, blocksize), path, Path(target)))
+        except Exception as exc:                                  # noqa: BLE001
+            conn.send(f"{type(exc).__name__}: {exc}")
+
+
+class SingleProcess:
+    """A plain Python process (spawned, no dask cluster in it) running the baseline."""
+
+    def __init__(self):
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_single_server, args=(child,), daemon=True)
+        self.proc.start()
+
+    def run(self, name, blocksize, path, target) -> tuple[float, float]:
+        self.conn.send((name, blocksize, str(path), str(target)))
+        answer = self.conn.recv()
+        if isinstance(answer, str):
+            raise RuntimeError(f"baseline process failed: {answer}")
+        return answer
+
+    def close(self) -> None:
+        self.conn.send(None)
+        self.proc.join(timeout=30)
+
+
 def _timed_cluster(client, job, path, target) -> dict:
     """Wall seconds, tasks per worker, workers' busy seconds, CPU seconds of each worker
     process and of this process (the driver, with the scheduler)."""
@@ -216,8 +252,8 @@ def main(argv=None) -> None:
                      for kind in args.kinds]
     print(f"inputs ready in {time.perf_counter() - t0:.0f} s (not timed), {data}")
     out = Path(tempfile.mkdtemp(prefix="repstats-bench-dask-"))
-    print(f"baseline '1 proc': the same per-partition read-parse-write, serially in this "
-          f"process (dask synchronous scheduler); 'cluster': distributed LocalCluster of "
+    print(f"baseline '1 proc': the same per-partition read-parse-write, serially in one "
+          f"plain process (dask synchronous scheduler); 'cluster': distributed LocalCluster of "
           f"{args.workers} worker processes x 1 thread; both write the same parquet files; "
           f"{rows:,} rows, blocksize {args.blocksize}, {args.runs} alternating runs; "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
@@ -228,19 +264,21 @@ def main(argv=None) -> None:
     print(f"{'job':<17}{'text':<10}{'rows':>11}{'parts':>7}{'1 proc s':>10}{'cluster s':>10}"
           f"{'speed-up min':>14}{'median':>8}{'max':>8}{'rows/s cluster':>16}"
           f"{'tasks/worker':>14}{'busy':>6}")
+    single = SingleProcess()          # before the cluster: nothing of it in that process
     try:
         with local_cluster(n_workers=args.workers) as client:
             for name, kind, path in jobs:
                 job = _job(name, args.blocksize)
                 warm = head_csv(path, WARMUP_ROWS)
-                _timed_single(job, warm, out / "single")
+                single.run(name, args.blocksize, warm, out / "single")
                 _timed_cluster(client, job, warm, out / "cluster")
                 singles, clusters = [], []
                 for run in range(args.runs):
                     sides = ["single", "cluster"] if run % 2 == 0 else ["cluster", "single"]
                     for side in sides:
                         if side == "single":
-                            singles.append(_timed_single(job, path, out / "single"))
+                            singles.append(single.run(name, args.blocksize, path,
+                                                      out / "single"))
                         else:
                             clusters.append(_timed_cluster(client, job, path,
                                                            out / "cluster"))
@@ -267,6 +305,7 @@ def main(argv=None) -> None:
                       f"{med(c['driver'] for c in clusters):.1f} s; ratio = idle-core "
                       f"estimate)", flush=True)
     finally:
+        single.close()
         shutil.rmtree(out, ignore_errors=True)
 
 

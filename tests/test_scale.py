@@ -54,6 +54,19 @@ def test_two_worker_processes(client):
     assert all(w["nthreads"] == 1 for w in info["workers"].values())
 
 
+def test_workers_keep_glibc_malloc_defaults(client):
+    # distributed's default MALLOC_TRIM_THRESHOLD_ made every partition ~30 % dearer (page
+    # faults of freshly mapped arrays); local_cluster's workers run without it, unprofiled
+    def settings():
+        import os
+
+        import dask
+        return (os.environ.get("MALLOC_TRIM_THRESHOLD_"),
+                dask.config.get("distributed.worker.profile.enabled"))
+
+    assert set(client.run(settings).values()) == {(None, False)}
+
+
 @pytest.mark.parametrize("parser", [parse_charges, parse_date], ids=lambda p: p.__name__)
 def test_parquet_per_partition_equals_pandas(client, cases_csv, tmp_path, parser):
     path, frame = cases_csv

@@ -37,7 +37,8 @@ import pyarrow.parquet as pq
 from repstats import text as _text
 
 __all__ = ["PARSERS", "read_table", "parse_text", "parse_text_to_parquet",
-           "clean_ovdinfo_to_parquet", "arrow_schema", "local_cluster", "BLOCKSIZE"]
+           "clean_ovdinfo_to_parquet", "arrow_schema", "local_cluster", "BLOCKSIZE",
+           "WORKER_CONFIG"]
 
 #: CSV bytes per partition by default: tasks of a few seconds (the scheduler's overhead
 #: per task, a few milliseconds, is lost in them), bounded memory per worker, and enough
@@ -58,12 +59,35 @@ def _dd():
     return dd
 
 
+#: dask settings :func:`local_cluster` starts its workers with. ``distributed`` starts each
+#: worker process with ``MALLOC_TRIM_THRESHOLD_=65536``; setting any such glibc variable
+#: also freezes glibc's mmap threshold at 128 kB, so every large array a parser allocates
+#: is mapped afresh and page-faulted in: the same ``parse_charges`` partitions had 3.3 times
+#: the page faults and ~30 % more CPU in a worker than in a plain process, and the workers'
+#: summed CPU in benchmarks/bench_dask.py was 13-25 % above one process's. Workers keep
+#: glibc's defaults instead, as a plain process does. The statistical profiler (a stack sample of the running task every 10 ms, for a
+#: dashboard this cluster does not start) is off, and the event loops wake less often (a
+#: health tick every 1 s instead of 20 ms, system and memory monitors every 5 s and 1 s):
+#: an idle worker then takes ~0.5 % of a core instead of ~5 %, the scheduler and nannies
+#: in the driver ~1.5 % instead of ~6 %, time the parsers had to share two cores with.
+WORKER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+
+
 @contextlib.contextmanager
 def local_cluster(n_workers: int = 2, **kwargs):
     """A ``distributed`` client on a local cluster of worker processes, one thread each.
 
     Tasks then spread over the processes (the plain ``processes`` scheduler puts them in
-    one worker by default and pickles results back). Extra keywords go to
+    one worker by default and pickles results back). Workers start with
+    :data:`WORKER_CONFIG` (glibc's default memory allocator settings, no profiler, quieter
+    event loops); for a cluster of your own, start it inside
+    ``dask.config.set(WORKER_CONFIG)`` for the same speed. Extra keywords go to
     ``distributed.LocalCluster``.
     """
     if not isinstance(n_workers, int) or n_workers < 1:
@@ -76,7 +100,9 @@ def local_cluster(n_workers: int = 2, **kwargs):
     opts = dict(n_workers=n_workers, threads_per_worker=1, processes=True,
                 dashboard_address=None)
     opts.update(kwargs)
-    with LocalCluster(**opts) as cluster, Client(cluster) as client:
+    import dask
+    with dask.config.set(WORKER_CONFIG), LocalCluster(**opts) as cluster, \
+            Client(cluster) as client:
         yield client
 
 
