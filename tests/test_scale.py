@@ -5,7 +5,9 @@ Small data built here; the speed-up is measured by benchmarks/bench_dask.py, not
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import Counter
+from unittest import mock
 
 import dask
 import numpy as np
@@ -32,7 +34,10 @@ def client():
     # run than spawning fresh interpreters (the default), same cluster otherwise
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
         else "spawn"
-    with dask.config.set({"distributed.worker.multiprocessing-method": method}), \
+    # as an earlier default cluster's nanny leaves it in the driver's environment
+    leaked = {"MALLOC_TRIM_THRESHOLD_": "65536"}
+    with mock.patch.dict(os.environ, leaked), \
+            dask.config.set({"distributed.worker.multiprocessing-method": method}), \
             local_cluster(n_workers=2) as c:
         yield c
 
@@ -65,6 +70,16 @@ def test_workers_keep_glibc_malloc_defaults(client):
                 dask.config.get("distributed.worker.profile.enabled"))
 
     assert set(client.run(settings).values()) == {(None, False)}
+
+
+def test_unset_env_restores_the_drivers_values():
+    from repstats.scale import _unset_env
+    with mock.patch.dict(os.environ, {"MALLOC_TRIM_THRESHOLD_": "65536"}):
+        with _unset_env(["MALLOC_TRIM_THRESHOLD_", "REPSTATS_NOT_SET"]):
+            assert "MALLOC_TRIM_THRESHOLD_" not in os.environ
+            os.environ["MALLOC_TRIM_THRESHOLD_"] = "1"     # as a nanny would write it
+        assert os.environ["MALLOC_TRIM_THRESHOLD_"] == "65536"
+        assert "REPSTATS_NOT_SET" not in os.environ
 
 
 @pytest.mark.parametrize("parser", [parse_charges, parse_date], ids=lambda p: p.__name__)

@@ -26,6 +26,7 @@ the input), the ``keep`` columns, and the parser's documented columns.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -86,8 +87,9 @@ def local_cluster(n_workers: int = 2, **kwargs):
     Tasks then spread over the processes (the plain ``processes`` scheduler puts them in
     one worker by default and pickles results back). Workers start with
     :data:`WORKER_CONFIG` (glibc's default memory allocator settings, no profiler, quieter
-    event loops); for a cluster of your own, start it inside
-    ``dask.config.set(WORKER_CONFIG)`` for the same speed. Extra keywords go to
+    event loops), and without a ``MALLOC_TRIM_THRESHOLD_`` an earlier default cluster's
+    nanny left in this process's environment (restored on exit); for a cluster of your own,
+    start it inside ``dask.config.set(WORKER_CONFIG)`` for the same speed. Extra keywords go to
     ``distributed.LocalCluster``.
     """
     if not isinstance(n_workers, int) or n_workers < 1:
@@ -101,9 +103,28 @@ def local_cluster(n_workers: int = 2, **kwargs):
                 dashboard_address=None)
     opts.update(kwargs)
     import dask
-    with dask.config.set(WORKER_CONFIG), LocalCluster(**opts) as cluster, \
-            Client(cluster) as client:
+    with dask.config.set(WORKER_CONFIG), _unset_env(_MALLOC_VARS), \
+            LocalCluster(**opts) as cluster, Client(cluster) as client:
         yield client
+
+
+#: glibc variables a nanny writes into the driver's own ``os.environ`` before spawning (and
+#: never removes): after any default ``distributed`` cluster in the same session, every later
+#: worker would inherit them from the driver
+_MALLOC_VARS = ("MALLOC_TRIM_THRESHOLD_",)
+
+
+@contextlib.contextmanager
+def _unset_env(names):
+    """Remove ``names`` from ``os.environ`` while the block runs (worker processes spawned
+    or restarted meanwhile do not inherit them); restore the old values afterwards."""
+    saved = {name: os.environ.pop(name) for name in names if name in os.environ}
+    try:
+        yield
+    finally:
+        for name in names:
+            os.environ.pop(name, None)
+        os.environ.update(saved)
 
 
 def arrow_schema(frame: pd.DataFrame, lists: Sequence[str] = ()) -> pa.Schema:
