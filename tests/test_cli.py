@@ -45,6 +45,17 @@ def test_console_script_entry_point():
     assert out.startswith("repstats ")
 
 
+def test_parsing_the_command_line_imports_no_data_library():
+    """``repstats --help`` and the parser start light: the stage names come without the
+    stages, pandas and the rest load only when a command runs."""
+    code = ("import sys; from repstats.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('pandas', 'numpy', 'pyarrow', 'nbformat') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_offline_without_mirror_fails_clearly(tmp_path, capsys):
     empty = tmp_path / "empty_mirror"
     empty.mkdir()
