@@ -9,19 +9,17 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-# jsonschema (under nbformat) imports the optional rfc3987_syntax when it is installed (jupyter
-# brings it), which compiles 38 Lark grammars, ~2 CPU-s in every process, for its "iri" format
-# checks. nbformat validates notebooks with a Draft 4 validator and no format checker, so no
-# test process uses them: the workers skip that import (notebook validation is unchanged).
-sys.modules.setdefault("rfc3987_syntax", None)
+import matplotlib
+import pytest
+from hypothesis import settings
 
-import matplotlib  # noqa: E402
-import pytest  # noqa: E402
-from hypothesis import settings  # noqa: E402
+from repstats.cli import skip_unused_iri_grammars
+
+# jsonschema's "iri" grammars: ~8 CPU-s of each worker's collection, unused (see there)
+skip_unused_iri_grammars()
 
 # CI runs are reproducible: the same examples every run (locally, hypothesis explores).
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
