@@ -29,10 +29,8 @@ report: build
 # Bytecode caching on even where PYTHONDONTWRITEBYTECODE is set: each pytest-xdist worker
 # (and every subprocess) would otherwise recompile the package and re-rewrite the tests'
 # assertions, ~5 CPU-s per process. The caches are __pycache__/ folders (gitignored).
-# --dist loadgroup: tests marked xdist_group (a dask cluster, a warm forking server) run in
-# one worker, which starts that fixture once; every other test is distributed as by -n alone.
 test: $(STAMP)
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 -q
 
 benchmark: build
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done

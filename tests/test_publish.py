@@ -332,11 +332,6 @@ class _Forker:
         self.proc.wait(timeout=60)
 
 
-# the tests using the warm forker run in one pytest-xdist worker (make test: --dist
-# loadgroup): one forker per run, not one per worker
-ONE_FORKER = pytest.mark.xdist_group("publish_forker")
-
-
 @pytest.fixture(scope="module")
 def forker(tmp_path_factory):
     warm = _p(tmp_path_factory.mktemp("forker-warm"))
@@ -346,7 +341,6 @@ def forker(tmp_path_factory):
     f.close()
 
 
-@ONE_FORKER
 def test_concurrent_builds_leave_one_complete_set(tmp_path, forker):
     p = _p(tmp_path)
     _write_export(p.raw, 5)
@@ -358,7 +352,6 @@ def test_concurrent_builds_leave_one_complete_set(tmp_path, forker):
     assert len(list((p.processed / ".builds/cases").iterdir())) == 2  # current + build
 
 
-@ONE_FORKER
 def test_kill_during_build_leaves_old_or_new_complete_set(tmp_path, forker):
     """SIGKILL at every rename/symlink/unlink/rmdir of a build, and at timed moments."""
     p = _p(tmp_path)

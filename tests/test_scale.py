@@ -26,11 +26,6 @@ POOL = ["ч. 2 ст. 205.2 УК РФ", "ст.ст. 205.4 ч.1, 222 ч.1 УК", "
         "ч. 3 ст. 30, ч. 1 ст. 205 УК", "февраль 2023"]
 
 
-# the tests using the cluster run in one pytest-xdist worker (make test: --dist loadgroup),
-# so that one run starts one cluster, not one per worker
-ONE_CLUSTER = pytest.mark.xdist_group("dask_cluster")
-
-
 @pytest.fixture(scope="module")
 def client():
     # workers forked from a server that has imported pandas and dask: about 4 s less per
@@ -53,14 +48,12 @@ def cases_csv(tmp_path):
     return path, frame
 
 
-@ONE_CLUSTER
 def test_two_worker_processes(client):
     info = client.scheduler_info()
     assert len(info["workers"]) == 2
     assert all(w["nthreads"] == 1 for w in info["workers"].values())
 
 
-@ONE_CLUSTER
 @pytest.mark.parametrize("parser", [parse_charges, parse_date], ids=lambda p: p.__name__)
 def test_parquet_per_partition_equals_pandas(client, cases_csv, tmp_path, parser):
     path, frame = cases_csv
@@ -96,7 +89,6 @@ def test_parquet_per_partition_equals_pandas(client, cases_csv, tmp_path, parser
             want[cols].notna().to_numpy(), None), check_dtype=False)
 
 
-@ONE_CLUSTER
 def test_ovdinfo_cleaning_per_partition(client, tmp_path):
     n = 2500
     raw = pd.DataFrame({
@@ -126,7 +118,6 @@ def test_ovdinfo_cleaning_per_partition(client, tmp_path):
     assert clean["term_flag"].iloc[-1] != single["term_flag"].iloc[-1]   # 9999: placeholder
 
 
-@ONE_CLUSTER
 def test_parquet_input(client, cases_csv, tmp_path):
     _, frame = cases_csv
     folder = tmp_path / "in"
