@@ -26,8 +26,11 @@ build: fetch
 report: build
 	$(BIN)/repstats report
 
+# Bytecode caching on even where PYTHONDONTWRITEBYTECODE is set: each pytest-xdist worker
+# (and every subprocess) would otherwise recompile the package and re-rewrite the tests'
+# assertions, ~5 CPU-s per process. The caches are __pycache__/ folders (gitignored).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 -q
 
 benchmark: build
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done

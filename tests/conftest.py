@@ -16,6 +16,11 @@ import matplotlib
 import pytest
 from hypothesis import settings
 
+from repstats.cli import skip_unused_iri_grammars
+
+# jsonschema's "iri" grammars: ~8 CPU-s of each worker's collection, unused (see there)
+skip_unused_iri_grammars()
+
 # CI runs are reproducible: the same examples every run (locally, hypothesis explores).
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None)

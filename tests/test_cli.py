@@ -45,6 +45,38 @@ def test_console_script_entry_point():
     assert out.startswith("repstats ")
 
 
+def test_parsing_the_command_line_imports_no_data_library():
+    """``repstats --help`` and the parser start light: the stage names come without the
+    stages, pandas and the rest load only when a command runs."""
+    code = ("import sys; from repstats.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('pandas', 'numpy', 'pyarrow', 'nbformat') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_report_skips_the_unused_iri_grammars_and_still_validates_notebooks():
+    """``repstats report`` keeps jsonschema's optional rfc3987_syntax out (nbformat does not
+    check formats); a notebook breaking the schema is still refused."""
+    code = """if True:
+        import sys
+        from repstats.cli import skip_unused_iri_grammars
+        skip_unused_iri_grammars()
+        import nbformat
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+        nbformat.validate(nb)
+        nb.cells[0]["not_in_the_schema"] = 1
+        try:
+            nbformat.validate(nb)
+        except nbformat.ValidationError:
+            print("refused", sys.modules.get("rfc3987_syntax", "absent"))
+        """
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.split() == ["refused", "None"]
+
+
 def test_offline_without_mirror_fails_clearly(tmp_path, capsys):
     empty = tmp_path / "empty_mirror"
     empty.mkdir()

@@ -23,13 +23,15 @@ import dataclasses
 import importlib
 import shutil
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import pandas as pd
-
-from . import publish
 from .config import Paths
-from .io import parquet_metadata
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas, publish and io are imported where used: the command line reads STAGES to parse
+# its arguments, and ``repstats --help`` should not pay for pandas.
 
 STAGES: dict[str, str] = {
     "courts": "repstats.courts.stage",
@@ -78,6 +80,8 @@ def run_build(p: Paths, stages=None, log: Callable[[str], None] = print,
     of the same folder waits for this one (or, with ``lock_timeout`` seconds, gives up
     with :class:`repstats.publish.BuildLockedError`).
     """
+    from . import publish
+
     names = list(stages or STAGES)
     modules = {name: _stage_module(name) for name in names}
     out = {}
@@ -91,6 +95,9 @@ def run_build(p: Paths, stages=None, log: Callable[[str], None] = print,
 
 
 def _build_stage(p: Paths, name: str, module, log) -> list:
+    from . import publish
+    from .io import parquet_metadata
+
     t0 = time.perf_counter()
     staging = publish.staging_dir(p.processed, name)
     try:
@@ -111,6 +118,10 @@ def run_validate(p: Paths, stages=None) -> pd.DataFrame:
     For each stage, first :func:`repstats.publish.check_stage_files` (its files are one
     published build), then the stage's own checks of the tables.
     """
+    import pandas as pd
+
+    from . import publish
+
     frames = []
     for name in stages or list(STAGES):
         module = _stage_module(name)

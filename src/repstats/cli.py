@@ -127,7 +127,20 @@ def format_checks(df, width: int | None = None) -> str:
     return "\n".join(out)
 
 
+def skip_unused_iri_grammars() -> None:
+    """Keep jsonschema from importing its optional ``rfc3987_syntax`` in this process.
+
+    jupyter installs it; jsonschema (under nbformat) then compiles 38 Lark grammars on import
+    (~2 CPU-s, more in a large process) for its "iri" format checks. nbformat validates
+    notebooks with a Draft 4 validator and no format checker, so nothing here uses them and
+    validation is unchanged. Only for processes this package runs (the command line, the
+    tests), never on ``import repstats``; the kernels executing notebooks are not affected.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def cmd_report(args) -> int:
+    skip_unused_iri_grammars()
     from .report import run_reports
 
     p = _paths(args)
