@@ -138,3 +138,18 @@ def test_notebooks_run_in_parallel_reports_in_order_first_failure_raised(tmp_pat
     assert "from a" in (tmp_path / "reports" / "01_a.html").read_text()
     assert not (tmp_path / "reports" / "02_b.html").exists()
     assert not (tmp_path / "reports" / "03_c.html").exists()
+    # every kernel stopped, the failed ones too (none left to exit with this process)
+    assert _kernels_alive() == []
+
+
+def _kernels_alive():
+    import psutil
+
+    alive = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if any("ipykernel" in part for part in child.cmdline()):
+                alive.append(child.pid)
+        except (psutil.NoSuchProcess, psutil.ZombieProcess):
+            pass
+    return alive

@@ -344,7 +344,9 @@ def execute_notebook(path: Path, params: dict, timeout: int = 600, kernel_name="
                             resources={"metadata": {"path": str(cwd or path.parent)}},
                             on_cell_start=on_cell_start)
     try:
-        client.execute()
+        # the kernel manager is ours, so nbclient would leave the kernel running (it shuts
+        # down only kernels it created): stopped here, whether the notebook failed or not
+        client.execute(cleanup_kc=True)
     except CellExecutionError as exc:
         failing = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and any(
             o.get("output_type") == "error" for o in c.get("outputs", []))), None)
