@@ -100,20 +100,14 @@ SanctionsSchema = pa.DataFrameSchema(
      "source": pa.Column(str),
      "confidence": pa.Column(str, pa.Check.isin(list(CONFIDENCE_LEVELS))),
      "note": pa.Column(str, nullable=True)},
-    checks=[
-     pa.Check(_dates_ordered, name="_dates_ordered",
-              error="valid_to is before valid_from"),
-     pa.Check(_range_ordered, name="_range_ordered",
-              error="min_months is above max_months"),
-     pa.Check(_no_prison_no_range, name="_no_prison_no_range",
-              error="a row without imprisonment has an imprisonment range"),
-     pa.Check(_range_means_prison, name="_range_means_prison",
-              error="a row with a range must have imprisonment = true"),
-     pa.Check(_unknown_has_reason, name="_unknown_has_reason",
-              error="a range that is not (fully) established needs a note giving the reason"),
-     pa.Check(_no_overlap, name="_no_overlap",
-              error="versions of the same article and part overlap in time"),
-    ],
+    checks=[pa.Check(rule, name=rule.__name__, error=error) for rule, error in (
+        (_dates_ordered, "valid_to is before valid_from"),
+        (_range_ordered, "min_months is above max_months"),
+        (_no_prison_no_range, "a row without imprisonment has an imprisonment range"),
+        (_range_means_prison, "a row with a range must have imprisonment = true"),
+        (_unknown_has_reason,
+         "a range that is not (fully) established needs a note giving the reason"),
+        (_no_overlap, "versions of the same article and part overlap in time"))],
     strict=True, ordered=True, name="SanctionsSchema")
 
 
