@@ -131,26 +131,18 @@ def transform_series(series: pd.Series, transform: str, index: pd.PeriodIndex) -
     raise ValueError(f"transform must be 'level' or 'diff', got {transform!r}")
 
 
-def lagged_pairs(y: pd.Series, x: pd.Series, lag: int) -> pd.DataFrame:
-    """Pairs (y_t, x_{t-lag}) on a shared consecutive index, rows with a NaN dropped.
+def lagged_arrays(y: pd.Series, x: pd.Series, lag: int):
+    """Pairs (y_t, x_{t-lag}) on a shared consecutive index, rows with a NaN dropped, as
+    ``(index, y, x)`` arrays.
 
     A positive ``lag`` pairs the count in period t with the indicator ``lag`` periods
     earlier (the indicator leads); a negative lag pairs it with a later indicator value.
+    Float series on the same index (the usual case) are paired with numpy, without
+    aligning two Series.
     """
-    fast = lagged_arrays(y, x, lag)
-    if fast is not None:
-        index, yv, xv = fast
-        return pd.DataFrame({"y": yv, "x": xv}, index=index)
-    frame = pd.DataFrame({"y": y, "x": x.shift(lag)})
-    return frame.dropna()
-
-
-def lagged_arrays(y: pd.Series, x: pd.Series, lag: int):
-    """:func:`lagged_pairs` as ``(index, y, x)`` arrays when ``y`` and ``x`` are float
-    series on the same index (the usual case, without aligning two Series); None
-    otherwise."""
     if not (y.index.equals(x.index) and y.dtype.kind == "f" and x.dtype.kind == "f"):
-        return None
+        frame = pd.DataFrame({"y": y, "x": x.shift(lag)}).dropna()
+        return frame.index, frame["y"].to_numpy(), frame["x"].to_numpy()
     n, k = len(x), int(lag)
     xs = np.full(n, np.nan)
     if abs(k) < n:

@@ -28,8 +28,7 @@ import pandas as pd
 from scipy import stats
 
 from repstats.stats._series import (as_period_series, full_range, indicator_series,
-                                    lagged_arrays, lagged_pairs, period_label,
-                                    transform_series)
+                                    lagged_arrays, period_label, transform_series)
 
 METHODS = ("spearman", "pearson")
 TRANSFORMS = ("level", "diff")
@@ -235,11 +234,7 @@ def associate(counts, indicator, lags: Iterable[int] = range(-2, 3),
         for t in transforms:
             y_t, x_t = transform_series(y_raw, t, index), transform_series(x_raw, t, index)
             for lag in lags:
-                fast = lagged_arrays(y_t, x_t, int(lag))
-                if fast is None:
-                    pairs = lagged_pairs(y_t, x_t, int(lag))
-                    fast = pairs.index, pairs["y"].to_numpy(), pairs["x"].to_numpy()
-                used, y, x = fast
+                used, y, x = lagged_arrays(y_t, x_t, int(lag))
                 n = len(used)
                 notes = _warnings(n, n_shorter - (t == "diff"))
                 base = dict(indicator=name, transform=t, lag=int(lag), n=n,
