@@ -72,11 +72,6 @@ def _side(df, form, measure):
     return sub
 
 
-def _pair(left, right, on):
-    m = left.merge(right, on=on, how="inner", suffixes=("_l", "_r"))
-    return m
-
-
 def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", *,
                    left_measure: str = "imprisonment",
                    right_measure: str = "imprisonment") -> pd.DataFrame:
