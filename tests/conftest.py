@@ -133,9 +133,11 @@ def pytest_sessionstart(session):
         _start_pipeline(config)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Tests waiting for the pipeline run last (the same order in every pytest-xdist worker,
-    as xdist requires); the pipeline starts now when a selected test needs it."""
+    as xdist requires); the pipeline starts now when a selected test needs it (after
+    ``-k``/``-m``/``--deselect`` have removed theirs: hence ``trylast``)."""
     ranks = {item.nodeid: _pipeline_rank(item) for item in items}
     if not config.option.collectonly and any(
             PIPELINE_FIXTURES.keys() & set(getattr(item, "fixturenames", ()))

@@ -6,10 +6,10 @@ import csv
 import re
 import warnings
 
+import highspy
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.optimize import linprog
 
 from repstats import privacy
 from repstats.privacy import (audit_suppression, escape_formulas, pseudonymize, safe_export,
@@ -134,15 +134,31 @@ def _attack(original: pd.DataFrame, published: pd.DataFrame, cols, attacked=None
                     rhs -= arr[c]
             a_eq.append(row)
             b_eq.append(rhs)
+    # one HiGHS model per table (written here, apart from privacy.py's), re-solved for
+    # each objective
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("presolve", "off")
+    n = len(cells)
+    h.addVars(n, np.zeros(n), np.full(n, highspy.kHighsInf))
+    for row, rhs in zip(a_eq, b_eq):
+        nz = np.flatnonzero(row).astype(np.int32)
+        h.addRow(rhs, rhs, len(nz), nz, row[nz])
     out = {}
     for c, k in idx.items():
         if attacked is not None and not attacked(*c):
             continue
-        e = np.zeros(len(cells))
-        e[k] = 1
-        lo = linprog(e, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs").fun
-        hi = -linprog(-e, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs").fun
-        out[c] = (lo, hi)
+        bounds = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            h.changeColsCost(n, np.arange(n, dtype=np.int32), np.eye(n)[k])
+            h.changeObjectiveSense(sense)
+            h.run()
+            status = h.getModelStatus()
+            assert status in (highspy.HighsModelStatus.kOptimal,
+                              highspy.HighsModelStatus.kUnbounded), status
+            bounds.append(np.inf if status == highspy.HighsModelStatus.kUnbounded
+                          else h.getInfo().objective_function_value)
+        out[c] = tuple(bounds)
     return out
 
 

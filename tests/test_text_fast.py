@@ -21,6 +21,9 @@ ARTICLES = ["205.2", "205.4", "207.3", "212.1", "222", "228.1", "275", "280.3", 
             "318", "354.1", "105", "361", "104", "362", "20.2", "20.3.3", "19.3", "30", "33",
             "205.02", "1.1", "32.9", "33.1"]
 SPACE = st.sampled_from(["", " ", "  "])
+# Every strategy below is built once, here: a strategy built inside a composite is built
+# again at every draw, which doubled the cost of generating an example (the examples are
+# the same).
 
 
 def _eq(a, b) -> bool:
@@ -40,36 +43,49 @@ def _check_charges(values: list[str]) -> int:
     return int(mask.sum())
 
 
+C_ARTICLE = st.sampled_from(ARTICLES)
+C_PART = st.sampled_from(["1", "2", "3", "1.1", "12", "0"])
+C_LETTER = st.sampled_from(list("абвгд") + ["d", "A"])
+C_STYLE = st.sampled_from([
+    "ч.{s}{p} ст.{s}{a}", "п. «{l}» ч. {p} ст. {a}", "ст.{s}{a}", "части {p} статьи {a}",
+    "{a} ч.{s}{p}", "{a}({p})", "{a} ({p})", "ст. {a} ч. {p}", "Art. {a} part {p}",
+    "Article {a}, Part {p}", "article {a}", "ч. {p} ст. {a} ч. {p}", "п. «{l}» ст. {a}",
+    "ст. {a}(2)", "ч.{p}ст.{a}", "ч. 3 ст. 30", "{a}",
+])
+C_CODE = st.sampled_from(["", " УК РФ", " УК", " КоАП", " КоАП РФ", " ук  рф", "УК"])
+C_SEP = st.sampled_from([", ", "; ", " и ", ",", " , ", " и", "  ;  "])
+C_BEFORE = st.sampled_from(["", "обвинение по ", "Обвинение  по ", "ОБВИНЁНИЕ ПО ",
+                            "обвинение ", "обвинение по по "])
+C_AFTER = st.sampled_from(["", " (дело № 1-30/2015)", " (ДЕЛО №1-5/2010)",
+                           "  ( дело  № 12-999/2024 ) ", " (дело № 1-1234/2015)",
+                           " (дело № 1-5/15)", "(дело № 1-5/2015)",
+                           " (дело № 1-205/2015)", " (дело № 1 - 5/2015)"])
+CASE = st.sampled_from(["same", "upper", "pad", "yo"])
+
+
 @st.composite
 def charge_text(draw):
-    a = draw(st.sampled_from(ARTICLES))
-    p = draw(st.sampled_from(["1", "2", "3", "1.1", "12", "0"]))
-    letter = draw(st.sampled_from(list("абвгд") + ["d", "A"]))
+    a = draw(C_ARTICLE)
+    p = draw(C_PART)
+    letter = draw(C_LETTER)
     sp = draw(SPACE)
-    style = draw(st.sampled_from([
-        "ч.{s}{p} ст.{s}{a}", "п. «{l}» ч. {p} ст. {a}", "ст.{s}{a}", "части {p} статьи {a}",
-        "{a} ч.{s}{p}", "{a}({p})", "{a} ({p})", "ст. {a} ч. {p}", "Art. {a} part {p}",
-        "Article {a}, Part {p}", "article {a}", "ч. {p} ст. {a} ч. {p}", "п. «{l}» ст. {a}",
-        "ст. {a}(2)", "ч.{p}ст.{a}", "ч. 3 ст. 30", "{a}",
-    ]))
-    code = draw(st.sampled_from(["", " УК РФ", " УК", " КоАП", " КоАП РФ", " ук  рф", "УК"]))
+    style = draw(C_STYLE)
+    code = draw(C_CODE)
     return style.format(a=a, p=p, l=letter, s=sp) + code
+
+
+C_ITEMS = st.lists(charge_text(), min_size=1, max_size=5)
 
 
 @st.composite
 def charge_cell(draw):
-    items = draw(st.lists(charge_text(), min_size=1, max_size=5))
-    seps = draw(st.lists(st.sampled_from([", ", "; ", " и ", ",", " , ", " и", "  ;  "]),
-                         min_size=len(items), max_size=len(items)))
+    items = draw(C_ITEMS)
+    seps = draw(st.lists(C_SEP, min_size=len(items), max_size=len(items)))
     text = items[0] + "".join(s + t for s, t in zip(seps, items[1:]))
     # words no charge uses, before and after (returned in ``unparsed``)
-    text = draw(st.sampled_from(["", "обвинение по ", "Обвинение  по ", "ОБВИНЁНИЕ ПО ",
-                                 "обвинение ", "обвинение по по "])) + text
-    text += draw(st.sampled_from(["", " (дело № 1-30/2015)", " (ДЕЛО №1-5/2010)",
-                                  "  ( дело  № 12-999/2024 ) ", " (дело № 1-1234/2015)",
-                                  " (дело № 1-5/15)", "(дело № 1-5/2015)",
-                                  " (дело № 1-205/2015)", " (дело № 1 - 5/2015)"]))
-    case = draw(st.sampled_from(["same", "upper", "pad", "yo"]))
+    text = draw(C_BEFORE) + text
+    text += draw(C_AFTER)
+    case = draw(CASE)
     return {"same": text, "upper": text.upper(), "pad": f"  {text} ",
             "yo": text.replace("е", "ё")}[case]
 
@@ -105,23 +121,28 @@ def test_part_before_a_comma_stays_with_its_article():
     assert out["unparsed"].isna().all()
 
 
+D_YEAR, D_MONTH, D_DAY = st.integers(1790, 2110), st.integers(0, 13), st.integers(0, 32)
+D_RU = st.sampled_from(["января", "февраля", "мая", "мае", "марта", "сент.", "дек", "июнь"])
+D_EN = st.sampled_from(["January", "Feb", "May", "sept", "December"])
+D_STYLE = st.sampled_from([
+    "{y}-{mo:02d}-{d:02d}", "{y}-{mo}-{d}", "{d:02d}.{mo:02d}.{y}", "{d}/{mo}/{y}",
+    "{d}.{mo}.{y}", "{d} {ru} {y} г.", "{d}-го {ru} {y}", "{ru} {y}", "{en} {d}, {y}",
+    "{d}th {en} {y}", "{mo:02d}.{y}", "{y}-{mo:02d}", "{y}", "{y} г.", "в {ru} {y} года",
+    "{y}-{mo:02d}-{d:02d}T10:11:12", "{d:02d}.{mo:02d}.{y} 12:30", "от {d}.{mo}.{y}",
+    "дело № 1-{d}/{y}", "{y}{mo}", "x{y}", "1.{d}.{mo}.{y}", "{d:02d}..{y}",
+])
+D_VARIANT = st.sampled_from([lambda t: t, str.upper, lambda t: f" {t} ",
+                             lambda t: f"{t}, {t}"])
+
+
 @st.composite
 def date_cell(draw):
-    y = draw(st.integers(1790, 2110))
-    mo = draw(st.integers(0, 13))
-    d = draw(st.integers(0, 32))
-    ru = ["января", "февраля", "мая", "мае", "марта", "сент.", "дек", "июнь"]
-    en = ["January", "Feb", "May", "sept", "December"]
-    style = draw(st.sampled_from([
-        "{y}-{mo:02d}-{d:02d}", "{y}-{mo}-{d}", "{d:02d}.{mo:02d}.{y}", "{d}/{mo}/{y}",
-        "{d}.{mo}.{y}", "{d} {ru} {y} г.", "{d}-го {ru} {y}", "{ru} {y}", "{en} {d}, {y}",
-        "{d}th {en} {y}", "{mo:02d}.{y}", "{y}-{mo:02d}", "{y}", "{y} г.", "в {ru} {y} года",
-        "{y}-{mo:02d}-{d:02d}T10:11:12", "{d:02d}.{mo:02d}.{y} 12:30", "от {d}.{mo}.{y}",
-        "дело № 1-{d}/{y}", "{y}{mo}", "x{y}", "1.{d}.{mo}.{y}", "{d:02d}..{y}",
-    ]))
-    text = style.format(y=y, mo=mo, d=d, ru=draw(st.sampled_from(ru)),
-                        en=draw(st.sampled_from(en)))
-    return draw(st.sampled_from([text, text.upper(), f" {text} ", f"{text}, {text}"]))
+    y = draw(D_YEAR)
+    mo = draw(D_MONTH)
+    d = draw(D_DAY)
+    style = draw(D_STYLE)
+    text = style.format(y=y, mo=mo, d=d, ru=draw(D_RU), en=draw(D_EN))
+    return draw(D_VARIANT)(text)
 
 
 @pytest.mark.parametrize("dayfirst", [True, False])
@@ -154,26 +175,35 @@ def test_parsers_agree_across_string_dtypes_and_chunks(monkeypatch):
         pd.testing.assert_frame_equal(parser(obj), whole)
 
 
+S_YEARS = st.sampled_from(["1", "2", "5", "10", "25", "0", "3,5", "7.5", "100", "пяти",
+                           "двух с половиной", "полутора", "шестнадцати", "кошки"])
+S_MONTHS = st.sampled_from(["0", "1", "6", "11", "12", "13"])
+S_REGIME = st.sampled_from(["", "общего режима", "строгого режима", "особого режима",
+                            "колонии-поселения", "воспитательной колонии", "тюрьме"])
+S_FINE = st.sampled_from(["50", "100", "5000", "12 000", "1 000 000", "2500000", "12000000"])
+S_STYLE = st.sampled_from([
+    "{y} лет {m} месяцев лишения свободы в колонии {r}", "{y} лет колонии {r}",
+    "{y} года {m} месяца колонии {r} и штраф {f} рублей", "к {y} годам колонии {r}",
+    "{y} лет лишения свободы с отбыванием в исправительной колонии {r}",
+    "к {y} годам колонии {r} и штрафу в {y} тысяч рублей", "{y} год колонии",
+    "{y} лет условно с испытательным сроком {m} года", "штраф {f} руб.",
+    "штраф в размере {f} рублей", "{y} years in a maximum-security colony",
+    "{y} years {m} months in a general-regime colony", "{y} лет условно",
+    "{y} лет колонии {r}; штраф {f} рублей", "{y} лет колонии {r} (пожизненно)",
+])
+S_VARIANT = st.sampled_from([lambda t: t, str.upper, lambda t: f"  {t} ",
+                             lambda t: t.replace(" ", "  ")])
+
+
 @st.composite
 def sentence_cell(draw):
-    y = draw(st.sampled_from(["1", "2", "5", "10", "25", "0", "3,5", "7.5", "100", "пяти",
-                              "двух с половиной", "полутора", "шестнадцати", "кошки"]))
-    m = draw(st.sampled_from(["0", "1", "6", "11", "12", "13"]))
-    r = draw(st.sampled_from(["", "общего режима", "строгого режима", "особого режима",
-                              "колонии-поселения", "воспитательной колонии", "тюрьме"]))
-    f = draw(st.sampled_from(["50", "100", "5000", "12 000", "1 000 000", "2500000", "12000000"]))
-    style = draw(st.sampled_from([
-        "{y} лет {m} месяцев лишения свободы в колонии {r}", "{y} лет колонии {r}",
-        "{y} года {m} месяца колонии {r} и штраф {f} рублей", "к {y} годам колонии {r}",
-        "{y} лет лишения свободы с отбыванием в исправительной колонии {r}",
-        "к {y} годам колонии {r} и штрафу в {y} тысяч рублей", "{y} год колонии",
-        "{y} лет условно с испытательным сроком {m} года", "штраф {f} руб.",
-        "штраф в размере {f} рублей", "{y} years in a maximum-security colony",
-        "{y} years {m} months in a general-regime colony", "{y} лет условно",
-        "{y} лет колонии {r}; штраф {f} рублей", "{y} лет колонии {r} (пожизненно)",
-    ]))
+    y = draw(S_YEARS)
+    m = draw(S_MONTHS)
+    r = draw(S_REGIME)
+    f = draw(S_FINE)
+    style = draw(S_STYLE)
     text = style.format(y=y, m=m, r=r, f=f)
-    return draw(st.sampled_from([text, text.upper(), f"  {text} ", text.replace(" ", "  ")]))
+    return draw(S_VARIANT)(text)
 
 
 @settings(max_examples=examples(200), deadline=None)
@@ -188,18 +218,25 @@ def test_sentences_fast_path_equals_python(values):
         assert all(_eq(a, b) for a, b in zip(want, got)), (v, want, tuple(got))
 
 
+R_NAME = st.sampled_from([
+    "Пензенская область", "Пензенской обл.", "Респ. Татарстан", "г. Москва", "Москва",
+    "Алтай", "Altai", "ХМАО", "Permskiy kray", "Читинская область", "Нижний Новгород",
+    "Крым", "Севастополь", "ДНР", "Mars", "Пенза", "Свердловская область (суд)",
+    "Респ.5Татарстан", "5и5 Москва", "область"])
+R_TAIL = st.sampled_from(["", ", г. Заречный, ул. Мира, д. {n}, кв. {k}", " {n}",
+                          "; Кировская область", " и Москва", "{n}", " / {n}",
+                          " (место заседания {n})"])
+R_N, R_K = st.integers(0, 10 ** 6), st.integers(0, 99)
+R_VARIANT = st.sampled_from([lambda t: t, str.upper, lambda t: f"  {t}",
+                             lambda t: t.replace(" ", "   ")])
+
+
 @st.composite
 def region_cell(draw):
-    name = draw(st.sampled_from([
-        "Пензенская область", "Пензенской обл.", "Респ. Татарстан", "г. Москва", "Москва",
-        "Алтай", "Altai", "ХМАО", "Permskiy kray", "Читинская область", "Нижний Новгород",
-        "Крым", "Севастополь", "ДНР", "Mars", "Пенза", "Свердловская область (суд)",
-        "Респ.5Татарстан", "5и5 Москва", "область"]))
-    tail = draw(st.sampled_from(["", ", г. Заречный, ул. Мира, д. {n}, кв. {k}", " {n}",
-                                 "; Кировская область", " и Москва", "{n}", " / {n}",
-                                 " (место заседания {n})"]))
-    text = (name + tail).format(n=draw(st.integers(0, 10 ** 6)), k=draw(st.integers(0, 99)))
-    return draw(st.sampled_from([text, text.upper(), f"  {text}", text.replace(" ", "   ")]))
+    name = draw(R_NAME)
+    tail = draw(R_TAIL)
+    text = (name + tail).format(n=draw(R_N), k=draw(R_K))
+    return draw(R_VARIANT)(text)
 
 
 @pytest.mark.parametrize("crimea", ["separate", "russia"])

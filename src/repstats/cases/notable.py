@@ -14,6 +14,7 @@ appeals changed is in ``appeal_outcome`` and ``appeal_note``.
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -164,8 +165,18 @@ def notable_cases(path: str | Path | None = None) -> pd.DataFrame:
         - ``<field>_method`` for each field in :data:`METHOD_COLUMNS`: ``"parsed"`` or
           ``"hand: <reason>"``.
     """
-    path = Path(path) if path is not None else DATA_FILE
+    if path is None:  # the package's file: read and validated once per process
+        return _package_notable().copy()
+    return _read_notable(Path(path))
+
+
+def _read_notable(path: Path) -> pd.DataFrame:
     df = read_schema_csv(path, NOTABLE_SCHEMA, "notable cases", tool="build_notable",
                          date_format="%Y-%m-%d")
     df.attrs["unit"] = "one verdict for one defendant"
     return df
+
+
+@functools.lru_cache(maxsize=1)
+def _package_notable() -> pd.DataFrame:
+    return _read_notable(DATA_FILE)

@@ -231,23 +231,31 @@ class _Cache:
 def typed_frame(data: dict, dtypes: dict) -> pd.DataFrame:
     """A frame of the given dtypes; ``object`` columns keep ``None`` for missing (pandas
     would otherwise infer its string dtype and turn ``None`` into NaN)."""
+    return pd.DataFrame({name: pd.Series(arr, dtype=dtypes[name], copy=False)
+                         for name, arr in _typed_columns(data, dtypes).items()}, copy=False)
+
+
+def _typed_columns(data: dict, dtypes: dict) -> dict:
+    """:func:`typed_frame`'s columns as arrays (numpy for ``object``, else pandas arrays),
+    without Series or frame: the engine reads them straight into its numpy table, and
+    assembling those was most of a small call's cost."""
     cols = {}
     for name, dtype in dtypes.items():
         values = data[name]
         if dtype == "object":
             arr = np.empty(len(values), dtype=object)
             arr[:] = list(values) if not isinstance(values, np.ndarray) else values
-            cols[name] = pd.Series(arr, dtype=object, copy=False)
+            cols[name] = arr
         else:
-            cols[name] = pd.Series(values if isinstance(values, np.ndarray) else
-                                   list(values), dtype=dtype)
-    return pd.DataFrame(cols, copy=False)
+            cols[name] = pd.array(values if isinstance(values, np.ndarray) else
+                                  list(values), dtype=dtype)
+    return cols
 
 
-def _frame(records: list, columns: Sequence[str], dtypes: dict) -> pd.DataFrame:
+def _columns(records: list, columns: Sequence[str], dtypes: dict) -> dict:
     columns = list(columns)
     data = dict(zip(columns, zip(*records))) if records else {c: [] for c in columns}
-    return typed_frame(data, {c: dtypes[c] for c in columns})
+    return _typed_columns(data, {c: dtypes[c] for c in columns})
 
 
 # ------------------------------------------------------------------ columnar tables
@@ -299,16 +307,18 @@ class _Shared:
         return out
 
 
-def _table(frame: pd.DataFrame, dtypes: dict, shared: _Shared) -> dict[str, np.ndarray]:
+def _table(frame, dtypes: dict, shared: _Shared) -> dict[str, np.ndarray]:
+    """The engine's numpy table of ``frame`` (a DataFrame, or :func:`_typed_columns`)."""
     out = {}
     for name, dtype in dtypes.items():
         col = frame[name]
         if dtype in _NULLABLE:
             kind, fill, _ = _NULLABLE[dtype]
-            out[name + _MASK] = col.isna().to_numpy()
+            out[name + _MASK] = np.asarray(col.isna(), dtype=bool)
             out[name] = col.to_numpy(dtype=kind, na_value=fill)
         elif dtype == "object":
-            out[name] = shared(col.to_numpy(dtype=object))
+            out[name] = shared(col if isinstance(col, np.ndarray)
+                               else col.to_numpy(dtype=object))
         else:
             out[name] = col.to_numpy(dtype=dtype)
     return out
@@ -383,13 +393,13 @@ class _Engine:
     def _records(self, parsed: list) -> tuple[dict, np.ndarray]:
         """Table and per-value row counts of Python results (one list per value)."""
         if not self.explode:
-            return (_table(_frame(parsed, self.columns, self.dtypes), self.dtypes,
+            return (_table(_columns(parsed, self.columns, self.dtypes), self.dtypes,
                            self.shared), np.ones(len(parsed), dtype=np.int64))
         counts = np.fromiter((len(p) for p in parsed), dtype=np.int64, count=len(parsed))
         if (counts < 1).any():
             raise RuntimeError("parse_many must return at least one row per value")
         rows = [r for p in parsed for r in p]
-        return _table(_frame(rows, self.columns, self.dtypes), self.dtypes,
+        return _table(_columns(rows, self.columns, self.dtypes), self.dtypes,
                       self.shared), counts
 
     def _parse_new(self, values) -> tuple[dict, np.ndarray]:
