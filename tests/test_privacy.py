@@ -1,6 +1,9 @@
 """Tests for repstats.privacy: keyed pseudonyms, small-cell suppression, safe export."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -116,6 +119,23 @@ def test_secondary_suppression_protects_against_subtraction():
     assert _recoverable(out, ["a", "b", "c"]) == []
     # the smallest published non-zero count of the line is the one sacrificed
     assert out.loc[0, "b_suppression"] == "secondary"
+
+
+def test_solver_prints_nothing_to_standard_output():
+    """HiGHS announces itself on descriptor 1 at its first model; a script's (or a
+    build's, or a report cell's) output must hold only what the script printed."""
+    script = ("import pandas as pd\n"
+              "from repstats.privacy import suppress_small_cells\n"
+              "df = pd.DataFrame({'a': [2, 20, 30], 'b': [15, 25, 35], 'c': [40, 6, 50]})\n"
+              "print('before')\n"
+              "out = suppress_small_cells(df, ['a', 'b', 'c'], threshold=5)\n"
+              "assert (out[['a_suppression', 'b_suppression', 'c_suppression']]\n"
+              "        == 'secondary').any().any()\n"
+              "print('after')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "before\nafter\n"
 
 
 def test_secondary_suppression_uses_total_column_and_row():

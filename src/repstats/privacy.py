@@ -25,6 +25,7 @@ import hmac
 import io
 import os
 import re
+import sys
 import unicodedata
 import warnings
 from pathlib import Path
@@ -315,6 +316,39 @@ class _Grid:
                        lp.bound(index[cell], maximise=True)) for cell in targets}
 
 
+def _quiet_highs(highspy):
+    """A new ``highspy.Highs()`` without HiGHS's banner on the process's standard output.
+
+    HiGHS prints its name and licence to file descriptor 1 (C stdio, not Python's
+    ``sys.stdout``) the first time a process makes a model, which would land in a
+    script's output, a ``repstats build`` log or a report cell. On POSIX the first model
+    is made with descriptor 1 on ``/dev/null`` (C buffers flushed before and after);
+    later models print nothing. Elsewhere the banner is left as it is.
+    """
+    global _HIGHS_BANNER_DONE
+    if _HIGHS_BANNER_DONE or os.name != "posix":
+        return highspy.Highs()
+    import ctypes
+
+    libc = ctypes.CDLL(None)
+    sys.stdout.flush()
+    libc.fflush(None)
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        h = highspy.Highs()
+        libc.fflush(None)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+    _HIGHS_BANNER_DONE = True
+    return h
+
+
+_HIGHS_BANNER_DONE = False
+
+
 class _BoundsLP:
     """``{x >= 0 : A x = b}``, whose bounds on single unknowns are asked in turn.
 
@@ -327,7 +361,7 @@ class _BoundsLP:
         import highspy
 
         self._hs = highspy
-        h = highspy.Highs()
+        h = _quiet_highs(highspy)
         h.setOptionValue("output_flag", False)
         h.setOptionValue("presolve", "off")  # tiny models; keeps "unbounded" definite
         n = a_eq.shape[1]
