@@ -75,6 +75,13 @@ def test_report_for_readers_hides_code_orders_summary_toc_captions(tmp_path):
     pngs = [p for p in written if p.suffix == ".png"]
     assert len(pngs) == 2, pngs
     assert all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
+    # encoded once, by the kernel's display, at the report's fast zlib level (lossless: the
+    # level changes the file size only); zlib's FLEVEL bits say 0 for levels 0-1, 2 for
+    # Pillow's default 6
+    for png in pngs:
+        data = png.read_bytes()
+        zlib_header = data[data.index(b"IDAT") + 4:][:2]
+        assert zlib_header[0] & 0x0F == 8 and zlib_header[1] >> 6 == 0, zlib_header.hex()
     assert "Figure 1.</b> Repstats chart. Source: test data." in page
     assert "Figure 2.</b> Plain pandas." in page and 'alt="Figure 2. Plain pandas."' in page
     assert "interactive: True" in page

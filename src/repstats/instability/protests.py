@@ -31,7 +31,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from scipy.optimize import linear_sum_assignment
 
 from ..sources import raw_path
 from .layout import existing_file, read_csv_text, require_columns
@@ -236,6 +235,10 @@ def match_lists(old: pd.DataFrame, new: pd.DataFrame,
     """
     if not 0 <= threshold <= 1:
         raise ValueError(f"threshold must lie in [0, 1], got {threshold!r}")
+    # imported here: scipy.optimize costs ~0.7 s to import, and readers of the built
+    # tables (the report's notebooks) import this module without matching anything
+    from scipy.optimize import linear_sum_assignment
+
     out = []
     old = old.assign(description_norm=normalize_place(old["description"]))
     new = new.assign(description_norm=normalize_place(new["description"]))

@@ -35,7 +35,7 @@ import pandas as pd
 
 from repstats.courts.labels import lumped_pairs
 from repstats.stats.counts import (ADDITIONAL_MEASURE, MAIN_MEASURE, UNITS, _category_of,
-                                   _count_many, _lookup, _prepare, _taxonomy_lookup)
+                                   _count_many, _lookup, _prepare)
 from repstats.stats.inputs import COURT_STATS, TAXONOMY, norm_part, norm_parts, validate
 
 #: Categories whose ``mixed`` articles form the "mixed terrorism" series.
@@ -100,6 +100,15 @@ def _series_taxonomy(d: pd.DataFrame, series: str) -> pd.DataFrame:
             .assign(category=series).reset_index(drop=True))
 
 
+def _series_lookups(defs: pd.DataFrame) -> dict:
+    """``{series: (exact, whole, parts_only)}``: every series' article-parts as a taxonomy
+    whose one category is the series, validated once for all series."""
+    series_tax = validate(pd.concat([_series_taxonomy(d, series) for series, d
+                                     in defs.groupby("series", sort=False)],
+                                    ignore_index=True), TAXONOMY)
+    return {series: _lookup(t) for series, t in series_tax.groupby("category", sort=False)}
+
+
 #: How a combined row enters a series (``combined_rows`` column ``treatment``).
 TREATMENTS = {
     "zero": "0 persons: 0 for each article-part it lumps",
@@ -113,14 +122,13 @@ COMBINED_COLUMNS = ["year", "basis", "series", "row_type", "lumped_parts",
 
 
 def _combined(cs: pd.DataFrame, defs: pd.DataFrame, measures: dict,
-              lookups: dict | None = None) -> pd.DataFrame:
+              lookups: dict) -> pd.DataFrame:
     rows = cs[cs["lumped_parts"].notna() & cs["measure"].isin(measures)
               & cs["row_type"].isin(["article", "article_group"])] \
         if "lumped_parts" in cs.columns else cs.iloc[:0]
     out = []
     for series, d in defs.groupby("series", sort=False):
-        exact, whole, _ = (lookups[series] if lookups is not None
-                           else _taxonomy_lookup(_series_taxonomy(d, series)))
+        exact, whole, _ = lookups[series]
         for rec in rows.itertuples(index=False):
             pairs = lumped_pairs(rec.lumped_parts)
             inside = [_category_of(a, p, exact, whole) is not None for a, p in pairs]
@@ -171,7 +179,7 @@ def combined_rows(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.DataF
         The taxonomy lacks a needed column, or the court table has no 10-a rows.
     """
     defs = series_definitions(taxonomy)
-    return _combined(_series_input(court_stats), defs, _MEASURES)
+    return _combined(_series_input(court_stats), defs, _MEASURES, _series_lookups(defs))
 
 
 def _series_input(court_stats: pd.DataFrame) -> pd.DataFrame:
@@ -226,13 +234,7 @@ def outcome_series(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.Data
     """
     defs = series_definitions(taxonomy)
     cs = _series_input(court_stats)
-    # every series' article-parts as a taxonomy whose one category is the series,
-    # validated once
-    series_tax = validate(pd.concat([_series_taxonomy(d, series) for series, d
-                                     in defs.groupby("series", sort=False)],
-                                    ignore_index=True), TAXONOMY)
-    lookups = {series: _lookup(t) for series, t
-               in series_tax.groupby("category", sort=False)}
+    lookups = _series_lookups(defs)
     hidden = _combined(cs, defs, _MEASURES, lookups)
     hidden = (hidden[hidden["treatment"] == TREATMENTS["hidden"]]
               .groupby(["series", "year", "basis"], as_index=False)["persons"].sum()

@@ -16,6 +16,7 @@ apart from ``core`` ones. Users may pass their own mapping with the same columns
 """
 from __future__ import annotations
 
+import functools
 
 import pandas as pd
 import pandera.pandas as pa
@@ -93,14 +94,21 @@ def taxonomy(specificity=None) -> pd.DataFrame:
         bad = sorted(set(wanted) - set(SPECIFICITY))
         if bad:
             raise ValueError(f"specificity must be among {SPECIFICITY}, got {bad}")
-    df = pd.read_csv(TAXONOMY_CSV, dtype=str, keep_default_na=False, na_values=[""])
-    df = _validate(df, str(TAXONOMY_CSV))
+    df = _package_taxonomy()
     if wanted is not None:
         df = df[df["specificity"].isin(wanted)]
+    return df.reset_index(drop=True)  # a new frame: the cached one is never handed out
+
+
+@functools.lru_cache(maxsize=1)
+def _package_taxonomy() -> pd.DataFrame:
+    """The package mapping, read and validated once per process (as the sanctions table)."""
+    df = pd.read_csv(TAXONOMY_CSV, dtype=str, keep_default_na=False, na_values=[""])
+    df = _validate(df, str(TAXONOMY_CSV))
     unknown = sorted(set(df["category"]) - set(CATEGORIES))
     if unknown:
         raise ValidationError(f"{TAXONOMY_CSV}: unknown categories {unknown}")
-    return df.reset_index(drop=True)
+    return df
 
 
 def _prepare_mapping(mapping) -> pd.DataFrame:
