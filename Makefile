@@ -4,6 +4,11 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# Bytecode caching on even where PYTHONDONTWRITEBYTECODE is set: every process (each pytest-xdist
+# worker and subprocess, each notebook kernel) would otherwise recompile the package (and the
+# tests' rewritten assertions), ~1-5 CPU-s per process. The caches are __pycache__/ folders
+# (gitignored).
+RUN    := env -u PYTHONDONTWRITEBYTECODE
 STAMP  := $(VENV)/.installed
 
 .PHONY: report test install fetch build notebooks clean benchmark
@@ -18,19 +23,16 @@ $(STAMP): pyproject.toml setup.py
 install: $(STAMP)
 
 fetch: $(STAMP)
-	$(BIN)/repstats fetch --skip-manual
+	$(RUN) $(BIN)/repstats fetch --skip-manual
 
 build: fetch
-	$(BIN)/repstats build
+	$(RUN) $(BIN)/repstats build
 
 report: build
-	$(BIN)/repstats report
+	$(RUN) $(BIN)/repstats report
 
-# Bytecode caching on even where PYTHONDONTWRITEBYTECODE is set: each pytest-xdist worker
-# (and every subprocess) would otherwise recompile the package and re-rewrite the tests'
-# assertions, ~5 CPU-s per process. The caches are __pycache__/ folders (gitignored).
 test: $(STAMP)
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 -q
+	$(RUN) $(BIN)/python -m pytest -n 2 -q
 
 benchmark: build
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
