@@ -217,6 +217,25 @@ def test_category_heatmap():
         category_heatmap(pd.concat([counts_frame(), counts_frame()]))
 
 
+def test_category_heatmap_marks_a_date_inside_its_year_column():
+    d = counts_frame()
+    ax = category_heatmap(d, mark={"2022-02-24": "24 Feb 2022"})
+    column = sorted(d["year"].unique()).index(2022)  # column i spans x = i to i + 1
+    lines = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert len(lines) == 1
+    assert lines[0].get_xdata()[0] == pytest.approx(column + 54 / 365)
+    label = next(t for t in ax.texts if t.get_text() == "24 Feb 2022")
+    assert label.xy == (pytest.approx(column + 54 / 365), 1)  # just above the map
+    leap = category_heatmap(d, mark={"2020-12-31": "last day"})  # 2020 has 366 days
+    x = next(line for line in leap.lines if line.get_linestyle() == "--").get_xdata()[0]
+    assert sorted(d["year"].unique()).index(2020) + 1 - x == pytest.approx(1 / 366)
+    with pytest.raises(ValueError, match="1990, which is not a column"):
+        category_heatmap(d, mark={"1990-01-01": "x"})
+    with pytest.raises(ValueError, match="year columns"):
+        category_heatmap(d.assign(year=d["year"].astype(str) + "a"), mark={"2022-01-01": "x"})
+    plt.close("all")
+
+
 def test_style_context_restores_and_add_source_checks():
     before = matplotlib.rcParams["axes.spines.top"]
     with use_style():

@@ -14,7 +14,8 @@ from repstats.stats._series import require_columns
 def category_heatmap(data: pd.DataFrame, *, row: str = "category", col: str = "year",
                      value: str = "persons", ax=None, annotate: bool = True,
                      log: bool = False, fmt: str = "{:,.0f}", cmap: str = SEQUENTIAL,
-                     colorbar_label: str | None = None, title: str | None = None):
+                     colorbar_label: str | None = None, title: str | None = None,
+                     mark: dict | None = None):
     """Heat map of ``value`` by ``row`` (e.g. category) and ``col`` (e.g. year).
 
     Parameters
@@ -28,12 +29,19 @@ def category_heatmap(data: pd.DataFrame, *, row: str = "category", col: str = "y
         Logarithmic colour scale (zero cells shown in the lowest colour).
     colorbar_label : str, optional
         Defaults to the ``unit`` column's value when present, else ``value``.
+    mark : dict, optional
+        Dates to mark, ``{date: label}``, when the columns are years: a dashed line at the
+        date's place within its year's column (24 Feb 2022 about 15 % into 2022), the
+        label just above the map, starting at the line (keep it short: it is left out of
+        the layout, so it may run over the colour bar's top but is never made room for).
+        A date whose year is not a column raises.
 
     Returns
     -------
     Axes
     """
     require_columns(data, [row, col, value], "data")
+    marks = _mark_positions(mark, sorted(data[col].unique())) if mark else {}
     if data.duplicated([row, col]).any():
         raise ValueError(f"data has several rows per {row} x {col}; filter (e.g. basis) "
                          "or aggregate first")
@@ -76,7 +84,32 @@ def category_heatmap(data: pd.DataFrame, *, row: str = "category", col: str = "y
         ax.set_ylabel(row.capitalize())
         if title:
             ax.set_title(title)
+        for x, label in marks.items():
+            ax.axvline(x, color="black", linewidth=1.2, linestyle="--")
+            note = ax.annotate(label, xy=(x, 1), xycoords=("data", "axes fraction"),
+                               xytext=(2, 2), textcoords="offset points", ha="left",
+                               va="bottom", fontsize=7, annotation_clip=False)
+            note.set_in_layout(False)  # a label over the colour bar must not shrink the map
     return ax
+
+
+def _mark_positions(mark: dict, columns: list) -> dict:
+    """``{x: label}``: column i spans x = i to i + 1; a date sits at its share of the year."""
+    try:
+        years = [int(c) for c in columns]
+    except (TypeError, ValueError):
+        raise ValueError(f"mark needs year columns; the columns are {columns[:5]}...") from None
+    if years != [float(c) for c in columns]:
+        raise ValueError(f"mark needs whole-year columns; the columns are {columns[:5]}...")
+    out = {}
+    for when, label in mark.items():
+        day = pd.Timestamp(when)
+        if day.year not in years:
+            raise ValueError(f"mark: {day.date()} is in {day.year}, which is not a column "
+                             f"({years[0]}-{years[-1]})")
+        share = (day.day_of_year - 1) / (366 if day.is_leap_year else 365)
+        out[years.index(day.year) + share] = str(label)
+    return out
 
 
 def _wrap(text: str, width: int = 32) -> list[str]:
