@@ -128,9 +128,14 @@ def test_figure_caption_takes_the_suptitle_once():
     plt.close(fig)
 
 
-def test_notebooks_run_in_parallel_reports_in_order_first_failure_raised(tmp_path):
+def test_notebooks_run_in_parallel_reports_in_order_first_failure_raised(tmp_path, capfd):
     """Also: the error names the failing notebook and cell, and no report is written for
-    it (one run of three kernels for both)."""
+    it; the kernels talk over private Unix sockets, not open TCP ports, and leave none
+    behind (one run of three kernels for all)."""
+    import os
+    import tempfile
+
+    before = set(Path(tempfile.gettempdir()).glob("repstats-kernel-*"))
     (tmp_path / "notebooks").mkdir()
     for name, cells in (("01_a", ["print('from a')"]),
                         ("02_b", ["x = 1", "raise RuntimeError('b broke')"]),
@@ -147,6 +152,9 @@ def test_notebooks_run_in_parallel_reports_in_order_first_failure_raised(tmp_pat
     assert not (tmp_path / "reports" / "03_c.html").exists()
     # every kernel stopped, the failed ones too (none left to exit with this process)
     assert _kernels_alive() == []
+    if os.name == "posix":
+        assert "TCP without encryption" not in capfd.readouterr().err  # ipykernel's warning
+        assert set(Path(tempfile.gettempdir()).glob("repstats-kernel-*")) == before
 
 
 def _kernels_alive():

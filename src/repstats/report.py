@@ -30,6 +30,7 @@ with ``keep_code``).
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import logging
 import os
@@ -312,9 +313,13 @@ def _add_alt_text(page: str, figures) -> str:
 
 
 # ------------------------------------------------------------------ executing
-def _kernel_manager(kernel_name: str):
+def _kernel_manager(kernel_name: str, sockets: Path | None = None):
     """A kernel manager whose kernel runs this Python (this environment's repstats), not
-    whatever a user-wide ``python3`` kernel spec points to."""
+    whatever a user-wide ``python3`` kernel spec points to.
+
+    With ``sockets`` (a private folder), the kernel talks over Unix sockets in it instead
+    of unencrypted TCP ports on localhost, which any local user could connect to and read
+    (the notebooks print data on named people)."""
     from ipykernel.kernelspec import KERNEL_NAME, RESOURCES, get_kernel_dict
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
     from jupyter_client.manager import KernelManager
@@ -325,7 +330,10 @@ def _kernel_manager(kernel_name: str):
                 return KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
             return super().get_kernel_spec(name)
 
-    return KernelManager(kernel_name=kernel_name, kernel_spec_manager=ThisPython())
+    if sockets is None:
+        return KernelManager(kernel_name=kernel_name, kernel_spec_manager=ThisPython())
+    return KernelManager(kernel_name=kernel_name, kernel_spec_manager=ThisPython(),
+                         transport="ipc", ip=str(sockets / "kernel"))
 
 
 def execute_notebook(path: Path, params: dict, timeout: int = 600, kernel_name="python3",
@@ -349,14 +357,20 @@ def execute_notebook(path: Path, params: dict, timeout: int = 600, kernel_name="
             log.info("  %s: section %d of %d: %s", path.stem, order[cell_index], total,
                      starts[cell_index])
 
-    client = NotebookClient(nb, km=_kernel_manager(kernel_name), timeout=timeout,
-                            kernel_name=kernel_name,
-                            resources={"metadata": {"path": str(cwd or path.parent)}},
-                            on_cell_start=on_cell_start)
+    # Unix sockets in a folder only this user can open (mkdtemp: mode 0700) where there
+    # are Unix sockets; elsewhere jupyter's default, TCP on localhost
+    private = (tempfile.TemporaryDirectory(prefix="repstats-kernel-") if os.name == "posix"
+               else contextlib.nullcontext())
     try:
-        # the kernel manager is ours, so nbclient would leave the kernel running (it shuts
-        # down only kernels it created): stopped here, whether the notebook failed or not
-        client.execute(cleanup_kc=True)
+        with private as sockets:
+            client = NotebookClient(
+                nb, km=_kernel_manager(kernel_name, Path(sockets) if sockets else None),
+                timeout=timeout, kernel_name=kernel_name,
+                resources={"metadata": {"path": str(cwd or path.parent)}},
+                on_cell_start=on_cell_start)
+            # the kernel manager is ours, so nbclient would leave the kernel running (it
+            # shuts down only kernels it created): stopped here, failed or not
+            client.execute(cleanup_kc=True)
     except CellExecutionError as exc:
         failing = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and any(
             o.get("output_type") == "error" for o in c.get("outputs", []))), None)
