@@ -86,7 +86,15 @@ def test_report_for_readers_hides_code_orders_summary_toc_captions(tmp_path):
     assert "Figure 2.</b> Plain pandas." in page and 'alt="Figure 2. Plain pandas."' in page
     assert "interactive: True" in page
     assert pngs[0].name == "01_demo_fig01_repstats_chart.png"
+    # a figure file of an earlier run that this run does not write is removed (a reader
+    # must not find a chart the report no longer has); other files are left alone
+    figures = tmp_path / "reports" / "figures"
+    stale, other = figures / "01_demo_fig03_old_caption.png", figures / "01_demo_notes.png"
+    for f in (stale, other, figures / "02_other_fig03_x.png"):
+        f.write_bytes(b"old")
     kept = run_reports(_paths(tmp_path), keep_code=True, log=lambda s: None)
+    assert not stale.exists() and other.exists() and (figures / "02_other_fig03_x.png").exists()
+    assert all(p.exists() for p in pngs)
     page = kept[0].read_text()
     assert "CODE-ONLY-MARKER" in page and "RAW_DIR" not in page
     assert str(tmp_path) not in page

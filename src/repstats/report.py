@@ -3,7 +3,8 @@
 ``run_reports(paths)`` executes every ``NN_name.ipynb`` of ``paths.notebooks`` (the
 checkout's ``notebooks/``, or the copies shipped inside the package) in order with nbclient,
 then writes ``<reports>/<name>.html`` and each figure as ``<reports>/figures/<name>_figNN_
-<caption words>.png`` (at twice the screen resolution). The reports are meant to be shared:
+<caption words>.png`` (at twice the screen resolution; figure files of that notebook left by
+an earlier run and not written again are deleted). The reports are meant to be shared:
 
 - **code is hidden** (``keep_code=True``, the CLI's ``--keep-code``, shows it); the notebooks
   stay the place to read it;
@@ -409,7 +410,19 @@ def export_html(nb, name: str, reports_dir: Path, pairs, keep_code: bool = False
     written = [write_text(reports_dir / f"{name}.html", page)]
     for fname, png, _caption in figures:
         written.append(write_bytes(reports_dir / "figures" / fname, base64.b64decode(png)))
+    _remove_stale_figures(reports_dir / "figures", name, {f for f, _png, _c in figures})
     return written
+
+
+def _remove_stale_figures(folder: Path, name: str, current: set) -> None:
+    """Delete this notebook's figure files from an earlier run that this run did not write
+    (a changed caption renames a file; a removed chart leaves one): a reader of the
+    folder must not find a chart the report no longer shows. Only files named as this
+    module names them (``<name>_figNN_*.png``) are touched."""
+    pattern = re.compile(rf"{re.escape(name)}_fig\d{{2}}_.*\.png")
+    for old in folder.glob(f"{name}_fig*.png"):
+        if pattern.fullmatch(old.name) and old.name not in current:
+            old.unlink()
 
 
 def _remove_input_preprocessor():
