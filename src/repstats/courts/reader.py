@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
+from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
 
@@ -320,12 +321,21 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
     cols = [c for c, _, _ in measures]
     letters = np.array([x for _, x, _ in measures], dtype=object)
     names = np.array([n for _, _, n in measures], dtype=object)
-    block = np.empty((len(body), len(cols)), dtype=object)
     pick = itemgetter(*cols)
-    block[:] = list(map(pick, body)) if len(cols) > 1 else [[pick(r)] for r in body]
-    kinds = _TYPE(block)
-    number = (kinds == float) | (kinds == int)
-    empty = (kinds == str) & (block == "")
+    # the cells row by row in one flat list, and each cell's kind (number, text, other)
+    # from its exact type, both by C-level iteration (no Python call per cell)
+    flat = (list(chain.from_iterable(map(pick, body))) if len(cols) > 1
+            else list(map(pick, body)))
+    block = np.empty(len(flat), dtype=object)
+    block[:] = flat
+    block = block.reshape(len(body), len(cols))
+    kinds = np.fromiter(map(_KIND.get, map(type, flat), repeat(_OTHER)), dtype=np.int8,
+                        count=len(flat)).reshape(block.shape)
+    del flat
+    number = kinds == _NUMBER
+    text = kinds == _TEXT
+    empty = np.zeros(block.shape, dtype=bool)
+    empty[text] = block[text] == ""
     counts = np.zeros(block.shape, dtype=np.float64)
     counts[number] = block[number].astype(np.float64)
     with np.errstate(invalid="ignore"):
@@ -393,8 +403,10 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
                         rows.codes("column", letters)[where_col]))
 
 
-#: the Python type of each cell of an object array (one C call per cell)
-_TYPE = np.frompyfunc(type, 1, 1)
+#: kinds of value cells by their exact Python type (``bool`` is not a number; dates,
+#: ``None`` and the rest are "other": read cell by cell, see :func:`_slow_row`)
+_NUMBER, _TEXT, _OTHER = 1, 2, 3
+_KIND = {float: _NUMBER, int: _NUMBER, str: _TEXT}
 
 
 def _slow_row(cells, measures, *, file, member, sheet, row):
