@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -19,6 +20,11 @@ def _matches(pattern: str) -> pa.Check:
     rx = re.compile(pattern)
 
     def check(s: pd.Series) -> pd.Series:
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            # a test per category, taken by code (-1, missing: passes)
+            hit = np.array([isinstance(v, str) and rx.match(v) is not None
+                            for v in s.cat.categories] + [True], dtype=bool)
+            return pd.Series(hit[s.cat.codes.to_numpy()], index=s.index)
         ok = [v for v in s.unique() if isinstance(v, str) and rx.match(v)]
         return s.isna() | s.isin(ok)
 
