@@ -100,17 +100,22 @@ def _military(df):
 def _article_sums(df, military=None):
     out = []
     agg, listed = military or _military(df)
+    # one integer per (year, measure): the sums are counted per key, not grouped
+    df = df.assign(_ym=row_keys(df, ["year", "measure"]))
+    values = df["value"].to_numpy(dtype=np.int64)
     for form, types in _SUMMED.items():
         in_form = df["form"] == form
         if not in_form.any():
             continue
         totals = (df[in_form & (df["row_type"] == "grand_total")]
-                  .drop_duplicates(["year", "measure"], keep="first"))
-        parts = (df.loc[in_form & df["row_type"].isin(types), ["year", "measure", "value"]]
-                 .groupby(["year", "measure"])["value"].sum().rename("observed"))
-        merged = totals.merge(parts, left_on=["year", "measure"], right_index=True,
-                              how="left")
-        merged["observed"] = merged["observed"].fillna(0).astype("int64")
+                  .drop_duplicates(["year", "measure"], keep="first")
+                  .reset_index(drop=True))
+        summed = (in_form & df["row_type"].isin(types)).to_numpy()
+        sums = _sum_by(df["_ym"].to_numpy()[summed], values[summed])
+        at = totals["_ym"].to_numpy()
+        found = at < len(sums)
+        merged = totals.assign(observed=np.where(found, sums[np.where(found, at, 0)], 0)
+                               if len(sums) else np.zeros(len(at), dtype=np.int64))
         merged["expected"] = merged["value"]
         merged["detail"] = "sum of " + "+".join(types) + " rows vs the grand-total row"
         merged["_status"] = ""
@@ -146,6 +151,16 @@ def _article_sums(df, military=None):
     res = pd.concat(out, ignore_index=True)
     res["check"] = "article_sum"
     return res
+
+
+def _sum_by(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``values`` summed per non-negative integer key (exact int64): ``out[k]`` is the sum
+    over ``keys == k`` (0 for keys absent below the largest)."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    out = np.zeros(int(keys.max()) + 1, dtype=np.int64)
+    np.add.at(out, keys, values)
+    return out
 
 
 def _military_check(df, military=None):
