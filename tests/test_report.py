@@ -1,6 +1,7 @@
 """Report runner: executes notebooks, writes HTML and PNGs, names the failing cell."""
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from repstats import report
 from repstats.config import paths
 from repstats.report import NotebookError, notebook_files, run_reports
 
@@ -36,7 +38,7 @@ def _paths(tmp_path):
                  reports=tmp_path / "reports", mirror=tmp_path)
 
 
-def test_report_for_readers_hides_code_orders_summary_toc_captions(tmp_path):
+def test_report_for_readers_hides_code_orders_summary_toc_captions(tmp_path, monkeypatch):
     """Also: the notebook runs with the report's parameters, whose values (local paths)
     are never shown; figures are written as PNG files. (One notebook, executed once, for
     all of these: every kernel start costs seconds.)"""
@@ -57,6 +59,17 @@ def test_report_for_readers_hides_code_orders_summary_toc_captions(tmp_path):
                "plt.show()\nprint('interactive:', plt.isinteractive())", []),
               ("**Answer.** The claim holds in this demo.", ["summary"])])
     nbformat.write(nb, tmp_path / "notebooks" / "01_demo.ipynb")
+    # the page with code (further down) comes from the same execution, as keep_code
+    # changes only the export: the executed notebook is kept and exported again
+    executed = {}
+    execute = report.execute_notebook
+
+    def once(path, *args, **kwargs):
+        if path not in executed:
+            executed[path] = execute(path, *args, **kwargs)
+        return copy.deepcopy(executed[path])
+
+    monkeypatch.setattr(report, "execute_notebook", once)
     written = run_reports(_paths(tmp_path), log=lambda s: None)
     page = (tmp_path / "reports" / "01_demo.html").read_text()
     assert "CODE-ONLY-MARKER" not in page and code_cells_shown(page) == 0
