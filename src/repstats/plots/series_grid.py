@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import warnings
-from unittest import mock
 
 import matplotlib.dates as mdates
 import pandas as pd
@@ -11,10 +10,6 @@ import seaborn as sns
 from repstats.plots._common import mark_invasion, to_time
 from repstats.plots.style import COLORS, GREY, use_style
 from repstats.stats._series import require_columns
-
-
-def _no_layout(grid, *args, **kwargs):
-    return grid
 
 
 def series_grid(outcomes: pd.DataFrame, *, series=None, value: str = "rate_per_100k",
@@ -52,14 +47,9 @@ def series_grid(outcomes: pd.DataFrame, *, series=None, value: str = "rate_per_1
         # FacetGrid switches the house style's constrained layout to tight: expected
         warnings.filterwarnings("ignore", "The figure layout has changed to tight")
         bases = ["main article", "additional qualification"]
-        # FacetGrid lays its empty grid out (tight_layout) as it is built; that layout is
-        # done again below once the panels are drawn, from scratch, so the first one is
-        # skipped (~0.3 CPU-s of text measuring for 13 panels; the figure is the same to the
-        # pixel)
-        with mock.patch.object(sns.FacetGrid, "tight_layout", _no_layout):
-            g = sns.FacetGrid(d, col="series", col_order=order, col_wrap=col_wrap,
-                              sharey=False, height=2.3, aspect=1.45, hue="basis",
-                              hue_order=bases, palette=COLORS[:2])
+        g = sns.FacetGrid(d, col="series", col_order=order, col_wrap=col_wrap,
+                          sharey=False, height=2.3, aspect=1.45, hue="basis",
+                          hue_order=bases, palette=COLORS[:2])
         # one line per basis and panel, drawn directly: seaborn's lineplot (via
         # map_dataframe) aggregates nothing here (one value per year) and lays the grid
         # out again; missing years are skipped as lineplot skips them
