@@ -12,9 +12,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hyp import examples
 
 from repstats.cases import fetch_ovdinfo, monthly_prosecutions, read_ovdinfo_prosecutions
-from repstats.cases.fields import article_part_pairs, charges_string, parse_list_field
+from repstats.cases.fields import (_ISO, article_part_pairs, charges_string, parse_iso_dates,
+                                   parse_list_field)
 from repstats.cases.ovdinfo import PROSECUTIONS_SCHEMA, download_ovdinfo
 from repstats.errors import FetchError
 
@@ -91,6 +95,58 @@ def test_placeholder_terms_flagged(tmp_path):
     assert float(df.loc[1, "verdict_imprisonment_term_raw"]) == 9999  # raw kept
     assert pd.isna(df.loc[2, "verdict_imprisonment_term"])
     assert float(df.loc[2, "verdict_imprisonment_term_raw"]) == 0
+
+
+def test_year_outside_the_date_column_is_unreadable_not_a_crash(tmp_path):
+    """A typo such as 1019 or 9999 is a valid calendar date but outside datetime64[ns]:
+    that row's date is kept missing with an issue, the file is still read."""
+    raw = pd.DataFrame([{"id": "a", "persecution_started": "1019-05-01"},
+                        {"id": "b", "persecution_started": "2022-05-01",
+                         "first_verdict_date": "9999-12-31"},
+                        {"id": "c", "persecution_started": "2022-05"}])
+    raw.to_csv(tmp_path / "x.csv", index=False)
+    clean = read_ovdinfo_prosecutions(tmp_path / "x.csv")
+    assert clean["persecution_started"].isna().tolist() == [True, False, False]
+    assert "persecution_started unreadable" in clean.loc[0, "issues"]
+    assert "first_verdict_date unreadable" in clean.loc[1, "issues"]
+    assert clean["persecution_started_precision"].tolist()[1:] == ["day", "month"]
+
+
+_DATE_TEXT = st.one_of(
+    st.none(), st.just(float("nan")), st.integers(-5, 12000), st.floats(0, 3000),
+    st.builds("{:04d}-{:d}-{:d}".format, st.integers(0, 9999), st.integers(0, 13),
+              st.integers(0, 32)),
+    st.builds("{:04d}-{:02d}".format, st.integers(1600, 2300), st.integers(0, 13)),
+    st.sampled_from(["", "  ", "2022-03-05T00:00:00", " 2019 ", "2020-02-30", "x2020",
+                     "２０２０-01-02", "2020-1-2 10:00", "2020/01/02"]),
+    st.text(max_size=12))
+
+
+def _iso_oracle(v):
+    """One cell read as parse_iso_dates documents it (a plain per-cell reading)."""
+    if v is None or (not isinstance(v, str) and pd.isna(v)) or str(v).strip() == "":
+        return pd.NaT, None, True
+    m = _ISO.match(str(v))
+    try:
+        y, mo, d = m.group(1), m.group(2), m.group(3)
+        ts = pd.Timestamp(int(y), int(mo or 1), int(d or 1))
+        if not pd.Timestamp.min <= ts <= pd.Timestamp.max:
+            raise ValueError("outside datetime64[ns]")
+    except (AttributeError, ValueError):
+        return pd.NaT, None, False
+    return ts, "day" if d else "month" if mo else "year", True
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.lists(_DATE_TEXT, max_size=40))
+def test_iso_dates_read_once_per_distinct_text_as_cell_by_cell(cells):
+    got = parse_iso_dates(pd.Series(cells, dtype=object, index=range(7, 7 + len(cells))))
+    assert got.index.tolist() == list(range(7, 7 + len(cells)))
+    assert str(got["date"].dtype) == "datetime64[ns]"
+    for (date, prec, ok), row in zip(map(_iso_oracle, cells), got.itertuples()):
+        assert (row.date, row.ok) == (date, ok) or (pd.isna(row.date) and pd.isna(date)
+                                                    and row.ok == ok)
+        assert (None if pd.isna(row.precision) else row.precision) == prec
 
 
 def test_rejects_and_issues(tmp_path):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["parse_iso_dates", "parse_list_field", "article_part_pairs", "charges_string",
@@ -51,29 +52,41 @@ def parse_iso_dates(values: pd.Series) -> pd.DataFrame:
         ``precision`` ("day", "month", "year" or missing) and ``ok`` (False where a
         non-blank value could not be parsed; its date is then missing).
     """
-    dates, precs, ok = [], [], []
-    for v in values:
-        if v is None or (not isinstance(v, str) and pd.isna(v)) or str(v).strip() == "":
-            dates.append(pd.NaT), precs.append(None), ok.append(True)
-            continue
-        m = _ISO.match(str(v))
-        ts = pd.NaT
-        if m:
-            y, mo, d = m.group(1), m.group(2), m.group(3)
-            try:
-                ts = pd.Timestamp(int(y), int(mo or 1), int(d or 1))
-            except ValueError:
-                ts = pd.NaT
-        if pd.isna(ts):
-            dates.append(pd.NaT), precs.append(None), ok.append(False)
-        else:
-            dates.append(ts), ok.append(True)
-            precs.append("day" if m.group(3) else "month" if m.group(2) else "year")
+    cells = values.to_numpy(dtype=object)
+    missing = pd.isna(cells)
+    # each distinct text read once (a case list repeats its dates); keyed by the text, as
+    # the text is what is read (2014 and 2014.0 are equal keys but not equal texts)
+    codes = np.full(len(cells), -1, dtype=np.intp)  # -1: missing
+    codes[~missing], uniques = pd.factorize(np.array([str(v) for v in cells[~missing]],
+                                                     dtype=object))
+    dates = np.empty(len(uniques) + 1, dtype="datetime64[ns]")
+    dates[-1] = np.datetime64("NaT")
+    precs = np.full(len(uniques) + 1, None, dtype=object)
+    ok = np.ones(len(uniques) + 1, dtype=bool)
+    for k, v in enumerate(uniques):
+        dates[k], precs[k], ok[k] = _iso_date(v)
     return pd.DataFrame({
-        "date": pd.to_datetime(pd.Series(dates, index=values.index, dtype="datetime64[ns]")),
-        "precision": pd.Series(precs, index=values.index, dtype="string"),
-        "ok": pd.Series(ok, index=values.index, dtype=bool),
+        "date": pd.Series(dates[codes], index=values.index),
+        "precision": pd.Series(precs[codes], index=values.index, dtype="string"),
+        "ok": pd.Series(ok[codes], index=values.index, dtype=bool),
     })
+
+
+def _iso_date(text: str) -> tuple:
+    """``(datetime64[ns] or NaT, precision or None, ok)`` of one value's text."""
+    if text.strip() == "":
+        return np.datetime64("NaT"), None, True
+    m = _ISO.match(text)
+    if m:
+        y, mo, d = m.group(1), m.group(2), m.group(3)
+        try:
+            # as_unit: a year such as 1019 or 9999 (a typo) is a valid Timestamp but
+            # outside the datetime64[ns] column: unreadable, not an error for the file
+            ts = pd.Timestamp(int(y), int(mo or 1), int(d or 1)).as_unit("ns")
+        except ValueError:  # includes OutOfBoundsDatetime
+            return np.datetime64("NaT"), None, False
+        return ts.to_datetime64(), "day" if d else "month" if mo else "year", True
+    return np.datetime64("NaT"), None, False
 
 
 def parse_list_field(value) -> list[str] | None:
