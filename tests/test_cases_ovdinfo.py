@@ -19,6 +19,7 @@ from hyp import examples
 from repstats.cases import fetch_ovdinfo, monthly_prosecutions, read_ovdinfo_prosecutions
 from repstats.cases.fields import (_ISO, article_part_pairs, charges_string, parse_iso_dates,
                                    parse_list_field)
+from repstats.cases import ovdinfo
 from repstats.cases.ovdinfo import PROSECUTIONS_SCHEMA, download_ovdinfo
 from repstats.errors import FetchError
 
@@ -147,6 +148,17 @@ def test_iso_dates_read_once_per_distinct_text_as_cell_by_cell(cells):
         assert (row.date, row.ok) == (date, ok) or (pd.isna(row.date) and pd.isna(date)
                                                     and row.ok == ok)
         assert (None if pd.isna(row.precision) else row.precision) == prec
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.lists(st.lists(st.sampled_from([None, float("nan"), pd.NA, "", "  ", "x", 0, [], ["a"],
+                                          (), {}]),
+                         min_size=3, max_size=3), max_size=12))
+def test_empty_records_are_those_with_every_cell_blank(rows):
+    """The column-by-column test of empty records agrees with testing every cell."""
+    raw = pd.DataFrame(rows, columns=["a", "a", "b"], dtype=object)  # names may repeat
+    every_cell = [all(ovdinfo._blank(v) for v in row) for row in rows]
+    assert ovdinfo._blank_rows(raw).tolist() == every_cell
 
 
 def test_rejects_and_issues(tmp_path):

@@ -27,6 +27,7 @@ import json
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -85,6 +86,20 @@ PROSECUTIONS_SCHEMA = pa.DataFrameSchema(
 def _text(s: pd.Series) -> pd.Series:
     out = s.astype("string").str.strip()
     return out.mask(out == "")
+
+
+def _blank_rows(raw: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is :func:`_blank`, column by column over the rows still
+    blank so far (a record's first non-blank cell settles it: one test per row for most
+    exports, not one per cell)."""
+    blank = np.ones(len(raw), dtype=bool)
+    for j in range(raw.shape[1]):
+        rows = np.flatnonzero(blank)
+        if not len(rows):
+            break
+        cells = raw.iloc[:, j].to_numpy(dtype=object)[rows]
+        blank[rows] = np.fromiter(map(_blank, cells), dtype=bool, count=len(rows))
+    return blank
 
 
 def _blank(value) -> bool:
@@ -220,8 +235,7 @@ def clean_prosecutions(raw: pd.DataFrame, source: str = "<memory>", *,
     df["issues"] = pd.Series(["; ".join(x) or None for x in issues], index=df.index,
                              dtype="string")
 
-    empty = raw.reset_index(drop=True).map(_blank).all(axis=1) if raw.shape[1] \
-        else pd.Series(True, index=df.index)
+    empty = pd.Series(_blank_rows(raw), index=df.index)
     dup = df["prosecution_id"].duplicated(keep="first") & ~empty
     reason = pd.Series(pd.NA, index=df.index, dtype="string")
     reason[dup] = "prosecution_id seen before in this source"
