@@ -331,10 +331,8 @@ def _kernel_manager(kernel_name: str, sockets: Path | None = None):
                 return KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
             return super().get_kernel_spec(name)
 
-    if sockets is None:
-        return KernelManager(kernel_name=kernel_name, kernel_spec_manager=ThisPython())
-    return KernelManager(kernel_name=kernel_name, kernel_spec_manager=ThisPython(),
-                         transport="ipc", ip=str(sockets / "kernel"))
+    ipc = {} if sockets is None else {"transport": "ipc", "ip": str(sockets / "kernel")}
+    return KernelManager(kernel_name=kernel_name, kernel_spec_manager=ThisPython(), **ipc)
 
 
 def execute_notebook(path: Path, params: dict, timeout: int = 600, kernel_name="python3",

@@ -62,15 +62,16 @@ def _dd():
 
 #: dask settings :func:`local_cluster` starts its workers with. ``distributed`` starts each
 #: worker process with ``MALLOC_TRIM_THRESHOLD_=65536``; setting any such glibc variable
-#: also freezes glibc's mmap threshold at 128 kB, so every large array a parser allocates
-#: is mapped afresh and page-faulted in: the same ``parse_charges`` partitions had 3.3 times
+#: also freezes glibc's mmap threshold at 128 kB, so every large array a parser allocates is
+#: mapped afresh and page-faulted in: the same ``parse_charges`` partitions had 3.3 times
 #: the page faults and ~30 % more CPU in a worker than in a plain process, and the workers'
 #: summed CPU in benchmarks/bench_dask.py was 13-25 % above one process's. Workers keep
-#: glibc's defaults instead, as a plain process does. The statistical profiler (a stack sample of the running task every 10 ms, for a
-#: dashboard this cluster does not start) is off, and the event loops wake less often (a
-#: health tick every 1 s instead of 20 ms, system and memory monitors every 5 s and 1 s):
-#: an idle worker then takes ~0.5 % of a core instead of ~5 %, the scheduler and nannies
-#: in the driver ~1.5 % instead of ~6 %, time the parsers had to share two cores with.
+#: glibc's defaults instead, as a plain process does. The statistical profiler (a stack
+#: sample of the running task every 10 ms, for a dashboard this cluster does not start) is
+#: off, and the event loops wake less often (a health tick every 1 s instead of 20 ms,
+#: system and memory monitors every 5 s and 1 s): an idle worker then takes ~0.5 % of a core
+#: instead of ~5 %, the scheduler and nannies in the driver ~1.5 % instead of ~6 %, time the
+#: parsers had to share two cores with.
 WORKER_CONFIG = {
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
     "distributed.worker.profile.enabled": False,

@@ -90,15 +90,8 @@ def codebook(df: pd.DataFrame | None = None) -> pd.DataFrame:
         # the distinct (measure, form, year) with their number of values: a few hundred
         # rows, grouped instead of the million (integer keys, no string hashing)
         what = ["measure", "form", "year"]
-        keys = row_keys(df, what)
-        if len(keys) and keys.max() < 4 * len(keys):   # few combinations: counted
-            counts = np.bincount(keys)
-            present = np.flatnonzero(counts)
-            at = np.zeros(len(counts), dtype=np.int64)
-            at[keys] = np.arange(len(keys))  # a row of each (any: they are all equal)
-            first, counts = at[present], counts[present]
-        else:
-            _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        _, first, counts = np.unique(row_keys(df, what), return_index=True,
+                                     return_counts=True)
         combos = df[what].take(first).astype(
             {c: df[c].cat.categories.dtype for c in what
              if isinstance(df[c].dtype, pd.CategoricalDtype)}).assign(_n=counts)
