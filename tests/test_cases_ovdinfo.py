@@ -161,6 +161,32 @@ def test_empty_records_are_those_with_every_cell_blank(rows):
     assert ovdinfo._blank_rows(raw).tolist() == every_cell
 
 
+_ARTICLE_CELLS = st.sampled_from([None, float("nan"), "", '["207.3 Part 2"]',
+                                   '["280.3 Part 1", "207.3 Part 2"]', "[broken",
+                                   "205.2 Part 2; 280.3", "no article here", "[]",
+                                   ["205.4 Part 2"], [], 275, True, 1])
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.lists(_ARTICLE_CELLS, max_size=12))
+def test_article_lists_read_once_per_distinct_text_as_cell_by_cell(cells):
+    """Reading each distinct article-list text once gives what reading every cell gives,
+    and every row owns its list."""
+    lists, charges, unread = ovdinfo._article_fields(pd.Series(cells, dtype=object))
+    for cell, got, charge, bad in zip(cells, lists, charges, unread):
+        want = parse_list_field(cell)
+        assert bad == (want is None)
+        want = want if want is not None else [str(cell)]
+        assert got == want
+        assert charge == charges_string(p for item in want for p in article_part_pairs(item))
+    assert len({id(x) for x in lists}) == len(cells)
+    text = [c for c in cells if isinstance(c, str) or c is None]  # the factorized path
+    _, charges2, _ = ovdinfo._article_fields(pd.Series(text, dtype="string"))
+    read = [parse_list_field(c) for c in text]
+    items = [x if x is not None else [str(c)] for x, c in zip(read, text)]
+    assert charges2 == [charges_string(p for i in x for p in article_part_pairs(i)) for x in items]
+
+
 def test_rejects_and_issues(tmp_path):
     raw = pd.DataFrame([
         {"id": "a", "persecution_started": "2022-13-40", "persecution_region_iso": "Moscow"},

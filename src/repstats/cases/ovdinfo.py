@@ -110,6 +110,27 @@ def _blank(value) -> bool:
         not isinstance(value, str) and bool(pd.isna(value)))
 
 
+def _article_fields(values: pd.Series) -> tuple[list, list, np.ndarray]:
+    """The article-list column read once per distinct value.
+
+    Returns, per row: the parsed list (the original text as its one item when it is not a
+    readable list; each row gets its own list object), the canonical charges string
+    (``None`` when no article number is found) and whether the list was unreadable.
+    Anything but text (lists from JSON records, numbers) is read row by row.
+    """
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    else:
+        codes, uniques = np.arange(len(values)), values.to_numpy(dtype=object)
+    parsed = [parse_list_field(v) for v in uniques]
+    unread = np.array([x is None for x in parsed], dtype=bool)
+    lists = [x if x is not None else [str(o)] for x, o in zip(parsed, uniques)]
+    charges = [charges_string(p for item in x for p in article_part_pairs(item))
+               for x in lists]
+    return ([list(lists[c]) for c in codes], [charges[c] for c in codes],
+            unread[codes] if len(codes) else np.zeros(0, dtype=bool))
+
+
 def _terms(raw: pd.Series, placeholder_min: float, min_months: float):
     text = _text(raw)
     num = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
@@ -211,16 +232,12 @@ def clean_prosecutions(raw: pd.DataFrame, source: str = "<memory>", *,
     note(mismatch, "persecution_started_year disagrees with persecution_started")
     df["persecution_started_year"] = year_pub.fillna(year_date).round().astype("Int64")
 
-    lists = [parse_list_field(v) for v in (df[ARTICLES] if ARTICLES in df.columns
-                                           else [None] * len(df))]
-    unread = pd.Series([x is None for x in lists], index=df.index)
-    note(unread, f"{ARTICLES} not a readable list (kept as one item)")
-    originals = df[ARTICLES] if ARTICLES in df.columns else pd.Series([None] * len(df))
-    lists = [x if x is not None else [str(o)] for x, o in zip(lists, originals)]
+    originals = df[ARTICLES] if ARTICLES in df.columns else pd.Series(
+        [None] * len(df), index=df.index, dtype=object)
+    lists, articles, unread = _article_fields(originals)
+    note(pd.Series(unread, index=df.index), f"{ARTICLES} not a readable list (kept as one item)")
     df[ARTICLES] = pd.Series(lists, index=df.index, dtype=object)
-    df["articles"] = pd.Series(
-        [charges_string(p for item in x for p in article_part_pairs(item)) for x in lists],
-        index=df.index, dtype="string")
+    df["articles"] = pd.Series(articles, index=df.index, dtype="string")
     no_article = pd.Series([bool(x) for x in lists], index=df.index) & df["articles"].isna()
     note(no_article, "no article number found in the article list")
 
