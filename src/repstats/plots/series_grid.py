@@ -12,6 +12,20 @@ from repstats.plots.style import COLORS, GREY, use_style
 from repstats.stats._series import require_columns
 
 
+class _FacetGrid(sns.FacetGrid):
+    """A FacetGrid laid out once, when :func:`series_grid` asks: seaborn's ``__init__``
+    runs a tight layout of the still empty grid, which the final one redoes from scratch
+    (each costs about a second on a dozen panels sharing their x axis: every panel's
+    label position looks at the tick labels of all the others)."""
+
+    _laid_out = False
+
+    def tight_layout(self, *args, **kwargs):
+        if not self._laid_out:
+            return self
+        return super().tight_layout(*args, **kwargs)
+
+
 def series_grid(outcomes: pd.DataFrame, *, series=None, value: str = "rate_per_100k",
                 events: dict | None = None, col_wrap: int = 3,
                 ylabel: str = "per 100,000 convictions", title: str | None = None):
@@ -47,8 +61,8 @@ def series_grid(outcomes: pd.DataFrame, *, series=None, value: str = "rate_per_1
         # FacetGrid switches the house style's constrained layout to tight: expected
         warnings.filterwarnings("ignore", "The figure layout has changed to tight")
         bases = ["main article", "additional qualification"]
-        g = sns.FacetGrid(d, col="series", col_order=order, col_wrap=col_wrap,
-                          sharey=False, height=2.3, aspect=1.45, hue="basis",
+        g = _FacetGrid(d, col="series", col_order=order, col_wrap=col_wrap,
+                        sharey=False, height=2.3, aspect=1.45, hue="basis",
                           hue_order=bases, palette=COLORS[:2])
         # one line per basis and panel, drawn directly: seaborn's lineplot (via
         # map_dataframe) aggregates nothing here (one value per year) and lays the grid
@@ -93,6 +107,7 @@ def series_grid(outcomes: pd.DataFrame, *, series=None, value: str = "rate_per_1
                            f" {label}", fontsize=7, color=GREY, va="top")
         if title:
             g.figure.suptitle(title, x=0.01, y=1.03, ha="left", fontweight="bold")
+        g._laid_out = True
         g.tight_layout()
         if inside is not None:  # level with the last row of panels
             box = g.axes.ravel()[len(order) - 1].get_position()
