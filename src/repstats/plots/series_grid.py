@@ -15,8 +15,8 @@ from repstats.stats._series import require_columns
 class _FacetGrid(sns.FacetGrid):
     """A FacetGrid laid out once, when :func:`series_grid` asks: seaborn's ``__init__``
     runs a tight layout of the still empty grid, which the final one redoes from scratch
-    (each costs about a second on a dozen panels sharing their x axis: every panel's
-    label position looks at the tick labels of all the others)."""
+    (each costs about a second of text layout for a dozen panels); the result is the same
+    to the byte."""
 
     _laid_out = False
 
@@ -62,8 +62,8 @@ def series_grid(outcomes: pd.DataFrame, *, series=None, value: str = "rate_per_1
         warnings.filterwarnings("ignore", "The figure layout has changed to tight")
         bases = ["main article", "additional qualification"]
         g = _FacetGrid(d, col="series", col_order=order, col_wrap=col_wrap,
-                        sharey=False, height=2.3, aspect=1.45, hue="basis",
-                          hue_order=bases, palette=COLORS[:2])
+                       sharey=False, height=2.3, aspect=1.45, hue="basis",
+                       hue_order=bases, palette=COLORS[:2])
         # one line per basis and panel, drawn directly: seaborn's lineplot (via
         # map_dataframe) aggregates nothing here (one value per year) and lays the grid
         # out again; missing years are skipped as lineplot skips them
