@@ -23,15 +23,20 @@ def full_panel(mirror):
     return inst.panel(mirror)
 
 
+@pytest.fixture(scope="module")
+def wgi(mirror):
+    """WGIData.csv read once for the tests below (tests only read it)."""
+    return inst.read_wgi(mirror / I / "wgi/WGIData.csv")
+
+
 @pytest.mark.parametrize("year,est,se", [
     ("1996", -1.17785394191742, 0.373912304639816),
     ("2012", -0.817712664604187, 0.21966552734375),
     ("2014", -0.943617463111877, 0.192247405648232),
     ("2022", -0.918995440006256, 0.233039766550064),
 ])
-def test_wgi_pv_estimate_and_band(mirror, year, est, se):
-    df = inst.read_wgi(mirror / I / "wgi/WGIData.csv")
-    row = _one(df, "wgi_pv", year)
+def test_wgi_pv_estimate_and_band(wgi, year, est, se):
+    row = _one(wgi, "wgi_pv", year)
     assert row["value"] == pytest.approx(est, abs=1e-12)
     assert row["std_error"] == pytest.approx(se, abs=1e-12)
     assert row["low"] == pytest.approx(est - 1.96 * se)
@@ -39,8 +44,8 @@ def test_wgi_pv_estimate_and_band(mirror, year, est, se):
     assert row["direction"] == -1
 
 
-def test_wgi_gap_years_absent(mirror):
-    df = inst.read_wgi(mirror / I / "wgi/WGIData.csv")
+def test_wgi_gap_years_absent(wgi):
+    df = wgi
     years = set(df.loc[df["indicator"] == "wgi_pv", "period"].astype(str))
     assert {"1997", "1999", "2001"}.isdisjoint(years)
     assert len(years) == 24 and min(years) == "1996" and max(years) == "2022"

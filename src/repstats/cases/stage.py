@@ -23,7 +23,7 @@ import pandera.pandas as pa
 from ..config import Paths
 from ..errors import ValidationError
 from ..io import write_parquet
-from .notable import DATA_FILE, METHOD_COLUMNS, coerce_notable, notable_cases, validate_notable
+from .notable import METHOD_COLUMNS, coerce_notable, notable_cases, validate_notable
 from .ovdinfo import PROSECUTIONS_SCHEMA, monthly_prosecutions, read_ovdinfo_prosecutions
 
 STAGE = "cases"
@@ -94,7 +94,7 @@ def validate(p: Paths) -> pd.DataFrame:
                f"{people} distinct people (expected {EXPECTED_PEOPLE})")
         _check(rows, "notable_cases sources", bool(df["source_url"].notna().all()),
                f"{int(df['source_url'].isna().sum())} rows without a source")
-        package = notable_cases(DATA_FILE)
+        package = notable_cases()  # the package file, read and validated once per process
         same = package.drop(columns=[f"{c}_method" for c in METHOD_COLUMNS]).equals(
             df.drop(columns=[f"{c}_method" for c in METHOD_COLUMNS]))
         _check(rows, "notable_cases matches package data", same,
