@@ -184,8 +184,7 @@ def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", 
     # included: 2020 10-а '136; 136 ч. 2 стар. ред.' / 10.3 '136 ч. 2, 136 (в новой ...)')
     pairs.append(("alias_figures", passes.pair(figures, has_base,
                                                unique=passes.key(["year", "_base"]))))
-    pairs = [pd.DataFrame({"_id_l": ia, "_id_r": ib, "match": match})
-             for match, (ia, ib) in pairs]
+    pairs = [(match, ia, ib, None) for match, (ia, ib) in pairs]
     used_a, used_b = passes.used
     # rows of one form that another form lumps into a combined row (2022: 10-а lists
     # 264.3 ч. 1, 264.3 ч. 2, 274.2 ч. 1 and 275.1 apart; 10.3 in one row)
@@ -218,34 +217,64 @@ def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", 
         hit = hit.drop_duplicates("_id")
         if hit.empty:
             continue
-        lumped_pairs = pd.DataFrame({"_id_l": hit["_cid"] if not flip else hit["_id"],
-                                     "_id_r": hit["_id"] if not flip else hit["_cid"],
-                                     "match": "in_combined",
-                                     "combined_side": "right" if flip else "left"})
-        pairs.append(lumped_pairs)
+        cid, oid = hit["_cid"].to_numpy(), hit["_id"].to_numpy()
+        pairs.append(("in_combined", oid if flip else cid, cid if flip else oid,
+                      "right" if flip else "left"))
         used_this[hit["_cid"].to_numpy()] = True
         used_other[hit["_id"].to_numpy()] = True
-    pairs.append(pd.DataFrame({"_id_l": np.flatnonzero(~used_a), "_id_r": np.nan,
-                               "match": "left_only"}))
-    pairs.append(pd.DataFrame({"_id_l": np.nan, "_id_r": np.flatnonzero(~used_b),
-                               "match": "right_only"}))
-    p = pd.concat([x for x in pairs if len(x)], ignore_index=True)
-    la = a.set_index("_id")[["year"] + _SIDE].add_prefix("left_")
-    lb = b.set_index("_id")[["year"] + _SIDE].add_prefix("right_")
-    out = p.join(la, on="_id_l").join(lb, on="_id_r")
-    out["year"] = out["left_year"].fillna(out["right_year"]).astype("int64")
-    out["left_form"], out["right_form"] = left, right
-    if "combined_side" not in out:
-        out["combined_side"] = None
-    for side in ("left", "right"):
-        for c in ("row", "line", "value"):
-            out[f"{side}_{c}"] = pd.array(out[f"{side}_{c}"], dtype="Int64")
-    order = {"exact": 0, "alias_line": 1, "alias_figures": 2, "in_combined": 3,
-             "left_only": 4, "right_only": 5}
-    out["_o"] = out["match"].map(order)
-    out["_r"] = out["left_row"].fillna(out["right_row"])
-    out = out.sort_values(["year", "_r", "_o"], kind="stable").reset_index(drop=True)
-    return out[CROSSWALK_COLUMNS]
+    none = np.zeros(0, dtype=np.int64)
+    pairs.append(("left_only", np.flatnonzero(~used_a), none, None))
+    pairs.append(("right_only", none, np.flatnonzero(~used_b), None))
+    return _assemble(a, b, pairs, left, right)
+
+
+#: order of the passes among the rows of one year and spreadsheet row
+_PASS_ORDER = {"exact": 0, "alias_line": 1, "alias_figures": 2, "in_combined": 3,
+               "left_only": 4, "right_only": 5}
+
+
+def _at(column: pd.Series, ids: np.ndarray):
+    """``column``'s values at positions ``ids`` (-1: missing, as a join leaves it)."""
+    values = column.array if isinstance(column.dtype, pd.api.extensions.ExtensionDtype) \
+        else column.to_numpy()
+    return pd.api.extensions.take(values, ids, allow_fill=True)
+
+
+def _assemble(a, b, pairs, left, right) -> pd.DataFrame:
+    """The crosswalk's table: ``pairs`` (pass, left positions, right positions, side of
+    the combined row), an absent side as -1, ordered by year, spreadsheet row (the
+    left's, else the right's) and pass, with both sides' columns."""
+    def ids(values, n):
+        return values if len(values) else np.full(n, -1, dtype=np.int64)
+
+    idl = np.concatenate([ids(ia, len(ib)) for _, ia, ib, _ in pairs]).astype(np.int64)
+    idr = np.concatenate([ids(ib, len(ia)) for _, ia, ib, _ in pairs]).astype(np.int64)
+    match = np.concatenate([np.full(max(len(ia), len(ib)), m, dtype=object)
+                            for m, ia, ib, _ in pairs])
+    year = np.where(idl >= 0, _at(a["year"], idl), _at(b["year"], idr))
+    row = np.where(idl >= 0, _at(a["row"], idl), _at(b["row"], idr))
+    rank = np.array([_PASS_ORDER[m] for m, ia, ib, _ in pairs for _ in
+                     range(max(len(ia), len(ib)))], dtype=np.int64)
+    order = np.lexsort((rank, row, year))   # stable, missing rows last
+    idl, idr = idl[order], idr[order]
+    cols = {"year": pd.Series(year[order].astype(np.int64)),
+            "left_form": pd.Series([left] * len(order)),
+            "right_form": pd.Series([right] * len(order)),
+            "match": pd.Series(match[order])}
+    if any(side for *_, side in pairs):
+        cols["combined_side"] = pd.Series(np.concatenate([
+            np.full(max(len(ia), len(ib)), side or np.nan, dtype=object)
+            for _, ia, ib, side in pairs])[order])
+    else:
+        cols["combined_side"] = pd.Series([None] * len(order), dtype=object)
+    for prefix, side, at in (("left_", a, idl), ("right_", b, idr)):
+        for c in _SIDE:
+            values = _at(side[c], at)
+            cols[prefix + c] = pd.Series(
+                pd.array(values, dtype="Int64") if c in ("row", "line", "value")
+                else values, dtype=object if getattr(values, "dtype", None) == object
+                else None)
+    return pd.DataFrame(cols, columns=CROSSWALK_COLUMNS)
 
 
 def join_forms(df: pd.DataFrame, left: str, right: str, left_measure: str,
