@@ -48,12 +48,13 @@ _PASS = ["year", *_KEY, "lumped_parts", "redaction", "line", "_base", "value"]
 def _side(df, form, measure):
     sub = df.loc[(df["form"] == form) & (df["measure"] == measure)
                  & df["row_type"].isin(JOINABLE_ROW_TYPES), ["year"] + _SIDE]
-    # the side is small (one row per spreadsheet row): plain objects from here on
-    sub = sub.astype({c: object for c in sub.columns
-                      if c in _KEY or isinstance(sub[c].dtype, pd.CategoricalDtype)})
+    # the side is small (one row per spreadsheet row): plain objects from here on, the
+    # pairing key's missing values None
     sub = sub.reset_index(drop=True)
-    for c in _KEY:
-        sub[c] = sub[c].where(sub[c].notna(), None)
+    for c in sub.columns:
+        if c in _KEY or isinstance(sub[c].dtype, pd.CategoricalDtype):
+            sub[c] = pd.Series(_objects(sub[c], None if c in _KEY else np.nan),
+                               dtype=object)
     # the base article ("136" for "136 ч.2"), computed once per distinct text
     source = sub["article"].where(sub["article"].notna(), sub["label"])
     codes, distinct = pd.factorize(source.to_numpy(dtype=object), use_na_sentinel=False)
@@ -61,6 +62,17 @@ def _side(df, form, measure):
         lambda a: a.split(".")[0].split()[0][:3] if isinstance(a, str) and a else None)
     sub["_base"] = base.take(codes).set_axis(sub.index)
     return sub
+
+
+def _objects(column: pd.Series, missing) -> np.ndarray:
+    """``column`` as an object array, ``missing`` where missing (a categorical: each
+    category converted once, taken by code)."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return column.to_numpy(dtype=object, na_value=missing)
+    labels = np.empty(len(column.cat.categories) + 1, dtype=object)
+    labels[:-1] = column.cat.categories.to_numpy(dtype=object)
+    labels[-1] = missing
+    return labels[column.cat.codes.to_numpy()]
 
 
 def _cumcount(keys: np.ndarray) -> np.ndarray:
