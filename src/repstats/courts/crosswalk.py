@@ -183,8 +183,8 @@ def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", 
     rank = np.concatenate([_cumcount(k) for k in passes.sides(year_key)])
     exact = row_keys(pd.DataFrame({"k": year_key, "n": rank}), ["k", "n"])
     pairs.append(("exact", passes.pair(exact, ~rejected)))
-    has_line = rows["line"].notna().to_numpy()
     if {left, right} == {"10.3", "10.3.1"}:
+        has_line = rows["line"].notna().to_numpy()
         by_line = passes.key(["year", "line"])
         pairs.append(("alias_line", passes.pair(by_line, has_line, unique=by_line)))
     has_base = rows["_base"].notna().to_numpy() & ~group
