@@ -75,18 +75,6 @@ def _objects(column: pd.Series, missing) -> np.ndarray:
     return labels[column.cat.codes.to_numpy()]
 
 
-def _cumcount(keys: np.ndarray) -> np.ndarray:
-    """Each row's rank among the earlier rows of equal key (``groupby().cumcount()``)."""
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    pos = np.arange(len(keys))
-    start = np.ones(len(keys), dtype=bool)
-    start[1:] = ordered[1:] != ordered[:-1]
-    out = np.empty(len(keys), dtype=np.int64)
-    out[order] = pos - np.maximum.accumulate(np.where(start, pos, 0))
-    return out
-
-
 class _Passes:
     """The pairing passes on integer keys: both sides' rows stacked (left first), one
     ``int64`` per row and combination of columns (:func:`repstats.courts.keys.row_keys`,
@@ -180,7 +168,8 @@ def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", 
                    2 * passes.key(_KEY))
     rows["_key"] = key
     year_key = passes.key(["year", "_key"])
-    rank = np.concatenate([_cumcount(k) for k in passes.sides(year_key)])
+    rank = np.concatenate([pd.Series(k).groupby(k).cumcount().to_numpy()
+                           for k in passes.sides(year_key)])
     exact = row_keys(pd.DataFrame({"k": year_key, "n": rank}), ["k", "n"])
     pairs.append(("exact", passes.pair(exact, ~rejected)))
     if {left, right} == {"10.3", "10.3.1"}:
