@@ -473,6 +473,15 @@ def test_integer_row_keys_agree_with_duplicated():
     key = row_keys(wide, list(wide.columns))
     assert (pd.Series(key).duplicated().to_numpy() == wide.duplicated().to_numpy()).all()
     assert pd.Series(key).duplicated().sum() == 50
+    # integers are keyed by their offset from the smallest when their range is narrow
+    # (negative and unsigned included), hashed when it is wide: the same rows either way
+    ints = pd.DataFrame({"narrow": rng.integers(-5, 5, n),
+                         "unsigned": rng.integers(0, 4, n).astype(np.uint8),
+                         "wide": rng.choice([-(10**15), 0, 10**15], n)})
+    for cols in (["narrow", "unsigned"], ["wide", "narrow"], ["wide"]):
+        for keep in ("first", False):
+            assert (duplicated(ints, cols, keep=keep)
+                    == ints.duplicated(cols, keep=keep).to_numpy()).all()
 
 
 def test_validation_on_codes_reports_as_on_strings(tmp_path):

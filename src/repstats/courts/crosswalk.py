@@ -28,6 +28,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .keys import duplicated_keys, row_keys
+
 __all__ = ["form_crosswalk", "join_forms", "CROSSWALK_COLUMNS", "JOINABLE_ROW_TYPES"]
 
 #: Row types paired across forms (one spreadsheet row each).
@@ -39,30 +41,20 @@ _SIDE = ["row_type", "article", "part", "paragraph", "redaction", "label", "lump
 CROSSWALK_COLUMNS = (["year", "left_form", "right_form", "match", "combined_side"]
                      + [f"left_{c}" for c in _SIDE] + [f"right_{c}" for c in _SIDE])
 _KEY = ["row_type", "article", "part", "paragraph"]
-#: columns the pairing passes of :func:`form_crosswalk` read
-_PASS = ["_id", "year", "_key", "_n", "line", "_base", "value", "row_type", "article",
-         "part", "lumped_parts"]
+#: columns the pairing passes of :func:`form_crosswalk` read (as integer keys)
+_PASS = ["year", *_KEY, "lumped_parts", "redaction", "line", "_base", "value"]
 
 
 def _side(df, form, measure):
     sub = df.loc[(df["form"] == form) & (df["measure"] == measure)
                  & df["row_type"].isin(JOINABLE_ROW_TYPES), ["year"] + _SIDE]
-    # the side is small (one row per spreadsheet row): plain objects from here on
-    sub = sub.astype({c: object for c in sub.columns
-                      if c in _KEY or isinstance(sub[c].dtype, pd.CategoricalDtype)})
+    # the side is small (one row per spreadsheet row): plain objects from here on, the
+    # pairing key's missing values None
     sub = sub.reset_index(drop=True)
-    for c in _KEY:
-        sub[c] = sub[c].where(sub[c].notna(), None)
-    # the pairing key, as text (one f-string per row: the side is small). Combined rows
-    # pair exactly only when they lump the same article-parts; rejected rows never pair
-    # exactly (their article is unknown)
-    sub["_key"] = [
-        f"article_group|{lumped}|{redaction}" if row_type == "article_group"
-        else f"rejected|{i}" if row_type == "rejected"
-        else f"{row_type}|{article}|{part}|{paragraph}"
-        for i, (row_type, article, part, paragraph, lumped, redaction) in enumerate(zip(
-            *(sub[c].tolist() for c in _KEY + ["lumped_parts", "redaction"])))]
-    sub["_n"] = sub.groupby(["year", "_key"]).cumcount()
+    for c in sub.columns:
+        if c in _KEY or isinstance(sub[c].dtype, pd.CategoricalDtype):
+            sub[c] = pd.Series(_objects(sub[c], None if c in _KEY else np.nan),
+                               dtype=object)
     # the base article ("136" for "136 ч.2"), computed once per distinct text
     source = sub["article"].where(sub["article"].notna(), sub["label"])
     codes, distinct = pd.factorize(source.to_numpy(dtype=object), use_na_sentinel=False)
@@ -70,6 +62,54 @@ def _side(df, form, measure):
         lambda a: a.split(".")[0].split()[0][:3] if isinstance(a, str) and a else None)
     sub["_base"] = base.take(codes).set_axis(sub.index)
     return sub
+
+
+def _objects(column: pd.Series, missing) -> np.ndarray:
+    """``column`` as an object array, ``missing`` where missing (a categorical: each
+    category converted once, taken by code)."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return column.to_numpy(dtype=object, na_value=missing)
+    labels = np.empty(len(column.cat.categories) + 1, dtype=object)
+    labels[:-1] = column.cat.categories.to_numpy(dtype=object)
+    labels[-1] = missing
+    return labels[column.cat.codes.to_numpy()]
+
+
+class _Passes:
+    """The pairing passes on integer keys: both sides' rows stacked (left first), one
+    ``int64`` per row and combination of columns (:func:`repstats.courts.keys.row_keys`,
+    equal across the sides for equal values), and the rows each side has paired."""
+
+    def __init__(self, a: pd.DataFrame, b: pd.DataFrame):
+        self.n = len(a)
+        self.rows = pd.concat([a[_PASS], b[_PASS]], ignore_index=True)
+        self.used = (np.zeros(len(a), dtype=bool), np.zeros(len(b), dtype=bool))
+
+    def key(self, columns) -> np.ndarray:
+        return row_keys(self.rows, columns)
+
+    def sides(self, values: np.ndarray):
+        return values[:self.n], values[self.n:]
+
+    def pair(self, key, ok, unique=None) -> tuple[np.ndarray, np.ndarray]:
+        """Rows still unpaired where ``ok``, dropping those whose ``unique`` key repeats
+        on their side, paired by equal ``key`` (distinct on each side), in left order;
+        marked as used."""
+        picked = []
+        for used, keys, okay, once in zip(self.used, self.sides(key), self.sides(ok),
+                                          self.sides(unique if unique is not None
+                                                     else key)):
+            at = np.flatnonzero(okay & ~used)
+            if unique is not None:
+                at = at[~duplicated_keys(once[at], keep=False)]
+            picked.append((at, keys[at]))
+        (ia, ka), (ib, kb) = picked
+        _, i, j = np.intersect1d(ka, kb, assume_unique=True, return_indices=True)
+        order = np.argsort(i, kind="stable")
+        ia, ib = ia[i[order]], ib[j[order]]
+        self.used[0][ia] = True
+        self.used[1][ib] = True
+        return ia, ib
 
 
 def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", *,
@@ -116,47 +156,42 @@ def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", 
     b = _side(df, right, right_measure)
     a["_id"] = np.arange(len(a))
     b["_id"] = np.arange(len(b))
-    # the pairing passes filter and merge only the columns they read (each filter or
-    # merge of the full sides copied some thirty columns); the sides are joined back last
-    ka, kb = a[_PASS], b[_PASS]
+    passes = _Passes(a, b)
+    rows = passes.rows
+    row_type = rows["row_type"].to_numpy(dtype=object)
+    group, rejected = row_type == "article_group", row_type == "rejected"
     pairs = []
-    exact = ka.merge(kb, on=["year", "_key", "_n"], suffixes=("_l", "_r"))
-    pairs.append(exact[["_id_l", "_id_r"]].assign(match="exact"))
-    used_a, used_b = set(exact["_id_l"]), set(exact["_id_r"])
+    # exact: same key and the same rank among the rows of that key. Combined rows pair
+    # exactly only when they lump the same article-parts (and share the annotation);
+    # rejected rows never pair exactly (their article is unknown)
+    key = np.where(group, 2 * passes.key(["lumped_parts", "redaction"]) + 1,
+                   2 * passes.key(_KEY))
+    rows["_key"] = key
+    year_key = passes.key(["year", "_key"])
+    rank = np.concatenate([pd.Series(k).groupby(k).cumcount().to_numpy()
+                           for k in passes.sides(year_key)])
+    exact = row_keys(pd.DataFrame({"k": year_key, "n": rank}), ["k", "n"])
+    pairs.append(("exact", passes.pair(exact, ~rejected)))
     if {left, right} == {"10.3", "10.3.1"}:
-        ra = ka[~ka["_id"].isin(used_a) & ka["line"].notna()]
-        rb = kb[~kb["_id"].isin(used_b) & kb["line"].notna()]
-        ra = ra[~ra.duplicated(["year", "line"], keep=False)]
-        rb = rb[~rb.duplicated(["year", "line"], keep=False)]
-        by_line = ra.merge(rb, on=["year", "line"], suffixes=("_l", "_r"))
-        pairs.append(by_line[["_id_l", "_id_r"]].assign(match="alias_line"))
-        used_a |= set(by_line["_id_l"])
-        used_b |= set(by_line["_id_r"])
-    single_a = ka["row_type"] != "article_group"
-    single_b = kb["row_type"] != "article_group"
-    ra = ka[~ka["_id"].isin(used_a) & (ka["value"] > 0) & ka["_base"].notna() & single_a]
-    rb = kb[~kb["_id"].isin(used_b) & (kb["value"] > 0) & kb["_base"].notna() & single_b]
-    ra = ra[~ra.duplicated(["year", "_base", "value"], keep=False)]
-    rb = rb[~rb.duplicated(["year", "_base", "value"], keep=False)]
-    by_fig = ra.merge(rb, on=["year", "_base", "value"], suffixes=("_l", "_r"))
-    pairs.append(by_fig[["_id_l", "_id_r"]].assign(match="alias_figures"))
-    used_a |= set(by_fig["_id_l"])
-    used_b |= set(by_fig["_id_r"])
+        has_line = rows["line"].notna().to_numpy()
+        by_line = passes.key(["year", "line"])
+        pairs.append(("alias_line", passes.pair(by_line, has_line, unique=by_line)))
+    has_base = rows["_base"].notna().to_numpy() & ~group
+    figures = passes.key(["year", "_base", "value"])
+    positive = (rows["value"] > 0).to_numpy()
+    pairs.append(("alias_figures", passes.pair(figures, has_base & positive,
+                                               unique=figures)))
     # the only unpaired row of a base article on each side, with equal figures (zero
     # included: 2020 10-а '136; 136 ч. 2 стар. ред.' / 10.3 '136 ч. 2, 136 (в новой ...)')
-    ra = ka[~ka["_id"].isin(used_a) & ka["_base"].notna() & single_a]
-    rb = kb[~kb["_id"].isin(used_b) & kb["_base"].notna() & single_b]
-    ra = ra[~ra.duplicated(["year", "_base"], keep=False)]
-    rb = rb[~rb.duplicated(["year", "_base"], keep=False)]
-    by_one = ra.merge(rb, on=["year", "_base", "value"], suffixes=("_l", "_r"))
-    pairs.append(by_one[["_id_l", "_id_r"]].assign(match="alias_figures"))
-    used_a |= set(by_one["_id_l"])
-    used_b |= set(by_one["_id_r"])
+    pairs.append(("alias_figures", passes.pair(figures, has_base,
+                                               unique=passes.key(["year", "_base"]))))
+    pairs = [(match, ia, ib, None) for match, (ia, ib) in pairs]
+    used_a, used_b = passes.used
     # rows of one form that another form lumps into a combined row (2022: 10-а lists
     # 264.3 ч. 1, 264.3 ч. 2, 274.2 ч. 1 and 275.1 apart; 10.3 in one row)
-    for this, other, used_this, used_other, flip in ((ka, kb, used_a, used_b, False),
-                                                     (kb, ka, used_b, used_a, True)):
-        combined = this[~this["_id"].isin(used_this) & this["lumped_parts"].notna()]
+    for this, other, used_this, used_other, flip in ((a, b, used_a, used_b, False),
+                                                     (b, a, used_b, used_a, True)):
+        combined = this[~used_this & this["lumped_parts"].notna().to_numpy()]
         if combined.empty:
             continue
         items = []
@@ -166,13 +201,13 @@ def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", 
                 art, _, part = item.partition(" ч.")
                 items.append((cid, year, art, part or None))
         items = pd.DataFrame(items, columns=["_cid", "year", "article", "part"])
-        free = other[~other["_id"].isin(used_other) & (other["row_type"] == "article")]
+        free = other[~used_other & (other["row_type"] == "article").to_numpy()]
         free = free.assign(part=free["part"].where(free["part"].notna(), None))
         hit = free.merge(items, on=["year", "article", "part"])[["_id", "_cid"]]
         # a (smaller) combined or pooled row whose article-parts all lie in this one
         lumps = {cid: (year, set(lumped.split("; "))) for cid, year, lumped in
                  zip(combined["_id"], combined["year"], combined["lumped_parts"])}
-        groups = other[~other["_id"].isin(used_other) & other["lumped_parts"].notna()]
+        groups = other[~used_other & other["lumped_parts"].notna().to_numpy()]
         sub_hits = [(gid, cid) for gid, gyear, glump in
                     zip(groups["_id"], groups["year"], groups["lumped_parts"])
                     for cid, (year, parts) in lumps.items()
@@ -183,34 +218,64 @@ def form_crosswalk(df: pd.DataFrame, left: str = "10.3", right: str = "10.3.1", 
         hit = hit.drop_duplicates("_id")
         if hit.empty:
             continue
-        lumped_pairs = pd.DataFrame({"_id_l": hit["_cid"] if not flip else hit["_id"],
-                                     "_id_r": hit["_id"] if not flip else hit["_cid"],
-                                     "match": "in_combined",
-                                     "combined_side": "right" if flip else "left"})
-        pairs.append(lumped_pairs)
-        used_this |= set(hit["_cid"])
-        used_other |= set(hit["_id"])
-    pairs.append(pd.DataFrame({"_id_l": sorted(set(ka["_id"]) - used_a), "_id_r": np.nan,
-                               "match": "left_only"}))
-    pairs.append(pd.DataFrame({"_id_l": np.nan, "_id_r": sorted(set(kb["_id"]) - used_b),
-                               "match": "right_only"}))
-    p = pd.concat([x for x in pairs if len(x)], ignore_index=True)
-    la = a.set_index("_id")[["year"] + _SIDE].add_prefix("left_")
-    lb = b.set_index("_id")[["year"] + _SIDE].add_prefix("right_")
-    out = p.join(la, on="_id_l").join(lb, on="_id_r")
-    out["year"] = out["left_year"].fillna(out["right_year"]).astype("int64")
-    out["left_form"], out["right_form"] = left, right
-    if "combined_side" not in out:
-        out["combined_side"] = None
-    for side in ("left", "right"):
-        for c in ("row", "line", "value"):
-            out[f"{side}_{c}"] = pd.array(out[f"{side}_{c}"], dtype="Int64")
-    order = {"exact": 0, "alias_line": 1, "alias_figures": 2, "in_combined": 3,
-             "left_only": 4, "right_only": 5}
-    out["_o"] = out["match"].map(order)
-    out["_r"] = out["left_row"].fillna(out["right_row"])
-    out = out.sort_values(["year", "_r", "_o"], kind="stable").reset_index(drop=True)
-    return out[CROSSWALK_COLUMNS]
+        cid, oid = hit["_cid"].to_numpy(), hit["_id"].to_numpy()
+        pairs.append(("in_combined", oid if flip else cid, cid if flip else oid,
+                      "right" if flip else "left"))
+        used_this[hit["_cid"].to_numpy()] = True
+        used_other[hit["_id"].to_numpy()] = True
+    none = np.zeros(0, dtype=np.int64)
+    pairs.append(("left_only", np.flatnonzero(~used_a), none, None))
+    pairs.append(("right_only", none, np.flatnonzero(~used_b), None))
+    return _assemble(a, b, pairs, left, right)
+
+
+#: order of the passes among the rows of one year and spreadsheet row
+_PASS_ORDER = {"exact": 0, "alias_line": 1, "alias_figures": 2, "in_combined": 3,
+               "left_only": 4, "right_only": 5}
+
+
+def _at(column: pd.Series, ids: np.ndarray):
+    """``column``'s values at positions ``ids`` (-1: missing, as a join leaves it)."""
+    values = column.array if isinstance(column.dtype, pd.api.extensions.ExtensionDtype) \
+        else column.to_numpy()
+    return pd.api.extensions.take(values, ids, allow_fill=True)
+
+
+def _assemble(a, b, pairs, left, right) -> pd.DataFrame:
+    """The crosswalk's table: ``pairs`` (pass, left positions, right positions, side of
+    the combined row), an absent side as -1, ordered by year, spreadsheet row (the
+    left's, else the right's) and pass, with both sides' columns."""
+    def ids(values, n):
+        return values if len(values) else np.full(n, -1, dtype=np.int64)
+
+    idl = np.concatenate([ids(ia, len(ib)) for _, ia, ib, _ in pairs]).astype(np.int64)
+    idr = np.concatenate([ids(ib, len(ia)) for _, ia, ib, _ in pairs]).astype(np.int64)
+    match = np.concatenate([np.full(max(len(ia), len(ib)), m, dtype=object)
+                            for m, ia, ib, _ in pairs])
+    year = np.where(idl >= 0, _at(a["year"], idl), _at(b["year"], idr))
+    row = np.where(idl >= 0, _at(a["row"], idl), _at(b["row"], idr))
+    rank = np.array([_PASS_ORDER[m] for m, ia, ib, _ in pairs for _ in
+                     range(max(len(ia), len(ib)))], dtype=np.int64)
+    order = np.lexsort((rank, row, year))   # stable, missing rows last
+    idl, idr = idl[order], idr[order]
+    cols = {"year": pd.Series(year[order].astype(np.int64)),
+            "left_form": pd.Series([left] * len(order)),
+            "right_form": pd.Series([right] * len(order)),
+            "match": pd.Series(match[order])}
+    if any(side for *_, side in pairs):
+        cols["combined_side"] = pd.Series(np.concatenate([
+            np.full(max(len(ia), len(ib)), side or np.nan, dtype=object)
+            for _, ia, ib, side in pairs])[order])
+    else:
+        cols["combined_side"] = pd.Series([None] * len(order), dtype=object)
+    for prefix, side, at in (("left_", a, idl), ("right_", b, idr)):
+        for c in _SIDE:
+            values = _at(side[c], at)
+            cols[prefix + c] = pd.Series(
+                pd.array(values, dtype="Int64") if c in ("row", "line", "value")
+                else values, dtype=object if getattr(values, "dtype", None) == object
+                else None)
+    return pd.DataFrame(cols, columns=CROSSWALK_COLUMNS)
 
 
 def join_forms(df: pd.DataFrame, left: str, right: str, left_measure: str,

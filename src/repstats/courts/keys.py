@@ -15,6 +15,13 @@ def _codes(s: pd.Series) -> tuple[np.ndarray, int]:
     if isinstance(s.dtype, pd.CategoricalDtype):
         # the categorical's own codes (-1: missing), no hashing at all
         return s.cat.codes.to_numpy().astype(np.int64) + 1, len(s.cat.categories) + 1
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iu" and len(s):
+        # integers of a narrow range (years, spreadsheet rows): their offset from the
+        # smallest, no hashing either
+        values = s.to_numpy()
+        low, high = int(values.min()), int(values.max())
+        if high - low <= max(2 * len(values), 1 << 16):
+            return values.astype(np.int64) - low, high - low + 1
     codes = pd.factorize(s, use_na_sentinel=False)[0].astype(np.int64)
     return codes, int(codes.max(initial=-1)) + 1
 

@@ -256,16 +256,18 @@ def _cross(df, left, right, lmeasure, rmeasure, check, min_year=None):
         "expected": single["left_value"], "observed": single["right_value"],
     })
     # one text per row, composed in Python (the rows are few; no full-length string
-    # column per branch). str() of each value, as Series.astype(str) gives it
+    # column per branch). str() of each value, as Series.astype(str) gives it; the
+    # columns read as lists (iterating the Series themselves took three times longer)
     vs = f"{left} {lmeasure} (expected) vs {right} {rmeasure} (observed; {right} "
     res["detail"] = [
         f"{vs}{sheet} row {row} column {column})" if match == "exact"
         else f"{vs}{sheet} row {row} column {column}), rows labelled differently "
              f"({match}: {llabel} / {rlabel})" if match.startswith("alias")
         else f"row only in {left}" if match == "left_only" else f"row only in {right}"
-        for match, sheet, row, column, llabel, rlabel in zip(
-            single["match"], single["right_sheet"], single["right_row"].astype(object),
-            single["right_column"], single["left_label"], single["right_label"])]
+        for match, sheet, row, column, llabel, rlabel in zip(*(
+            single[c].astype(object).tolist() for c in ("match", "right_sheet", "right_row",
+                                                        "right_column", "left_label",
+                                                        "right_label")))]
     res["_status"] = np.where(single["match"].isin(["left_only", "right_only"]),
                               "unmatched", "")
     out = pd.concat([res, pd.DataFrame(rows, columns=list(res.columns))],
