@@ -42,6 +42,22 @@ def test_r_and_parametric_p_match_scipy_at_every_lag_and_transform():
         assert row.ci_low <= row.ci_high
 
 
+def test_without_interval_the_permutation_p_values_are_those_with_it():
+    """``interval=False`` skips the bootstrap statistics but still draws the resamples,
+    so every later permutation, and every p_perm, is that of the run with the interval."""
+    y, x = series(seed=8)
+    kw = dict(lags=[-1, 0, 1, 2], n_boot=300, n_perm=500, seed=4)
+    full = associate(y, x, **kw)
+    bare = associate(y, x, interval=False, **kw)
+    assert full[["ci_low", "ci_high"]].notna().all().all()
+    assert bare[["ci_low", "ci_high"]].isna().all().all()
+    pd.testing.assert_frame_equal(bare.drop(columns=["ci_low", "ci_high"]),
+                                  full.drop(columns=["ci_low", "ci_high"]), check_exact=True)
+    # the p-values do depend on the draws: another seed moves them
+    other = associate(y, x, interval=False, **(kw | {"seed": 5}))
+    assert not np.array_equal(other["p_perm"].to_numpy(), bare["p_perm"].to_numpy())
+
+
 def test_lag_direction_indicator_leads():
     x = pd.Series(np.sin(np.arange(30) * 0.7) + np.arange(30) * 0.01,
                   index=np.arange(1990, 2020))

@@ -105,12 +105,17 @@ def _parametric(x, y, method):
     return float(res.statistic), float(res.pvalue)
 
 
-def _one(y, x, method, *, n_boot, n_perm, block_length, confidence, rng):
+def _one(y, x, method, *, n_boot, n_perm, block_length, confidence, rng, interval=True):
     r, p = _parametric(x, y, method)
     bl = block_length or max(1, round(len(x) ** (1 / 3)))
     bl = min(bl, len(x))
-    low, high = block_bootstrap_ci(x, y, method, n_boot=n_boot, block_length=bl,
-                                   confidence=confidence, rng=rng)
+    if interval:
+        low, high = block_bootstrap_ci(x, y, method, n_boot=n_boot, block_length=bl,
+                                       confidence=confidence, rng=rng)
+    else:  # the resamples are drawn all the same: the permutations after them, and so
+        # p_perm, are those of a run with the interval
+        block_bootstrap_indices(len(x), bl, n_boot, rng)
+        low = high = math.nan
     stat, xs, ys = _statistic(method), x, y
     if method == "spearman":
         # the ranks of a permuted sample are the permuted ranks: rank once and permute
@@ -158,7 +163,7 @@ def associate(counts, indicator, lags: Iterable[int] = range(-2, 3),
               methods: Iterable[str] = METHODS, transform: Iterable[str] | str = TRANSFORMS,
               n_boot: int = 2000, n_perm: int = 5000, seed: int = 0, *,
               block_length: int | None = None, confidence: float = 0.95,
-              value: str | None = None) -> pd.DataFrame:
+              value: str | None = None, interval: bool = True) -> pd.DataFrame:
     """Correlate a count series with one or more indicators at several lags.
 
     Parameters
@@ -189,6 +194,10 @@ def associate(counts, indicator, lags: Iterable[int] = range(-2, 3),
         Confidence level of the interval.
     value : str, optional
         Value column of a DataFrame ``counts``/``indicator``.
+    interval : bool
+        False skips the bootstrap interval (``ci_low``/``ci_high`` missing), e.g. when
+        only ``r`` and ``p_perm`` are read; the resamples are still drawn, so ``p_perm``
+        is the same as with the interval.
 
     Returns
     -------
@@ -254,7 +263,7 @@ def associate(counts, indicator, lags: Iterable[int] = range(-2, 3),
                             warnings.simplefilter("ignore", stats.ConstantInputWarning)
                             vals = _one(y, x, m, n_boot=n_boot, n_perm=n_perm,
                                         block_length=block_length, confidence=confidence,
-                                        rng=rng)
+                                        rng=rng, interval=interval)
                         res = dict(zip(["r", "ci_low", "ci_high", "p_perm", "p_parametric",
                                         "block_length"], vals))
                         if n < MIN_CI_N:

@@ -61,18 +61,23 @@ def monthly_design(counts, indicator, *, lag: int = 1, breaks=None, trend_degree
         raise ValueError("counts and indicator must not be empty")
     full = pd.period_range(min(y.index.min(), x.index.min()),
                            max(y.index.max(), x.index.max()), freq="M", name="period")
-    frame = pd.DataFrame({"count": y.reindex(full), "x": x.reindex(full).shift(int(lag))})
+    # the months where every series has a value, as arrays (one frame per lag of a
+    # lead/lag profile would cost more than the model fit)
+    count = y.reindex(full).to_numpy(float)
+    lagged = x.reindex(full).shift(int(lag)).to_numpy(float)
+    keep = ~np.isnan(count) & ~np.isnan(lagged)
     if exposure is not None:
-        frame["exposure"] = as_period_series(exposure, what="exposure").reindex(full)
-    frame = frame.dropna()
-    if len(frame) < 24:
-        raise ValueError(f"only {len(frame)} months with both series; need at least 24")
-    if (frame["count"] < 0).any() or not np.allclose(frame["count"], frame["count"].round()):
+        expo = as_period_series(exposure, what="exposure").reindex(full).to_numpy(float)
+        keep &= ~np.isnan(expo)
+    count, idx = count[keep], full[keep]
+    xv = pd.Series(lagged[keep])
+    if len(idx) < 24:
+        raise ValueError(f"only {len(idx)} months with both series; need at least 24")
+    if (count < 0).any() or not np.allclose(count, count.round()):
         raise ValueError("counts must be non-negative whole numbers")
-    sd = float(frame["x"].std(ddof=1))
+    sd = float(xv.std(ddof=1))
     if not sd > 0:
         raise ValueError("the indicator is constant over the months used")
-    idx = frame.index
     steps = np.diff(idx.asi8)
     n_gaps = int((steps > 1).sum())
     t = (idx.asi8 - idx.asi8[0]).astype(float)  # months since the first one
@@ -93,10 +98,10 @@ def monthly_design(counts, indicator, *, lag: int = 1, breaks=None, trend_degree
             cols[f"break: {name}"] = after
         else:
             notes.append(f"break {name} ({p}) outside the months used: not estimated")
-    cols["x"] = ((frame["x"] - frame["x"].mean()) / sd).to_numpy()
+    cols["x"] = ((xv - xv.mean()) / sd).to_numpy()
     X = pd.DataFrame(cols, index=idx)
-    offset = np.log(frame["exposure"].to_numpy()) if exposure is not None else None
-    return frame["count"].to_numpy(float), X, offset, sd, notes
+    offset = np.log(expo[keep]) if exposure is not None else None
+    return count, X, offset, sd, notes
 
 
 def monthly_association(counts, indicator, *, lag: int = 1, breaks=None,
@@ -161,16 +166,19 @@ def monthly_association(counts, indicator, *, lag: int = 1, breaks=None,
                                              exposure=exposure)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res = GLM(y, X, family=Poisson(), offset=offset).fit(
+        # the design as an array: the same fit, without statsmodels' pandas wrapping of
+        # every result (the indicator's coefficient is read by its column position)
+        res = GLM(y, X.to_numpy(), family=Poisson(), offset=offset).fit(
             cov_type="HAC", cov_kwds={"maxlags": int(maxlags)})
     notes += sorted({str(w.message) for w in caught
                      if issubclass(w.category, (ConvergenceWarning, RuntimeWarning))})
-    ci = np.asarray(res.conf_int(alpha=alpha).loc["x"])
+    j = X.columns.get_loc("x")
+    ci = np.asarray(res.conf_int(alpha=alpha)[j])
     if name is None:
         name = indicator.name if isinstance(indicator, pd.Series) and indicator.name \
             else "indicator"
-    row = dict(indicator=str(name), lag=int(lag), rate_ratio=math.exp(res.params["x"]),
-               ci_low=math.exp(ci[0]), ci_high=math.exp(ci[1]), p=float(res.pvalues["x"]),
+    row = dict(indicator=str(name), lag=int(lag), rate_ratio=math.exp(res.params[j]),
+               ci_low=math.exp(ci[0]), ci_high=math.exp(ci[1]), p=float(res.pvalues[j]),
                n=len(y), first=str(X.index.min()), last=str(X.index.max()),
                indicator_sd=sd, hac_maxlags=int(maxlags), trend_degree=int(trend_degree),
                breaks="; ".join(c[len("break: "):] for c in X.columns
@@ -201,6 +209,12 @@ def lead_lag_profile(counts, indicator, lags=range(-6, 7), **kwargs) -> pd.DataF
     lags = list(lags)
     if not lags:
         raise ValueError("lags must not be empty")
+    if kwargs.get("name") is None:  # the name monthly_association would give
+        kwargs["name"] = (indicator.name if isinstance(indicator, pd.Series)
+                          and indicator.name else "indicator")
+    # both series read once for every lag (the reading is idempotent)
+    counts = as_period_series(counts, what="counts")
+    indicator = as_period_series(indicator, what="indicator")
     out = pd.concat([monthly_association(counts, indicator, lag=int(k), **kwargs)
                      for k in lags], ignore_index=True)
     out["direction"] = np.select([out["lag"] > 0, out["lag"] < 0],

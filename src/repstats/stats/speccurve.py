@@ -93,7 +93,7 @@ def specification_curve(outcomes: pd.DataFrame, indicators: pd.DataFrame, *,
         y = main[main["series"] == s].set_index("year")[NORMALISATIONS[norm]].dropna()
         res = associate(y, indicators[["indicator", "period", "value"]], lags=list(lags),
                         methods=("spearman",), transform=list(transforms), n_boot=100,
-                        n_perm=n_perm, seed=rng_seed)
+                        n_perm=n_perm, seed=rng_seed, interval=False)  # r, p_perm only
         rng_seed += 1
         rows.append(res.assign(series=s, normalisation=norm))
     out = pd.concat(rows, ignore_index=True)

@@ -34,6 +34,18 @@ def _norm(values, fn) -> list:
     return out
 
 
+def _joined(rows: pd.Series, texts: pd.Series, sep: str) -> pd.Series:
+    """``texts`` joined by ``sep`` per value of ``rows``, in their order (what
+    ``groupby(rows).agg(sep.join)`` gives, without a Python call per group over Arrow
+    strings); indexed by the sorted row numbers."""
+    groups: dict = {}
+    for r, t in zip(rows.tolist(), texts.tolist()):
+        groups.setdefault(r, []).append(t)
+    keys = sorted(groups)
+    return pd.Series([sep.join(groups[k]) for k in keys], index=pd.Index(keys, name="_row"),
+                     dtype=object)
+
+
 def applicable_ranges(df: pd.DataFrame, *, article: str = "article", part: str = "part",
                       start: str = "start", end: str = "end",
                       table: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -140,16 +152,15 @@ def applicable_ranges(df: pd.DataFrame, *, article: str = "article", part: str =
         "life_any": g["life"].any(), "life_all": g["life"].all(),
         "sanction_changed": g["_sig"].nunique() > 1,
         "all_known": g["_known"].all(),
-        "versions": g["_text"].agg("; ".join),
+        "versions": _joined(cand["_row"], cand["_text"], "; "),
     })
     began = cand[cand["_began_inside"]]
-    agg["change_dates"] = began.assign(_d=began["valid_from"].dt.strftime("%Y-%m-%d")) \
-        .sort_values("_d").groupby("_row")["_d"].agg(", ".join)
+    began = began.assign(_d=began["valid_from"].dt.strftime("%Y-%m-%d")).sort_values("_d")
+    agg["change_dates"] = _joined(began["_row"], began["_d"], ", ")
     unknown = cand[~cand["_known"]]
-    agg["unknown_note"] = unknown.assign(
-        _t="version from " + unknown["valid_from"].dt.strftime("%Y-%m-%d")
-        + " not established (" + unknown["confidence"].astype(str) + ")"
-    ).groupby("_row")["_t"].agg("; ".join)
+    agg["unknown_note"] = _joined(
+        unknown["_row"], "version from " + unknown["valid_from"].dt.strftime("%Y-%m-%d")
+        + " not established (" + unknown["confidence"].astype(str) + ")", "; ")
     out = df.copy()
     agg = agg.reindex(range(len(df)))
     for col in ("min_months_low", "min_months_high", "max_months_low", "max_months_high"):

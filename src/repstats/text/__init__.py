@@ -11,15 +11,23 @@ fast. Every value is read in bounded time: over-long text, lone surrogates, huge
 and list/dict cells get a ``reason``. Columns too large for one process run per partition
 on dask worker processes: see :mod:`repstats.scale`.
 """
-from repstats.text.charges import parse_charges, render_charge
-from repstats.text.dates import parse_date
-from repstats.text.names import match_people, name_key, transliterate
-from repstats.text.numbers import parse_number, words_to_number
-from repstats.text.regions import normalize_region, regions_table
-from repstats.text.sentences import parse_sentence, render_sentence
+from repstats._lazy import lazy_names as _lazy_names
+
+# names resolved on first use (PEP 562): importing one parser (e.g. the number words the
+# statutes read) does not compile the regular expressions of all the others
+_LAZY = {
+    "parse_charges": "charges", "render_charge": "charges",
+    "parse_date": "dates",
+    "match_people": "names", "name_key": "names", "transliterate": "names",
+    "parse_number": "numbers", "words_to_number": "numbers",
+    "normalize_region": "regions", "regions_table": "regions",
+    "parse_sentence": "sentences", "render_sentence": "sentences",
+}
 
 __all__ = [
     "parse_charges", "parse_sentence", "parse_date", "normalize_region", "transliterate",
     "name_key", "match_people", "render_charge", "render_sentence", "regions_table",
     "parse_number", "words_to_number",
 ]
+
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)
