@@ -34,8 +34,10 @@ non-empty value cell of every data row does.
 """
 from __future__ import annotations
 
+import gc
 import re
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
@@ -602,11 +604,27 @@ def read_court_stats_coded(raw_dir, years=None, *, strict: bool = False,
     # the next year's archive is read, decompressed and hashed in a worker (zlib and
     # hashlib release the GIL) while this year's workbooks are parsed; errors still
     # surface year by year, in order
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with _gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
         ahead = pool.submit(workbooks_of, present[wanted[0]])
         for i, y in enumerate(wanted):
             workbooks = ahead.result()
             if i + 1 < len(wanted):
                 ahead = pool.submit(workbooks_of, present[wanted[i + 1]])
             _year_into(rows, workbooks, y, f"cdep/{present[y].name}")
-    return rows.frames(categorical)
+        return rows.frames(categorical)
+
+
+@contextmanager
+def _gc_paused():
+    """The cyclic garbage collector off for the block (and back as it was after).
+
+    The read allocates millions of cells, tuples and strings without reference cycles;
+    each allocation burst triggered collections that walked every live object again
+    (measured: ~0.2 s of a 1.6 s read). Reference counting still frees everything."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
