@@ -188,6 +188,7 @@ class _Rows:
         # buffers were page-faulted concurrently, which cost more system time than the
         # threads saved (measured: CPU of the read 2.2-3.2 s with 4 threads, 2.0-2.5 s
         # without)
+        pool = _table_pool()
         cats = {}
         for name, uniques, codes, at in jobs:
             if name in categorical:
@@ -195,16 +196,16 @@ class _Rows:
                 # million codes per column, not two
                 cat = cats[name] = _categorical(uniques, codes, _STR_DTYPE, at)
                 arrays[name] = _take_strings(cat.categories.to_numpy(dtype=object),
-                                             cat.codes)
+                                             cat.codes, pool=pool)
             else:
-                arrays[name] = _take_strings(uniques, codes, at)
+                arrays[name] = _take_strings(uniques, codes, at, pool=pool)
         arrays["value"] = pa.array(value.astype(np.int64))
         table = pa.table({c: arrays[c] for c in COLUMNS if c != "line"})
-        out = table.to_pandas(types_mapper=_STR_MAPPER.get)
+        out = table.to_pandas(types_mapper=_STR_MAPPER.get, memory_pool=pool)
         out.insert(COLUMNS.index("line"), "line", line if line is not None else
                    pd.array([], dtype="Int64"))
         del table, arrays, jobs
-        pa.default_memory_pool().release_unused()  # hand freed buffers back
+        pool.release_unused()  # hand freed buffers back
         return out, cats
 
 
@@ -235,8 +236,22 @@ _STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
 _STR_MAPPER = {}
 
 
-def _take_strings(uniques, codes, at=None):
+def _table_pool():
+    """The Arrow memory pool of the long table's buffers: the system allocator.
+
+    pyarrow's default pool (mimalloc in the Linux wheels) asks for transparent huge
+    pages; where the kernel defragments on demand for them (``defrag = madvise``, the
+    default of common distributions), faulting in the table's ~400 MB cost 1.2-1.7 s of
+    system time, against 0.3-0.4 s with the system allocator (measured in the same
+    runs, ``benchmarks/bench_courts.py``'s system share)."""
     import pyarrow as pa
+
+    return pa.system_memory_pool()
+
+
+def _take_strings(uniques, codes, at=None, *, pool=None):
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     if not _STR_MAPPER:
         _STR_MAPPER[pa.large_string()] = _STR_DTYPE
@@ -244,7 +259,8 @@ def _take_strings(uniques, codes, at=None):
         codes = codes[at]
     distinct = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
     missing = codes < 0
-    return distinct.take(pa.array(codes, mask=missing if missing.any() else None))
+    return pc.take(distinct, pa.array(codes, mask=missing if missing.any() else None),
+                   memory_pool=pool)
 
 
 #: first characters of labels whose parse depends on the row above (``п. «б»``, ``ч1.1``,
