@@ -449,6 +449,9 @@ def _slow_row(cells, measures, *, file, member, sheet, row):
             value = None
         keep.append(value is not None)
     if not any(keep):
+        # a note row: its exception refers to this frame (traceback), which refers to the
+        # exception (``bad``) and the sheet's grid: drop it, leaving no reference cycle
+        del bad
         return None
     if bad is not None:
         raise bad
