@@ -242,8 +242,9 @@ def _table_pool():
     pyarrow's default pool (mimalloc in the Linux wheels) asks for transparent huge
     pages; where the kernel defragments on demand for them (``defrag = madvise``, the
     default of common distributions), faulting in the table's ~400 MB cost 1.2-1.7 s of
-    system time, against 0.3-0.4 s with the system allocator (measured in the same
-    runs, ``benchmarks/bench_courts.py``'s system share)."""
+    system time in :meth:`_Rows.frames`, against 0.3-0.4 s with the system allocator (or
+    jemalloc; measured in alternated runs on the same machine). The buffers' contents,
+    hence the outputs, do not depend on the pool."""
     import pyarrow as pa
 
     return pa.system_memory_pool()
@@ -639,7 +640,9 @@ def _gc_paused():
 
     The read allocates millions of cells, tuples and strings without reference cycles;
     each allocation burst triggered collections that walked every live object again
-    (measured: ~0.2 s of a 1.6 s read). Reference counting still frees everything."""
+    (measured: ~0.2 s of a 1.6 s read). Reference counting still frees everything, as
+    long as the read leaves no cycle behind (see the note rows of :func:`_slow_row`);
+    the cycles of an error raised out of the block are collected once it is back on."""
     was = gc.isenabled()
     gc.disable()
     try:
