@@ -34,8 +34,10 @@ non-empty value cell of every data row does.
 """
 from __future__ import annotations
 
+import gc
 import re
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
@@ -186,6 +188,7 @@ class _Rows:
         # buffers were page-faulted concurrently, which cost more system time than the
         # threads saved (measured: CPU of the read 2.2-3.2 s with 4 threads, 2.0-2.5 s
         # without)
+        pool = _table_pool()
         cats = {}
         for name, uniques, codes, at in jobs:
             if name in categorical:
@@ -193,16 +196,16 @@ class _Rows:
                 # million codes per column, not two
                 cat = cats[name] = _categorical(uniques, codes, _STR_DTYPE, at)
                 arrays[name] = _take_strings(cat.categories.to_numpy(dtype=object),
-                                             cat.codes)
+                                             cat.codes, pool=pool)
             else:
-                arrays[name] = _take_strings(uniques, codes, at)
+                arrays[name] = _take_strings(uniques, codes, at, pool=pool)
         arrays["value"] = pa.array(value.astype(np.int64))
         table = pa.table({c: arrays[c] for c in COLUMNS if c != "line"})
-        out = table.to_pandas(types_mapper=_STR_MAPPER.get)
+        out = table.to_pandas(types_mapper=_STR_MAPPER.get, memory_pool=pool)
         out.insert(COLUMNS.index("line"), "line", line if line is not None else
                    pd.array([], dtype="Int64"))
         del table, arrays, jobs
-        pa.default_memory_pool().release_unused()  # hand freed buffers back
+        pool.release_unused()  # hand freed buffers back
         return out, cats
 
 
@@ -233,8 +236,23 @@ _STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
 _STR_MAPPER = {}
 
 
-def _take_strings(uniques, codes, at=None):
+def _table_pool():
+    """The Arrow memory pool of the long table's buffers: the system allocator.
+
+    pyarrow's default pool (mimalloc in the Linux wheels) asks for transparent huge
+    pages; where the kernel defragments on demand for them (``defrag = madvise``, the
+    default of common distributions), faulting in the table's ~400 MB cost 1.2-1.7 s of
+    system time in :meth:`_Rows.frames`, against 0.3-0.4 s with the system allocator (or
+    jemalloc; measured in alternated runs on the same machine). The buffers' contents,
+    hence the outputs, do not depend on the pool."""
     import pyarrow as pa
+
+    return pa.system_memory_pool()
+
+
+def _take_strings(uniques, codes, at=None, *, pool=None):
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     if not _STR_MAPPER:
         _STR_MAPPER[pa.large_string()] = _STR_DTYPE
@@ -242,7 +260,8 @@ def _take_strings(uniques, codes, at=None):
         codes = codes[at]
     distinct = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
     missing = codes < 0
-    return distinct.take(pa.array(codes, mask=missing if missing.any() else None))
+    return pc.take(distinct, pa.array(codes, mask=missing if missing.any() else None),
+                   memory_pool=pool)
 
 
 #: first characters of labels whose parse depends on the row above (``п. «б»``, ``ч1.1``,
@@ -431,6 +450,9 @@ def _slow_row(cells, measures, *, file, member, sheet, row):
             value = None
         keep.append(value is not None)
     if not any(keep):
+        # a note row: its exception refers to this frame (traceback), which refers to the
+        # exception (``bad``) and the sheet's grid: drop it, leaving no reference cycle
+        del bad
         return None
     if bad is not None:
         raise bad
@@ -602,11 +624,29 @@ def read_court_stats_coded(raw_dir, years=None, *, strict: bool = False,
     # the next year's archive is read, decompressed and hashed in a worker (zlib and
     # hashlib release the GIL) while this year's workbooks are parsed; errors still
     # surface year by year, in order
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with _gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
         ahead = pool.submit(workbooks_of, present[wanted[0]])
         for i, y in enumerate(wanted):
             workbooks = ahead.result()
             if i + 1 < len(wanted):
                 ahead = pool.submit(workbooks_of, present[wanted[i + 1]])
             _year_into(rows, workbooks, y, f"cdep/{present[y].name}")
-    return rows.frames(categorical)
+        return rows.frames(categorical)
+
+
+@contextmanager
+def _gc_paused():
+    """The cyclic garbage collector off for the block (and back as it was after).
+
+    The read allocates millions of cells, tuples and strings without reference cycles;
+    each allocation burst triggered collections that walked every live object again
+    (measured: ~0.2 s of a 1.6 s read). Reference counting still frees everything, as
+    long as the read leaves no cycle behind (see the note rows of :func:`_slow_row`);
+    the cycles of an error raised out of the block are collected once it is back on."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
