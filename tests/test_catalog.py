@@ -157,3 +157,22 @@ def test_court_stats_codebook_matches_the_readers_column_docs():
     book = repstats.codebook("court_stats")
     assert book["column"].tolist() == [name for name, _, _ in COLUMN_DOCS]
     assert book["description"].tolist() == [doc for _, _, doc in COLUMN_DOCS]
+
+
+def test_to_periods_one_or_per_row_frequency():
+    from repstats.catalog import to_periods
+
+    text = pd.Series(["2022", None, "2023"], index=[5, 6, 7], name="period", dtype="string")
+    before = text.copy()
+    yearly = to_periods(text, "Y")
+    assert str(yearly.dtype) == "period[Y-DEC]" and yearly.index.tolist() == [5, 6, 7]
+    assert yearly[5] == pd.Period("2022", "Y") and pd.isna(yearly[6])
+    pd.testing.assert_series_equal(text, before)
+    dates = pd.Series(pd.to_datetime(["2022-03-15", "2024-01-01"]))
+    assert to_periods(dates, "M").tolist() == [pd.Period("2022-03", "M"),
+                                               pd.Period("2024-01", "M")]
+    assert to_periods(to_periods(dates, "M"), "Y").tolist() == [pd.Period("2022", "Y"),
+                                                                pd.Period("2024", "Y")]
+    mixed = to_periods(pd.Series(["2022", "2022-03", None]), ["Y", "M", "M"])
+    assert mixed.tolist()[:2] == [pd.Period("2022", "Y"), pd.Period("2022-03", "M")]
+    assert pd.isna(mixed[2])

@@ -29,7 +29,7 @@ import pandas as pd
 from .config import PACKAGE_DATA, paths
 from .errors import RepstatsError
 
-__all__ = ["tables", "load", "codebook", "DTYPES", "CODEBOOKS"]
+__all__ = ["tables", "load", "codebook", "to_periods", "DTYPES", "CODEBOOKS"]
 
 #: Folder of the codebooks (package data).
 CODEBOOKS = PACKAGE_DATA / "codebooks"
@@ -126,10 +126,26 @@ def _to_int(s: pd.Series) -> pd.Series:
     return num.astype("Int64")
 
 
-def _periods(s: pd.Series, freq) -> pd.Series:
+def to_periods(s: pd.Series, freq) -> pd.Series:
+    """Periods of ``s`` (text such as ``"2022"`` or ``"2022-03"``, dates or periods).
+
+    Parameters
+    ----------
+    s : pandas.Series
+        The values; missing values stay missing (``NaT``). Not modified.
+    freq : str or sequence of str
+        One pandas frequency (``"Y"``, ``"M"``...) for every row, or one per row (a
+        panel mixing yearly and monthly rows: each frequency's rows converted at once).
+
+    Returns
+    -------
+    pandas.Series
+        Same index and name: a ``period[freq]`` Series for one frequency; an ``object``
+        Series of Periods for one frequency per row.
+    """
     if isinstance(freq, str):
         if isinstance(s.dtype, pd.PeriodDtype):
-            return s.dt.asfreq(freq) if s.dt.freqstr != freq else s
+            return s if s.dtype == pd.PeriodDtype(freq) else s.dt.asfreq(freq)
         if pd.api.types.is_datetime64_any_dtype(s):
             return s.dt.to_period(freq)
         return pd.Series(pd.PeriodIndex(s.astype("string").to_numpy(dtype=object,
@@ -163,11 +179,11 @@ def _convert(df: pd.DataFrame, column: str, code: str) -> pd.Series:
     if code == "datetime":
         return pd.to_datetime(s)
     if code.startswith("period["):
-        return _periods(s, code[len("period["):-1])
+        return to_periods(s, code[len("period["):-1])
     if code == "period":
         if "freq" not in df.columns:
             raise ValueError("dtype 'period' needs a 'freq' column in the same table")
-        return _periods(s, df["freq"].astype(str).tolist())
+        return to_periods(s, df["freq"].astype(str).tolist())
     raise ValueError(f"unknown dtype code {code!r}; codes are {DTYPES}")
 
 

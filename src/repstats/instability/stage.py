@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..catalog import _periods
+from ..catalog import to_periods
 from ..config import Paths
 from ..errors import RepstatsError
 from ..io import write_csv, write_parquet
@@ -68,7 +68,7 @@ def read_panel(path) -> pd.DataFrame:
     """Read ``instability_panel.parquet`` back with ``period`` as pandas Periods."""
     df = pd.read_parquet(path)
     # one frequency per row: each frequency's rows converted at once
-    df["period"] = _periods(df["period"], df["freq"].astype(str).tolist())
+    df["period"] = to_periods(df["period"], df["freq"].astype(str).tolist())
     return df.drop(columns="period_start")
 
 
