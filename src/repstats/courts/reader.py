@@ -548,17 +548,6 @@ def read_year(path, *, year: int | None = None, source_file: str | None = None,
     return rows.frame()
 
 
-def available_years(raw_dir) -> list[int]:
-    """Years with a ``cdep/YYYY.zip`` or a ``cdep/YYYY/`` folder under ``raw_dir``.
-
-    Raises
-    ------
-    InputError
-        A year given both as a zip and as a folder.
-    """
-    return sorted(year_sources(raw_dir))
-
-
 def read_court_stats(raw_dir, years=None, *, strict: bool = False) -> pd.DataFrame:
     """Read every year's forms 10-а, 10.3 and 10.3.1 into one long table.
 
