@@ -268,6 +268,16 @@ def _slug(text: str, words: int = 8) -> str:
     return "_".join(tokens[:words]) or "figure"
 
 
+def _figure_file(name: str, n: int, caption: str) -> str:
+    """Figure ``n``'s file name: ``<name>_figNN_<words of the caption>.png``."""
+    return f"{name}_fig{n:02d}_{_slug(caption)}.png"
+
+
+def _is_figure_file(name: str, filename: str) -> bool:
+    """Whether ``filename`` is named as :func:`_figure_file` names this notebook's figures."""
+    return re.fullmatch(rf"{re.escape(name)}_fig\d{{2}}_.*\.png", filename) is not None
+
+
 def _caption_figures(nb, name: str):
     """Number the figures, put each caption below its image; return the figure files."""
     import nbformat
@@ -287,7 +297,7 @@ def _caption_figures(nb, name: str):
             out["data"]["text/plain"] = caption or f"Figure {n}"
             out.setdefault("metadata", {}).setdefault("image/png", {})["alt"] = (
                 f"Figure {n}. {caption}".strip())
-            figures.append((f"{name}_fig{n:02d}_{_slug(caption)}.png", png,
+            figures.append((_figure_file(name, n, caption), png,
                             f"Figure {n}. {caption}".strip()))
             new.append(nbformat.v4.new_output(
                 "display_data", data={"text/html": (
@@ -416,10 +426,9 @@ def _remove_stale_figures(folder: Path, name: str, current: set) -> None:
     """Delete this notebook's figure files from an earlier run that this run did not write
     (a changed caption renames a file; a removed chart leaves one): a reader of the
     folder must not find a chart the report no longer shows. Only files named as this
-    module names them (``<name>_figNN_*.png``) are touched."""
-    pattern = re.compile(rf"{re.escape(name)}_fig\d{{2}}_.*\.png")
+    module names them (:func:`_figure_file`) are touched."""
     for old in folder.glob(f"{name}_fig*.png"):
-        if pattern.fullmatch(old.name) and old.name not in current:
+        if _is_figure_file(name, old.name) and old.name not in current:
             old.unlink()
 
 
