@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import numpy as np
@@ -64,6 +65,10 @@ def _month_number(token: str) -> int | None:
     return None
 
 
+# the fast path meets the same month words in every chunk
+_month_cached = functools.lru_cache(maxsize=4096)(_month_number)
+
+
 # The same patterns for Arrow's RE2 (no look-arounds): a look-behind becomes a consumed
 # boundary "(?:^|[^...])", a look-ahead a consumed "(?:[^...]|$)"; leftmost-first matching
 # then finds the same first match and the same groups as Python's ``re.search``.
@@ -89,6 +94,19 @@ def _ints(struct, name) -> np.ndarray:
     return pc.cast(struct.field(name), pa.int64()).to_numpy(zero_copy_only=False)
 
 
+def _calendar_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray):
+    """``(dates, valid)``: datetime64[ns] of year/month/day (NaT where invalid) and which
+    are real calendar dates, by numpy's calendar (month lengths, leap years)."""
+    valid = (month >= 1) & (month <= 12) & (day >= 1)
+    months = ((year - 1970) * 12 + np.where(valid, month, 1) - 1).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    length = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+    valid &= day <= length
+    dates = (first + np.where(valid, day - 1, 0)).astype("datetime64[ns]")
+    dates[~valid] = np.datetime64("NaT", "ns")
+    return dates, valid
+
+
 def _fast(values: pa.Array, dayfirst: bool):
     """Vectorised :func:`_parse_one` for plain (SAFE_TEXT) strings with a valid date or none.
 
@@ -107,7 +125,7 @@ def _fast(values: pa.Array, dayfirst: bool):
             month[hit] = _ints(sub, "m")
         if "mon" in names:
             enc = pc.dictionary_encode(sub.field("mon"))
-            numbers = np.array([_month_number(t) for t in enc.dictionary.to_pylist()],
+            numbers = np.array([_month_cached(t) for t in enc.dictionary.to_pylist()],
                                dtype=np.int64)
             month[hit] = numbers[enc.indices.to_numpy(zero_copy_only=False)]
         if "d" in names:
@@ -118,10 +136,8 @@ def _fast(values: pa.Array, dayfirst: bool):
             day[swap], month[swap] = month[swap].copy(), day[swap].copy()
         precision[hit] = prec
         done[hit] = True
-    dates = pd.to_datetime(pd.DataFrame({"year": np.where(done, year, 2000),
-                                         "month": month, "day": day}),
-                           errors="coerce").to_numpy("datetime64[ns]")
-    invalid = done & np.isnat(dates)
+    dates, valid = _calendar_dates(np.where(done, year, 2000), month, day)
+    invalid = done & ~valid
     read = ~invalid                              # invalid dates: Python gives the reason
     mask = np.zeros(len(values), dtype=bool)
     mask[idx[read]] = True
