@@ -130,7 +130,8 @@ D_STYLE = st.sampled_from([
     "{d}th {en} {y}", "{mo:02d}.{y}", "{y}-{mo:02d}", "{y}", "{y} г.", "в {ru} {y} года",
     "{y}-{mo:02d}-{d:02d}T10:11:12", "{d:02d}.{mo:02d}.{y} 12:30", "от {d}.{mo}.{y}",
     "дело № 1-{d}/{y}", "{y}{mo}", "x{y}", "1.{d}.{mo}.{y}", "{d:02d}..{y}",
-    "{d}.02.{y}", "29.02.{y}", "{y}-02-{d}",
+    "{d}.02.{y}", "29.02.{y}", "{y}-02-{d}", "{d:02d}/{mo:02d}/{y}", "{d:02d}.{mo:02d}/{y}",
+    "{y}-{mo:02d}-{d:02d}{d}", "{d:02d}.{mo:02d}.{y}{d}", "{d:02d}.{mo:02d}.{y}-{mo}-{d}",
 ])
 D_VARIANT = st.sampled_from([lambda t: t, str.upper, lambda t: f" {t} ",
                              lambda t: f"{t}, {t}"])

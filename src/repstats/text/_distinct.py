@@ -134,9 +134,17 @@ def first_matches(text: pa.Array, patterns):
     """For each ``(label, RE2 pattern)`` in order, on the values no earlier pattern matched
     (Python's "the first pattern that matches wins"), yield ``(label, positions, groups)``:
     the matching values' positions in ``text`` and their named groups (a struct array).
-    Matching runs first (a DFA, fast); groups are extracted only where it matched."""
+    Matching runs first (a DFA, fast); groups are extracted only where it matched.
+
+    A pattern may come as ``(label, pattern, (fixed, slices))``: ``fixed`` an anchored RE2
+    pattern of a fixed-width shape whose match is also the pattern's first match, with
+    every group at a fixed place, ``slices`` maps each group (in the pattern's order) to
+    its ``(start, stop)`` characters. Values matching ``fixed`` get their groups by
+    slicing (several times cheaper than RE2's group extraction, about 1 µs a value); the
+    positions then list them first.
+    """
     done = np.zeros(len(text), dtype=bool)
-    for label, rx in patterns:
+    for label, rx, *fixed in patterns:
         rest = np.flatnonzero(~done)
         if rest.size == 0:
             return
@@ -146,7 +154,25 @@ def first_matches(text: pa.Array, patterns):
             continue
         hit = rest[hit_mask]
         done[hit] = True
-        yield label, hit, pc.extract_regex(part.filter(pa.array(hit_mask)), rx)
+        sub = part.filter(pa.array(hit_mask))
+        if not fixed:
+            yield label, hit, pc.extract_regex(sub, rx)
+            continue
+        shape, slices = fixed[0]
+        sliced = pc.match_substring_regex(sub, shape).to_numpy(zero_copy_only=False)
+        if not sliced.any():
+            yield label, hit, pc.extract_regex(sub, rx)
+            continue
+        cut = sub.filter(pa.array(sliced))
+        groups = pa.StructArray.from_arrays(
+            [pc.utf8_slice_codeunits(cut, a, b) for a, b in slices.values()],
+            names=list(slices))
+        if sliced.all():
+            yield label, hit, groups
+            continue
+        others = pc.extract_regex(sub.filter(pa.array(~sliced)), rx)
+        yield (label, np.concatenate([hit[sliced], hit[~sliced]]),
+               pa.concat_arrays([groups, others]))
 
 
 # ----------------------------------------------------------------------------- chunks

@@ -75,7 +75,7 @@ _month_cached = functools.lru_cache(maxsize=4096)(_month_number)
 _Y2 = r"(?P<y>(?:1[89]|20)\d\d)"
 _MON2 = rf"(?P<mon>{_MONTH_ALT})[а-яa-z]*\.?"
 _DAY2 = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th|-?го|-?е)?"
-_FAST_PATTERNS = [
+_SEARCH_PATTERNS = [
     ("day", rf"(?:^|\D){_Y2}-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?:\D|$)"),
     ("day", rf"(?:^|[^\d.]){_DAY2}(?P<s1>[./])(?P<m>[01]?\d)(?P<s2>[./]){_Y2}(?:\D|$)"),
     ("day", rf"(?:^|\D){_DAY2}\s+{_MON2}\s*,?\s*{_Y2}(?:\D|$)"),
@@ -85,6 +85,18 @@ _FAST_PATTERNS = [
     ("month", rf"(?:^|[^а-яa-z]){_MON2}\s*,?\s*{_Y2}(?:\D|$)"),
     ("year", rf"(?:^|[^\d.]){_Y2}(?:\D|$)"),
 ]
+# The commonest cells begin with a fixed-width date ("2023-02-27...", "27.02.2023..."):
+# there the pattern's first match is at the start (its boundary is "^"), every optional
+# part takes its first choice, and each group has a fixed place, so first_matches slices
+# the groups out instead of extracting them.
+_FIXED = {
+    0: (r"^(?:1[89]|20)\d\d-[01]\d-[0-3]\d(?:\D|$)",
+        {"y": (0, 4), "m": (5, 7), "d": (8, 10)}),
+    1: (r"^[0-3]\d[./][01]\d[./](?:1[89]|20)\d\d(?:\D|$)",
+        {"d": (0, 2), "s1": (2, 3), "m": (3, 5), "s2": (5, 6), "y": (6, 10)}),
+}
+_FAST_PATTERNS = [(label, rx, _FIXED[i]) if i in _FIXED else (label, rx)
+                  for i, (label, rx) in enumerate(_SEARCH_PATTERNS)]
 
 
 _DTYPES = {"date": "datetime64[ns]", "precision": "object", "reason": "object"}
