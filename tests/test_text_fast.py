@@ -132,6 +132,10 @@ D_STYLE = st.sampled_from([
     "дело № 1-{d}/{y}", "{y}{mo}", "x{y}", "1.{d}.{mo}.{y}", "{d:02d}..{y}",
     "{d}.02.{y}", "29.02.{y}", "{y}-02-{d}", "{d:02d}/{mo:02d}/{y}", "{d:02d}.{mo:02d}/{y}",
     "{y}-{mo:02d}-{d:02d}{d}", "{d:02d}.{mo:02d}.{y}{d}", "{d:02d}.{mo:02d}.{y}-{mo}-{d}",
+    "от {d:02d}.{mo:02d}.{y} по делу № 1-{d}/{y}", "дата: {y}-{mo:02d}-{d:02d}",
+    "x.{d:02d}.{mo:02d}.{y} и {mo:02d}.{d:02d}.{y}", "а. б {d:02d}/{mo:02d}/{y}",
+    "{d} {ru} {y} г., дело № {d}", "в {d} {en} {y}", "{d} {ru}  {y}", "{d} {ru} {y}{d}",
+    "{d} {ru}. {y}", "{d} xyz {y}", "-{d} {ru} {y}", "{d:02d} {en} {y}-{mo}-{d}",
 ])
 D_VARIANT = st.sampled_from([lambda t: t, str.upper, lambda t: f" {t} ",
                              lambda t: f"{t}, {t}"])

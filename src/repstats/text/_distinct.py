@@ -136,15 +136,14 @@ def first_matches(text: pa.Array, patterns):
     the matching values' positions in ``text`` and their named groups (a struct array).
     Matching runs first (a DFA, fast); groups are extracted only where it matched.
 
-    A pattern may come as ``(label, pattern, (fixed, slices))``: ``fixed`` an anchored RE2
-    pattern of a fixed-width shape whose match is also the pattern's first match, with
-    every group at a fixed place, ``slices`` maps each group (in the pattern's order) to
-    its ``(start, stop)`` characters. Values matching ``fixed`` get their groups by
-    slicing (several times cheaper than RE2's group extraction, about 1 µs a value); the
-    positions then list them first.
+    A pattern may come as ``(label, pattern, read)``: ``read(values)`` gets the values the
+    pattern matched and returns ``(mask, groups)``, the values whose groups it read
+    without RE2's group extraction (about 1 µs a value: slicing a fixed-width shape costs
+    a fraction of it) and those groups, exactly as the extraction would give them; the
+    rest are extracted, and the positions list the values it read first.
     """
     done = np.zeros(len(text), dtype=bool)
-    for label, rx, *fixed in patterns:
+    for label, rx, *reader in patterns:
         rest = np.flatnonzero(~done)
         if rest.size == 0:
             return
@@ -155,24 +154,18 @@ def first_matches(text: pa.Array, patterns):
         hit = rest[hit_mask]
         done[hit] = True
         sub = part.filter(pa.array(hit_mask))
-        if not fixed:
+        if not reader:
             yield label, hit, pc.extract_regex(sub, rx)
             continue
-        shape, slices = fixed[0]
-        sliced = pc.match_substring_regex(sub, shape).to_numpy(zero_copy_only=False)
-        if not sliced.any():
+        read, groups = reader[0](sub)
+        if not read.any():
             yield label, hit, pc.extract_regex(sub, rx)
-            continue
-        cut = sub.filter(pa.array(sliced))
-        groups = pa.StructArray.from_arrays(
-            [pc.utf8_slice_codeunits(cut, a, b) for a, b in slices.values()],
-            names=list(slices))
-        if sliced.all():
+        elif read.all():
             yield label, hit, groups
-            continue
-        others = pc.extract_regex(sub.filter(pa.array(~sliced)), rx)
-        yield (label, np.concatenate([hit[sliced], hit[~sliced]]),
-               pa.concat_arrays([groups, others]))
+        else:
+            others = pc.extract_regex(sub.filter(pa.array(~read)), rx)
+            yield (label, np.concatenate([hit[read], hit[~read]]),
+                   pa.concat_arrays([groups, others]))
 
 
 # ----------------------------------------------------------------------------- chunks

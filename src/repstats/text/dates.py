@@ -85,17 +85,51 @@ _SEARCH_PATTERNS = [
     ("month", rf"(?:^|[^а-яa-z]){_MON2}\s*,?\s*{_Y2}(?:\D|$)"),
     ("year", rf"(?:^|[^\d.]){_Y2}(?:\D|$)"),
 ]
-# The commonest cells begin with a fixed-width date ("2023-02-27...", "27.02.2023..."):
-# there the pattern's first match is at the start (its boundary is "^"), every optional
-# part takes its first choice, and each group has a fixed place, so first_matches slices
-# the groups out instead of extracting them.
-_FIXED = {
-    0: (r"^(?:1[89]|20)\d\d-[01]\d-[0-3]\d(?:\D|$)",
-        {"y": (0, 4), "m": (5, 7), "d": (8, 10)}),
-    1: (r"^[0-3]\d[./][01]\d[./](?:1[89]|20)\d\d(?:\D|$)",
-        {"d": (0, 2), "s1": (2, 3), "m": (3, 5), "s2": (5, 6), "y": (6, 10)}),
+# The commonest cells hold their date after a prefix without digits ("от 27.02.2023 по
+# делу ...") or none, in a regular shape: ISO, dd.mm.yyyy, "27 февраля 2023". There the
+# first match begins at the first digit (no earlier match can: each needs a digit after
+# its boundary), every optional part takes its first choice and each group lies at a
+# fixed place or between single spaces, so the groups are sliced instead of extracted.
+# The prefix may not end with "." (dd.mm.yyyy's look-behind); for simplicity it holds no
+# "." at all; any other cell is extracted by RE2.
+_LEAD = "".join(c for c in map(chr, range(32, 127)) if not c.isdigit() and c != ".") \
+    + "".join(map(chr, range(0x400, 0x460))) + "«»№–—"
+
+
+def _slicer(shape: str, slices: dict[str, tuple[int, int]]):
+    """A reader for :func:`first_matches`: after the prefix, values matching ``shape``
+    (anchored, fixed width) have each group at ``slices[group]`` (start, stop)."""
+    def read(values: pa.Array):
+        text = pc.utf8_ltrim(values, characters=_LEAD)
+        mask = pc.match_substring_regex(text, shape)
+        cut = text.filter(mask)
+        return mask.to_numpy(zero_copy_only=False), pa.StructArray.from_arrays(
+            [pc.utf8_slice_codeunits(cut, a, b) for a, b in slices.values()],
+            names=list(slices))
+    return read
+
+
+def _read_day_month_year(values: pa.Array):
+    """A reader for "27 февраля 2023...": day, month word and year between single spaces
+    (the month word stands for its stem: both give the same month number)."""
+    text = pc.utf8_ltrim(values, characters=_LEAD)
+    mask = pc.match_substring_regex(
+        text, rf"^[0-3]?\d (?:{_MONTH_ALT})[а-яa-z]* (?:1[89]|20)\d\d(?:\D|$)")
+    words = pc.split_pattern(text.filter(mask), " ", max_splits=2)
+    fields = [pc.list_element(words, 0), pc.list_element(words, 1),
+              pc.utf8_slice_codeunits(pc.list_element(words, 2), 0, 4)]
+    return mask.to_numpy(zero_copy_only=False), pa.StructArray.from_arrays(
+        [f.cast(values.type) for f in fields], names=["d", "mon", "y"])
+
+
+_READERS = {
+    0: _slicer(r"^(?:1[89]|20)\d\d-[01]\d-[0-3]\d(?:\D|$)",
+               {"y": (0, 4), "m": (5, 7), "d": (8, 10)}),
+    1: _slicer(r"^[0-3]\d[./][01]\d[./](?:1[89]|20)\d\d(?:\D|$)",
+               {"d": (0, 2), "s1": (2, 3), "m": (3, 5), "s2": (5, 6), "y": (6, 10)}),
+    2: _read_day_month_year,
 }
-_FAST_PATTERNS = [(label, rx, _FIXED[i]) if i in _FIXED else (label, rx)
+_FAST_PATTERNS = [(label, rx, _READERS[i]) if i in _READERS else (label, rx)
                   for i, (label, rx) in enumerate(_SEARCH_PATTERNS)]
 
 
