@@ -58,15 +58,12 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [(p, re.compile(rx)) for p, rx in [
 _STEMS = sorted(MONTHS.items(), key=lambda kv: len(kv[0]), reverse=True)
 
 
+@functools.lru_cache(maxsize=4096)  # the same month words come back in every column
 def _month_number(token: str) -> int | None:
     for stem, number in _STEMS:
         if re.match(stem, token):
             return number
     return None
-
-
-# the fast path meets the same month words in every chunk
-_month_cached = functools.lru_cache(maxsize=4096)(_month_number)
 
 
 # The same patterns for Arrow's RE2 (no look-arounds): a look-behind becomes a consumed
@@ -171,7 +168,7 @@ def _fast(values: pa.Array, dayfirst: bool):
             month[hit] = _ints(sub, "m")
         if "mon" in names:
             enc = pc.dictionary_encode(sub.field("mon"))
-            numbers = np.array([_month_cached(t) for t in enc.dictionary.to_pylist()],
+            numbers = np.array([_month_number(t) for t in enc.dictionary.to_pylist()],
                                dtype=np.int64)
             month[hit] = numbers[enc.indices.to_numpy(zero_copy_only=False)]
         if "d" in names:
