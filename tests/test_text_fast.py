@@ -130,6 +130,12 @@ D_STYLE = st.sampled_from([
     "{d}th {en} {y}", "{mo:02d}.{y}", "{y}-{mo:02d}", "{y}", "{y} г.", "в {ru} {y} года",
     "{y}-{mo:02d}-{d:02d}T10:11:12", "{d:02d}.{mo:02d}.{y} 12:30", "от {d}.{mo}.{y}",
     "дело № 1-{d}/{y}", "{y}{mo}", "x{y}", "1.{d}.{mo}.{y}", "{d:02d}..{y}",
+    "{d}.02.{y}", "29.02.{y}", "{y}-02-{d}", "{d:02d}/{mo:02d}/{y}", "{d:02d}.{mo:02d}/{y}",
+    "{y}-{mo:02d}-{d:02d}{d}", "{d:02d}.{mo:02d}.{y}{d}", "{d:02d}.{mo:02d}.{y}-{mo}-{d}",
+    "от {d:02d}.{mo:02d}.{y} по делу № 1-{d}/{y}", "дата: {y}-{mo:02d}-{d:02d}",
+    "x.{d:02d}.{mo:02d}.{y} и {mo:02d}.{d:02d}.{y}", "а. б {d:02d}/{mo:02d}/{y}",
+    "{d} {ru} {y} г., дело № {d}", "в {d} {en} {y}", "{d} {ru}  {y}", "{d} {ru} {y}{d}",
+    "{d} {ru}. {y}", "{d} xyz {y}", "-{d} {ru} {y}", "{d:02d} {en} {y}-{mo}-{d}",
 ])
 D_VARIANT = st.sampled_from([lambda t: t, str.upper, lambda t: f" {t} ",
                              lambda t: f"{t}, {t}"])
@@ -155,6 +161,19 @@ def test_dates_fast_path_equals_python(dayfirst, values):
     for v, got in zip(read, frame.itertuples(index=False)):
         want = dates._parse_one(v, dayfirst)
         assert all(_eq(a, b) for a, b in zip(want, got)), (v, want, tuple(got))
+
+
+def test_dates_fast_path_reads_the_common_shapes():
+    """Valid dates of the common shapes (leap days included) are read without Python."""
+    values = ["2024-02-29", "29.02.2000", "2023-02-27T10:11:12", "27.02.2023 12:30",
+              "от 01.12.2023 по делу № 1-5/2023", "27 февраля 2023 г.", "май 2023",
+              "February 27, 2023", "27 February 2023", "02.2023", "2023", "31.12.1999"]
+    mask, frame = dates._fast(pa.array(values, type=pa.large_string()), True)
+    assert mask.all()
+    assert frame["date"].iloc[0] == pd.Timestamp("2024-02-29")
+    assert frame["date"].iloc[1] == pd.Timestamp("2000-02-29")
+    for bad in ["29.02.1900", "29.02.2023", "31.04.2023", "2023-13-01", "00.01.2023"]:
+        assert not dates._fast(pa.array([bad], type=pa.large_string()), True)[0].any(), bad
 
 
 def test_parsers_agree_across_string_dtypes_and_chunks(monkeypatch):

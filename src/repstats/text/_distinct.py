@@ -134,9 +134,16 @@ def first_matches(text: pa.Array, patterns):
     """For each ``(label, RE2 pattern)`` in order, on the values no earlier pattern matched
     (Python's "the first pattern that matches wins"), yield ``(label, positions, groups)``:
     the matching values' positions in ``text`` and their named groups (a struct array).
-    Matching runs first (a DFA, fast); groups are extracted only where it matched."""
+    Matching runs first (a DFA, fast); groups are extracted only where it matched.
+
+    A pattern may come as ``(label, pattern, read)``: ``read(values)`` gets the values the
+    pattern matched and returns ``(mask, groups)``, the values whose groups it read
+    without RE2's group extraction (about 1 µs a value: slicing a fixed-width shape costs
+    a fraction of it) and those groups, exactly as the extraction would give them; the
+    rest are extracted, and the positions list the values it read first.
+    """
     done = np.zeros(len(text), dtype=bool)
-    for label, rx in patterns:
+    for label, rx, *reader in patterns:
         rest = np.flatnonzero(~done)
         if rest.size == 0:
             return
@@ -146,7 +153,19 @@ def first_matches(text: pa.Array, patterns):
             continue
         hit = rest[hit_mask]
         done[hit] = True
-        yield label, hit, pc.extract_regex(part.filter(pa.array(hit_mask)), rx)
+        sub = part.filter(pa.array(hit_mask))
+        if not reader:
+            yield label, hit, pc.extract_regex(sub, rx)
+            continue
+        read, groups = reader[0](sub)
+        if not read.any():
+            yield label, hit, pc.extract_regex(sub, rx)
+        elif read.all():
+            yield label, hit, groups
+        else:
+            others = pc.extract_regex(sub.filter(pa.array(~read)), rx)
+            yield (label, np.concatenate([hit[read], hit[~read]]),
+                   pa.concat_arrays([groups, others]))
 
 
 # ----------------------------------------------------------------------------- chunks

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import numpy as np
@@ -57,6 +58,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [(p, re.compile(rx)) for p, rx in [
 _STEMS = sorted(MONTHS.items(), key=lambda kv: len(kv[0]), reverse=True)
 
 
+@functools.lru_cache(maxsize=4096)  # the same month words come back in every column
 def _month_number(token: str) -> int | None:
     for stem, number in _STEMS:
         if re.match(stem, token):
@@ -70,7 +72,7 @@ def _month_number(token: str) -> int | None:
 _Y2 = r"(?P<y>(?:1[89]|20)\d\d)"
 _MON2 = rf"(?P<mon>{_MONTH_ALT})[а-яa-z]*\.?"
 _DAY2 = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th|-?го|-?е)?"
-_FAST_PATTERNS = [
+_SEARCH_PATTERNS = [
     ("day", rf"(?:^|\D){_Y2}-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?:\D|$)"),
     ("day", rf"(?:^|[^\d.]){_DAY2}(?P<s1>[./])(?P<m>[01]?\d)(?P<s2>[./]){_Y2}(?:\D|$)"),
     ("day", rf"(?:^|\D){_DAY2}\s+{_MON2}\s*,?\s*{_Y2}(?:\D|$)"),
@@ -80,6 +82,52 @@ _FAST_PATTERNS = [
     ("month", rf"(?:^|[^а-яa-z]){_MON2}\s*,?\s*{_Y2}(?:\D|$)"),
     ("year", rf"(?:^|[^\d.]){_Y2}(?:\D|$)"),
 ]
+# The commonest cells hold their date after a prefix without digits ("от 27.02.2023 по
+# делу ...") or none, in a regular shape: ISO, dd.mm.yyyy, "27 февраля 2023". There the
+# first match begins at the first digit (no earlier match can: each needs a digit after
+# its boundary), every optional part takes its first choice and each group lies at a
+# fixed place or between single spaces, so the groups are sliced instead of extracted.
+# The prefix may not end with "." (dd.mm.yyyy's look-behind); for simplicity it holds no
+# "." at all; any other cell is extracted by RE2.
+_LEAD = "".join(c for c in map(chr, range(32, 127)) if not c.isdigit() and c != ".") \
+    + "".join(map(chr, range(0x400, 0x460))) + "«»№–—"
+
+
+def _slicer(shape: str, slices: dict[str, tuple[int, int]]):
+    """A reader for :func:`first_matches`: after the prefix, values matching ``shape``
+    (anchored, fixed width) have each group at ``slices[group]`` (start, stop)."""
+    def read(values: pa.Array):
+        text = pc.utf8_ltrim(values, characters=_LEAD)
+        mask = pc.match_substring_regex(text, shape)
+        cut = text.filter(mask)
+        return mask.to_numpy(zero_copy_only=False), pa.StructArray.from_arrays(
+            [pc.utf8_slice_codeunits(cut, a, b) for a, b in slices.values()],
+            names=list(slices))
+    return read
+
+
+def _read_day_month_year(values: pa.Array):
+    """A reader for "27 февраля 2023...": day, month word and year between single spaces
+    (the month word stands for its stem: both give the same month number)."""
+    text = pc.utf8_ltrim(values, characters=_LEAD)
+    mask = pc.match_substring_regex(
+        text, rf"^[0-3]?\d (?:{_MONTH_ALT})[а-яa-z]* (?:1[89]|20)\d\d(?:\D|$)")
+    words = pc.split_pattern(text.filter(mask), " ", max_splits=2)
+    fields = [pc.list_element(words, 0), pc.list_element(words, 1),
+              pc.utf8_slice_codeunits(pc.list_element(words, 2), 0, 4)]
+    return mask.to_numpy(zero_copy_only=False), pa.StructArray.from_arrays(
+        [f.cast(values.type) for f in fields], names=["d", "mon", "y"])
+
+
+_READERS = {
+    0: _slicer(r"^(?:1[89]|20)\d\d-[01]\d-[0-3]\d(?:\D|$)",
+               {"y": (0, 4), "m": (5, 7), "d": (8, 10)}),
+    1: _slicer(r"^[0-3]\d[./][01]\d[./](?:1[89]|20)\d\d(?:\D|$)",
+               {"d": (0, 2), "s1": (2, 3), "m": (3, 5), "s2": (5, 6), "y": (6, 10)}),
+    2: _read_day_month_year,
+}
+_FAST_PATTERNS = [(label, rx, _READERS[i]) if i in _READERS else (label, rx)
+                  for i, (label, rx) in enumerate(_SEARCH_PATTERNS)]
 
 
 _DTYPES = {"date": "datetime64[ns]", "precision": "object", "reason": "object"}
@@ -87,6 +135,19 @@ _DTYPES = {"date": "datetime64[ns]", "precision": "object", "reason": "object"}
 
 def _ints(struct, name) -> np.ndarray:
     return pc.cast(struct.field(name), pa.int64()).to_numpy(zero_copy_only=False)
+
+
+def _calendar_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray):
+    """``(dates, valid)``: datetime64[ns] of year/month/day (NaT where invalid) and which
+    are real calendar dates, by numpy's calendar (month lengths, leap years)."""
+    valid = (month >= 1) & (month <= 12) & (day >= 1)
+    months = ((year - 1970) * 12 + np.where(valid, month, 1) - 1).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    length = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+    valid &= day <= length
+    dates = (first + np.where(valid, day - 1, 0)).astype("datetime64[ns]")
+    dates[~valid] = np.datetime64("NaT", "ns")
+    return dates, valid
 
 
 def _fast(values: pa.Array, dayfirst: bool):
@@ -118,10 +179,8 @@ def _fast(values: pa.Array, dayfirst: bool):
             day[swap], month[swap] = month[swap].copy(), day[swap].copy()
         precision[hit] = prec
         done[hit] = True
-    dates = pd.to_datetime(pd.DataFrame({"year": np.where(done, year, 2000),
-                                         "month": month, "day": day}),
-                           errors="coerce").to_numpy("datetime64[ns]")
-    invalid = done & np.isnat(dates)
+    dates, valid = _calendar_dates(np.where(done, year, 2000), month, day)
+    invalid = done & ~valid
     read = ~invalid                              # invalid dates: Python gives the reason
     mask = np.zeros(len(values), dtype=bool)
     mask[idx[read]] = True
