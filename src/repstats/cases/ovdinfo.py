@@ -127,8 +127,7 @@ def _article_fields(values: pd.Series) -> tuple[list, list, np.ndarray]:
     lists = [x if x is not None else [str(o)] for x, o in zip(parsed, uniques)]
     charges = [charges_string(p for item in x for p in article_part_pairs(item))
                for x in lists]
-    return ([list(lists[c]) for c in codes], [charges[c] for c in codes],
-            unread[codes] if len(codes) else np.zeros(0, dtype=bool))
+    return [list(lists[c]) for c in codes], [charges[c] for c in codes], unread[codes]
 
 
 def _terms(raw: pd.Series, placeholder_min: float, min_months: float):

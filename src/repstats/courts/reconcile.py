@@ -101,8 +101,10 @@ def _article_sums(df, military=None):
     out = []
     agg, listed = military or _military(df)
     # one integer per (year, measure): the sums are counted per key, not grouped
-    df = df.assign(_ym=row_keys(df, ["year", "measure"]))
+    keys = row_keys(df, ["year", "measure"])
+    df = df.assign(_ym=keys)
     values = df["value"].to_numpy(dtype=np.int64)
+    size = int(keys.max()) + 1 if len(keys) else 0
     for form, types in _SUMMED.items():
         in_form = df["form"] == form
         if not in_form.any():
@@ -111,11 +113,8 @@ def _article_sums(df, military=None):
                   .drop_duplicates(["year", "measure"], keep="first")
                   .reset_index(drop=True))
         summed = (in_form & df["row_type"].isin(types)).to_numpy()
-        sums = _sum_by(df["_ym"].to_numpy()[summed], values[summed])
-        at = totals["_ym"].to_numpy()
-        found = at < len(sums)
-        merged = totals.assign(observed=np.where(found, sums[np.where(found, at, 0)], 0)
-                               if len(sums) else np.zeros(len(at), dtype=np.int64))
+        sums = _sum_by(keys[summed], values[summed], size)
+        merged = totals.assign(observed=sums[totals["_ym"].to_numpy()])
         merged["expected"] = merged["value"]
         merged["detail"] = "sum of " + "+".join(types) + " rows vs the grand-total row"
         merged["_status"] = ""
@@ -153,12 +152,10 @@ def _article_sums(df, military=None):
     return res
 
 
-def _sum_by(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """``values`` summed per non-negative integer key (exact int64): ``out[k]`` is the sum
-    over ``keys == k`` (0 for keys absent below the largest)."""
-    if not len(keys):
-        return np.zeros(0, dtype=np.int64)
-    out = np.zeros(int(keys.max()) + 1, dtype=np.int64)
+def _sum_by(keys: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """``values`` summed per integer key in ``[0, size)`` (exact int64): ``out[k]`` is the
+    sum over ``keys == k``, 0 for a key with no value."""
+    out = np.zeros(size, dtype=np.int64)
     np.add.at(out, keys, values)
     return out
 
