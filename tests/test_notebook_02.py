@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import nbformat
-
 from repstats.config import paths
 
 NB = paths().notebooks / "02_cases_vs_instability.ipynb"
@@ -15,6 +13,8 @@ RESULT_CALLS = ("interrupted_time_series(", "associate(", "monthly_association("
 
 
 def _cells():
+    import nbformat  # here: at module level every worker's collection pays
+
     return nbformat.read(NB, as_version=4).cells
 
 

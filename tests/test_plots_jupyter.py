@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import matplotlib as mpl
-import nbformat
 import pytest
 
 from repstats.plots.style import COLORS, categorical_colors, use_style
@@ -30,6 +29,8 @@ def test_categorical_colors_never_repeat():
 
 
 def _notebook(*sources):
+    import nbformat  # here: at module level every worker's collection pays
+
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}

@@ -6,7 +6,6 @@ import json
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from repstats import report
@@ -17,6 +16,8 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def _nb(cells):
+    import nbformat  # here: at module level every worker's collection pays
+
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     for src, tags in cells:
@@ -25,6 +26,12 @@ def _nb(cells):
         else:
             nb.cells.append(nbformat.v4.new_code_cell(src, metadata={"tags": tags}))
     return nb
+
+
+def _save(nb, path: Path) -> None:
+    import nbformat
+
+    nbformat.write(nb, path)
 
 
 def code_cells_shown(page: str) -> int:
@@ -58,7 +65,7 @@ def test_report_for_readers_hides_code_orders_summary_toc_captions(tmp_path, mon
               ("import pandas as pd\nax = pd.Series([3, 1, 2]).plot(title='Plain pandas')\n"
                "plt.show()\nprint('interactive:', plt.isinteractive())", []),
               ("**Answer.** The claim holds in this demo.", ["summary"])])
-    nbformat.write(nb, tmp_path / "notebooks" / "01_demo.ipynb")
+    _save(nb, tmp_path / "notebooks" / "01_demo.ipynb")
     # the page with code (further down) comes from the same execution, as keep_code
     # changes only the export: the executed notebook is kept and exported again
     executed = {}
@@ -149,20 +156,23 @@ def test_figure_caption_takes_the_suptitle_once():
     plt.close(fig)
 
 
-def test_notebooks_run_in_parallel_reports_in_order_first_failure_raised(tmp_path, capfd):
+def test_notebooks_run_in_parallel_reports_in_order_first_failure_raised(tmp_path, capfd,
+                                                                        monkeypatch):
     """Also: the error names the failing notebook and cell, and no report is written for
     it; the kernels talk over private Unix sockets, not open TCP ports, and leave none
     behind (one run of three kernels for all)."""
     import os
     import tempfile
 
-    before = set(Path(tempfile.gettempdir()).glob("repstats-kernel-*"))
+    # the run's own temporary folder (other processes' kernel folders come and go in the
+    # shared one); short, as a Unix socket's path is
+    private = Path(tempfile.mkdtemp(prefix="rk-"))
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     (tmp_path / "notebooks").mkdir()
     for name, cells in (("01_a", ["print('from a')"]),
                         ("02_b", ["x = 1", "raise RuntimeError('b broke')"]),
                         ("03_c", ["raise RuntimeError('c broke')"])):
-        nbformat.write(_nb([(src, []) for src in cells]),
-                       tmp_path / "notebooks" / f"{name}.ipynb")
+        _save(_nb([(src, []) for src in cells]), tmp_path / "notebooks" / f"{name}.ipynb")
     lines = []
     # 02 first, not 03; its cell 2
     with pytest.raises(NotebookError, match=r"02_b\.ipynb.*cell 2 .*b broke"):
@@ -175,7 +185,9 @@ def test_notebooks_run_in_parallel_reports_in_order_first_failure_raised(tmp_pat
     assert _kernels_alive() == []
     if os.name == "posix":
         assert "TCP without encryption" not in capfd.readouterr().err  # ipykernel's warning
-        assert set(Path(tempfile.gettempdir()).glob("repstats-kernel-*")) == before
+        assert list(private.iterdir()) == []
+    monkeypatch.undo()
+    private.rmdir()
 
 
 def _kernels_alive():

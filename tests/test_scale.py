@@ -9,20 +9,15 @@ import os
 from collections import Counter
 from unittest import mock
 
-import dask
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-pytest.importorskip("distributed")
-
-from distributed import get_task_stream  # noqa: E402
-
-from repstats.cases.ovdinfo import clean_prosecutions  # noqa: E402
-from repstats.scale import (arrow_schema, clean_ovdinfo_to_parquet, local_cluster,  # noqa: E402
+from repstats.cases.ovdinfo import clean_prosecutions
+from repstats.scale import (arrow_schema, clean_ovdinfo_to_parquet, local_cluster,
                             parse_text_to_parquet)
-from repstats.text import parse_charges, parse_date  # noqa: E402
+from repstats.text import parse_charges, parse_date
 
 POOL = ["ч. 2 ст. 205.2 УК РФ", "ст.ст. 205.4 ч.1, 222 ч.1 УК", "ничего", "27.02.2023",
         "ч. 3 ст. 30, ч. 1 ст. 205 УК", "февраль 2023"]
@@ -30,6 +25,10 @@ POOL = ["ч. 2 ст. 205.2 УК РФ", "ст.ст. 205.4 ч.1, 222 ч.1 УК", "
 
 @pytest.fixture(scope="module")
 def client():
+    # dask and distributed imported here, not by the module: every pytest-xdist worker
+    # collects this module, one runs these tests
+    dask = pytest.importorskip("dask")
+    pytest.importorskip("distributed")
     # workers forked from a server that has imported pandas and dask: about 4 s less per
     # run than spawning fresh interpreters (the default), same cluster otherwise
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
@@ -85,6 +84,8 @@ def test_unset_env_restores_the_drivers_values():
 @pytest.mark.parametrize("parser", [parse_charges, parse_date], ids=lambda p: p.__name__)
 def test_parquet_per_partition_equals_pandas(client, cases_csv, tmp_path, parser):
     path, frame = cases_csv
+    from distributed import get_task_stream
+
     with get_task_stream(client) as ts:
         out = parse_text_to_parquet(path, "text", parser, tmp_path / "out", keep=["case_id"],
                                     blocksize=20_000)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-import statsmodels.api as sm
 
 from repstats.stats.its import interrupted_time_series, simulate_its
 from repstats.stats.monthly import lead_lag_profile, monthly_association
@@ -44,6 +43,8 @@ def test_its_coverage_over_many_simulations():
 
 
 def test_its_equals_statsmodels_with_offset():
+    import statsmodels.api as sm  # here: at module level every worker's collection pays
+
     rng = np.random.default_rng(3)
     expo = rng.uniform(5e5, 9e5, 16)
     y = _sim(seed=4, n=16, exposure=expo / 1e5)
@@ -59,6 +60,8 @@ def test_its_equals_statsmodels_with_offset():
 
 
 def test_its_poisson_equals_glm_and_dispersion():
+    import statsmodels.api as sm  # here: at module level every worker's collection pays
+
     y = _sim(seed=5)
     out = interrupted_time_series(y, BREAKS, family="poisson").set_index("term")
     X = pd.DataFrame({"c": 1.0, "t": y.index - y.index[0], "A": (y.index >= 2012) * 1.0,
@@ -125,6 +128,8 @@ def _monthly(seed=0, effect=0.2, lag=2, n=204):
 
 
 def test_monthly_recovers_effect_and_break_against_glm():
+    import statsmodels.api as sm  # here: at module level every worker's collection pays
+
     y, x = _monthly()
     out = monthly_association(y, x, lag=2, breaks={"new rules": "2015-01"}, maxlags=6)
     r = out.iloc[0]

@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-import statsmodels.api as sm
 
 from repstats.stats import count_regression
 from repstats.stats.regression import COLUMNS
@@ -26,6 +25,8 @@ def design(x):
 
 
 def test_poisson_matches_statsmodels_glm():
+    import statsmodels.api as sm  # here: at module level every worker's collection pays
+
     y, x = data()
     out = count_regression(y, x, family="poisson")
     assert list(out.columns) == COLUMNS
@@ -42,6 +43,8 @@ def test_poisson_matches_statsmodels_glm():
 
 
 def test_negbin_matches_statsmodels_negativebinomial():
+    import statsmodels.api as sm  # here: at module level every worker's collection pays
+
     y, x = data(overdispersed=True)
     out = count_regression(y, x, family="negbin")
     ref = sm.NegativeBinomial(y.to_numpy(float), design(x), loglike_method="nb2").fit(
@@ -71,6 +74,8 @@ def test_overdispersion_warns_or_switches():
 
 
 def test_exposure_offset_and_lag_and_no_trend():
+    import statsmodels.api as sm  # here: at module level every worker's collection pays
+
     y, x = data()
     exposure = pd.Series(np.linspace(5e5, 9e5, len(YEARS)), index=YEARS)
     with pytest.warns(RuntimeWarning, match="dispersion"):  # the trend is left out
