@@ -17,7 +17,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from repstats.courts import reconcile
+from repstats.courts import stage
 from repstats.stats import political_counts
 
 from courts_helpers import assert_zip_reads_as_folder
@@ -34,8 +34,12 @@ def war(court_stats_real):
 
 
 @pytest.fixture(scope="module")
-def war_quality(war):
-    return reconcile(war)
+def war_quality(built):
+    """``reconcile(war)``: the war years' rows of the quality table the run's shared build
+    wrote from the same long table (the same rows and values; reading its CSV saves a
+    second reconciliation)."""
+    q = stage.read_quality(built.processed)
+    return q[q["year"].isin(YEARS)].reset_index(drop=True)
 
 
 # (year, form, file, sheet, row, column, measure, value, row_type, article, part)
