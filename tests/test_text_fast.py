@@ -179,6 +179,7 @@ def test_dates_fast_path_reads_the_common_shapes():
 def test_parsers_agree_across_string_dtypes_and_chunks(monkeypatch):
     """Arrow strings, object strings and several chunks give one result."""
     monkeypatch.setattr("repstats.text._distinct.CHUNK_ROWS", 7)
+    monkeypatch.setattr("repstats.text._distinct.FAST_MIN", 0)  # fast path in every chunk
     rng = np.random.default_rng(3)
     pool = np.array(["ч. 2 ст. 205.2 УК РФ", "ст. 205.4 ч.1, 222 ч.1", None, "ничего",
                      "ч. 3 ст. 30, ч. 1 ст. 205", "27.02.2023", "31.02.2023", "\ud800"],
@@ -192,6 +193,32 @@ def test_parsers_agree_across_string_dtypes_and_chunks(monkeypatch):
         monkeypatch.setattr("repstats.text._distinct.CHUNK_ROWS", 7)
         pd.testing.assert_frame_equal(parser(arrow), whole)
         pd.testing.assert_frame_equal(parser(obj), whole)
+
+
+def test_fast_path_tried_from_fast_min_new_values_on(monkeypatch):
+    """Fewer new distinct values than FAST_MIN in a chunk go to the per-string function
+    alone (a fast path's fixed cost, Arrow compiling its regexes at every call, is more
+    than theirs); from FAST_MIN on, the fast path gets them all; the result is the same."""
+    from repstats.text import _distinct
+
+    calls = []
+
+    def fast(values):
+        calls.append(len(values))
+        return np.ones(len(values), dtype=bool), pd.DataFrame(
+            {"n": pd.array([len(v) for v in values.to_pylist()], dtype="Int64")})
+
+    def parse(value):
+        return (None if value is None else len(value),)
+
+    n = _distinct.FAST_MIN
+    few = pd.Series([f"v{i}" for i in range(n - 1)] * 3, dtype="str")
+    many = pd.Series([f"v{i}" for i in range(n)], dtype="str")
+    for series, want in ((few, []), (many, [n])):
+        calls.clear()
+        got = _distinct.map_distinct(series, parse, ["n"], {"n": "Int64"}, fast=fast)
+        assert calls == want
+        assert got["n"].tolist() == [len(v) for v in series]
 
 
 S_YEARS = st.sampled_from(["1", "2", "5", "10", "25", "0", "3,5", "7.5", "100", "пяти",

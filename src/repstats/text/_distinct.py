@@ -36,13 +36,18 @@ from repstats.errors import InputError
 
 __all__ = ["as_text", "plain_text", "fold_arrow", "first_matches", "strings",
            "check_series", "map_distinct", "explode_distinct", "raise_first", "typed_frame",
-           "CHUNK_ROWS", "CACHE_MAX", "SAFE_TEXT"]
+           "CHUNK_ROWS", "CACHE_MAX", "FAST_MIN", "SAFE_TEXT"]
 
 #: Rows per chunk: bounds the memory of the distinct-value tables and of the fast
 #: paths' Arrow buffers (a few copies of one chunk's text at most).
 CHUNK_ROWS = 1 << 14
 #: Distinct values whose results are kept across chunks (cleared when full).
 CACHE_MAX = 1 << 17
+#: New distinct values in a chunk below which the fast path is not tried: Arrow compiles
+#: a regex again at every kernel call (0.4-0.65 ms for the charge patterns), and a fast
+#: path makes about 10-20 such calls, a fixed 3-9 ms that the per-string Python function
+#: (15-60 us a string) beats on short inputs.
+FAST_MIN = 64
 #: RE2 pattern of the strings a fast path may read: printable ASCII and basic Cyrillic,
 #: where Arrow's and Python's lower-casing, ``\d``, ``\s`` and word characters agree.
 SAFE_TEXT = r"^[ -~\x{0400}-\x{045F}«»№–—]*$"
@@ -429,7 +434,7 @@ class _Engine:
         """Table (rows grouped by value, in value order) and row counts of new values."""
         if not isinstance(values, (pa.Array, pa.ChunkedArray)):
             return self._records([self.cache(v) for v in values])
-        if self.fast is None or len(values) == 0:
+        if self.fast is None or len(values) < FAST_MIN:
             return self._records([self.parse(v) for v in values.to_pylist()])
         got = self.fast(values)
         mask = np.asarray(got[0], dtype=bool)
