@@ -82,8 +82,14 @@ def test_timeseries_panels_layout_and_events():
     assert all(ax.get_shared_x_axes().joined(axes[0], ax) for ax in axes)
     assert axes[0].get_ylabel().startswith("Persons convicted")
     assert "events per year" in axes[1].get_ylabel()
-    assert len(axes[0].get_lines()) == 3 + 6        # 3 categories + 6 in-window events
-    assert len(axes[1].collections) == 1            # uncertainty band
+    assert len(axes[0].get_lines()) == 3            # 3 categories
+    # the 6 in-window events: one collection of full-height dotted lines on every panel
+    for ax in axes:
+        events = [c for c in ax.collections if c.get_linestyle()[0][1] is not None]
+        assert len(events) == 1 and len(events[0].get_segments()) == 6
+        assert [seg[:, 1].tolist() for seg in events[0].get_segments()] == [[0, 1]] * 6
+        assert events[0].get_transform() == ax.get_xaxis_transform()
+    assert len(axes[1].collections) == 1 + 1        # uncertainty band, event lines
     assert [t.get_text() for t in axes[0].texts] == [str(i) for i in range(1, 7)]
     key = [t.get_text() for t in key_ax.get_legend().get_texts()]
     assert key[1] == "2  Mar 2014: Annexation of Crimea"
