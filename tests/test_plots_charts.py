@@ -82,8 +82,14 @@ def test_timeseries_panels_layout_and_events():
     assert all(ax.get_shared_x_axes().joined(axes[0], ax) for ax in axes)
     assert axes[0].get_ylabel().startswith("Persons convicted")
     assert "events per year" in axes[1].get_ylabel()
-    assert len(axes[0].get_lines()) == 3 + 6        # 3 categories + 6 in-window events
-    assert len(axes[1].collections) == 1            # uncertainty band
+    assert len(axes[0].get_lines()) == 3            # 3 categories
+    # the 6 in-window events: one collection of full-height dotted lines on every panel
+    for ax in axes:
+        events = [c for c in ax.collections if c.get_linestyle()[0][1] is not None]
+        assert len(events) == 1 and len(events[0].get_segments()) == 6
+        assert [seg[:, 1].tolist() for seg in events[0].get_segments()] == [[0, 1]] * 6
+        assert events[0].get_transform() == ax.get_xaxis_transform()
+    assert len(axes[1].collections) == 1 + 1        # uncertainty band, event lines
     assert [t.get_text() for t in axes[0].texts] == [str(i) for i in range(1, 7)]
     key = [t.get_text() for t in key_ax.get_legend().get_texts()]
     assert key[1] == "2  Mar 2014: Annexation of Crimea"
@@ -215,6 +221,25 @@ def test_category_heatmap():
     assert not log_ax.texts
     with pytest.raises(ValueError, match="several rows"):
         category_heatmap(pd.concat([counts_frame(), counts_frame()]))
+
+
+def test_category_heatmap_draws_nothing_before_it_is_shown():
+    # seaborn's heatmap draws the whole figure to test its tick labels for overlap; the
+    # chart sets every tick label and rotation itself, so that draw is skipped, and
+    # seaborn is left as it was
+    from seaborn import matrix
+
+    original = matrix._draw_figure
+    fig, ax = plt.subplots()
+    draws = []
+    fig.canvas.mpl_connect("draw_event", draws.append)
+    category_heatmap(counts_frame(), ax=ax)
+    assert draws == []
+    assert matrix._draw_figure is original
+    assert [t.get_rotation() for t in ax.get_xticklabels()] == [45.0] * len(YEARS)
+    assert {t.get_rotation() for t in ax.get_yticklabels()} == {0.0}
+    fig.canvas.draw()
+    assert len(draws) == 1
 
 
 def test_category_heatmap_marks_a_date_inside_its_year_column():

@@ -7,6 +7,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import pytest
 
 from repstats.plots import case_chart, claim_intervals, range_chart
 
@@ -39,6 +40,25 @@ def test_claim_intervals_small_multiples():
     # greyed small-n bars and coloured others
     colours = {tuple(np.round(p.get_facecolor(), 2)) for p in axes[0].patches}
     assert len(colours) >= 2
+    # every computed year (2015-2021) gets its interval, its official share and its n
+    ax = axes[0]
+    assert sorted(p.get_x() + p.get_width() / 2 for p in ax.patches) == \
+        pytest.approx(range(2015, 2022))
+    assert all(p.get_y() == pytest.approx(20) and p.get_height() == pytest.approx(30)
+               for p in ax.patches)
+    marks = {line.get_marker(): line for line in ax.lines}
+    assert list(marks["x"].get_xdata()) == list(range(2015, 2022))
+    assert list(marks["x"].get_ydata()) == pytest.approx([5.0] * 7)
+    assert list(marks["v"].get_xdata()) == [2016]  # the sanction changed in its window
+    assert [t.get_text() for t in ax.texts if t.get_rotation() == 90] == \
+        ["3"] * 5 + ["19"] * 2
+    # an interval narrower than half a point is a dot, in the colour of its n
+    narrow = _claims().assign(share_at_or_below_high=lambda d: d["share_at_or_below_low"])
+    ax = claim_intervals(narrow, ncols=2).axes[0]
+    assert not ax.patches
+    dots = [line for line in ax.lines if line.get_marker() == "o"]
+    assert sorted(x for line in dots for x in line.get_xdata()) == list(range(2015, 2022))
+    assert len({line.get_color() for line in dots}) == 2  # few terms grey, others blue
     OUT.mkdir(parents=True, exist_ok=True)
     fig.savefig(OUT / "claim_intervals.png")
     plt.close(fig)

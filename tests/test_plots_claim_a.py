@@ -118,5 +118,10 @@ def test_series_grid_incomplete_year_drawn_as_bound():
     ax = g.axes.ravel()[0]
     hollow = [ln for ln in ax.lines if ln.get_markerfacecolor() == "white"]
     assert len(hollow) == 1 and hollow[0].get_ydata()[0] == 10.0
+    # the event: a dotted full-height line on 1 January of its year
+    dotted = [c for c in ax.collections if c.get_linestyle()[0][1] is not None]
+    assert len(dotted) == 1 and dotted[0].get_transform() == ax.get_xaxis_transform()
+    (x0, y0), (x1, y1) = dotted[0].get_segments()[0]
+    assert x0 == x1 == mdates.date2num(pd.Timestamp("2022-01-01")) and (y0, y1) == (0, 1)
     with pytest.raises(ValueError, match="value must be"):
         series_grid(pd.DataFrame(rows), value="share")

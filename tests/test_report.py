@@ -201,3 +201,28 @@ def _kernels_alive():
         except (psutil.NoSuchProcess, psutil.ZombieProcess):
             pass
     return alive
+
+
+def test_export_reuses_one_exporter_per_keep_code_and_keeps_no_state(tmp_path):
+    # one exporter (templates compiled once) serves every notebook of a run; what one
+    # export sets must not leak into the next, and keep_code picks its own exporter
+    def executed(text):
+        nb = _nb([(f"# Title {text}", []), (f"print({text!r})", [])])
+        nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                                      text=f"{text}\n")]
+        for i, cell in enumerate(nb.cells):
+            cell.id = f"cell-{i}"  # not random, so two exports can be compared
+        return nb
+
+    pairs = report.local_paths(_paths(tmp_path))
+    page = {}
+    for n, (text, keep) in enumerate((("tok_one", False), ("tok_two", True),
+                                      ("tok_three", False), ("tok_one", False))):
+        html, *_ = report.export_html(executed(text), f"0{n}_x", tmp_path / str(n), pairs,
+                                      keep_code=keep)
+        page[n] = html.read_text()
+    assert report._html_exporter(False) is report._html_exporter(False)
+    assert report._html_exporter(True) is not report._html_exporter(False)
+    assert code_cells_shown(page[1]) == 1 and code_cells_shown(page[2]) == 0
+    assert "tok_two" in page[1] and "tok_two" not in page[2] and "tok_one" not in page[2]
+    assert page[3] == page[0]  # the same notebook exported again: the same page

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import html
 import logging
 import os
@@ -400,26 +401,34 @@ def export_html(nb, name: str, reports_dir: Path, pairs, keep_code: bool = False
                 ) -> list[Path]:
     """Write ``<reports_dir>/<name>.html`` and its figures for readers (see the module
     docstring); returns the files written, the HTML first."""
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
-
     _reorder_for_readers(nb)
     _scrub_outputs(nb, pairs)
     figures = _caption_figures(nb, name)
-    exporter = HTMLExporter(exclude_input=not keep_code, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    exporter.register_preprocessor(_remove_input_preprocessor(), enabled=True)
-    # one print can reach the runner as two stream messages (the kernel flushes between
-    # the text and its newline on a busy machine): joined, as a reader sees them
-    exporter.register_preprocessor(CoalesceStreamsPreprocessor(), enabled=True)
-    page, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(nb,
-                                                                                     name)}})
+    page, _ = _html_exporter(bool(keep_code)).from_notebook_node(
+        nb, resources={"metadata": {"name": _title(nb, name)}})
     page = scrub(_add_alt_text(page, figures), pairs)
     written = [write_text(reports_dir / f"{name}.html", page)]
     for fname, png, _caption in figures:
         written.append(write_bytes(reports_dir / "figures" / fname, base64.b64decode(png)))
     _remove_stale_figures(reports_dir / "figures", name, {f for f, _png, _c in figures})
     return written
+
+
+@functools.lru_cache(maxsize=2)
+def _html_exporter(keep_code: bool):
+    """The HTML exporter, made once per ``keep_code`` and reused for every notebook (as
+    ``jupyter nbconvert`` does for several notebooks): a new one loads and compiles its
+    page templates again, about a quarter of a second each time."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    exporter = HTMLExporter(exclude_input=not keep_code, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    exporter.register_preprocessor(_remove_input_preprocessor(), enabled=True)
+    # one print can reach the runner as two stream messages (the kernel flushes between
+    # the text and its newline on a busy machine): joined, as a reader sees them
+    exporter.register_preprocessor(CoalesceStreamsPreprocessor(), enabled=True)
+    return exporter
 
 
 def _remove_stale_figures(folder: Path, name: str, current: set) -> None:

@@ -80,24 +80,34 @@ def claim_intervals(table: pd.DataFrame, *, ncols: int = 3, axes=None,
         for ax, name in zip(axes, panels):
             d = table[table["article_part"] == name].sort_values("year")
             ok = d[d["status"] == "computed"]
-            for _, r in ok.iterrows():
-                lo, hi = 100 * r["share_at_or_below_low"], 100 * r["share_at_or_below_high"]
-                color = LIGHT_GREY if r["small_n"] else PALETTE["blue"]
-                edge = GREY if r["small_n"] else PALETTE["blue"]
-                if hi - lo > 0.5:
-                    ax.bar(r["year"], hi - lo, bottom=lo, width=0.62, color=color,
-                           edgecolor=edge, linewidth=0.8, zorder=2)
-                else:
-                    ax.plot(r["year"], lo, "o", color=edge, markersize=6, zorder=3)
-                if pd.notna(r["official_share"]):
-                    ax.plot(r["year"], 100 * min(r["official_share"], 1.0), "x",
-                            color="black", markersize=6, markeredgewidth=1.4, zorder=4)
-                ax.annotate(f"{int(r['n_terms'])}", (r["year"], -3), ha="center",
-                            va="top", fontsize=6.5, color=GREY, rotation=90)
-                if bool(r["sanction_changed_in_window"]) and \
-                        pd.notna(r["sanction_changed_in_window"]):
-                    ax.plot(r["year"], 106, "v", color=PALETTE["orange"], markersize=6,
-                            zorder=4)
+            # one artist per kind of mark and panel (the years in one call), not per year
+            year = ok["year"].to_numpy()
+            lo = 100 * ok["share_at_or_below_low"].to_numpy(float)
+            hi = 100 * ok["share_at_or_below_high"].to_numpy(float)
+            small = ok["small_n"].to_numpy(bool)
+            wide = hi - lo > 0.5
+            if wide.any():
+                ax.bar(year[wide], (hi - lo)[wide], bottom=lo[wide], width=0.62,
+                       color=np.where(small, LIGHT_GREY, PALETTE["blue"])[wide].tolist(),
+                       edgecolor=np.where(small, GREY, PALETTE["blue"])[wide].tolist(),
+                       linewidth=0.8, zorder=2)
+            for few, edge in ((False, PALETTE["blue"]), (True, GREY)):
+                dots = ~wide & (small == few)
+                if dots.any():
+                    ax.plot(year[dots], lo[dots], "o", color=edge, markersize=6, zorder=3)
+            official = ok["official_share"].to_numpy(float)
+            has = ~np.isnan(official)
+            if has.any():
+                ax.plot(year[has], 100 * np.minimum(official[has], 1.0), "x",
+                        color="black", markersize=6, markeredgewidth=1.4, zorder=4)
+            for y, n in zip(year, ok["n_terms"]):
+                ax.annotate(f"{int(n)}", (y, -3), ha="center", va="top", fontsize=6.5,
+                            color=GREY, rotation=90)
+            changed = ok["sanction_changed_in_window"].astype("boolean").fillna(False) \
+                .to_numpy(bool)
+            if changed.any():
+                ax.plot(year[changed], np.full(changed.sum(), 106), "v",
+                        color=PALETTE["orange"], markersize=6, zorder=4)
             missing = d[d["status"] == "missing"]
             notes = []
             for why, g in missing.groupby(missing["reason"].map(short_reason), sort=False):

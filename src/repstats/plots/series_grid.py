@@ -84,9 +84,10 @@ def series_grid(outcomes: pd.DataFrame, *, series=None, value: str = "rate_per_1
                     continue
                 ax.vlines(sub["t"], sub[low[value]], sub[high[value]], color=color)
                 ax.plot(sub["t"], sub[low[value]], "o", mfc="white", mec=color)
-            for year in (events or {}).values():
-                ax.axvline(pd.Timestamp(year=int(year), month=1, day=1), color=GREY,
-                           linestyle=":", linewidth=0.9)
+            if events:  # one collection of full-height lines per panel, as axvline draws
+                ax.vlines([pd.Timestamp(year=int(y), month=1, day=1) for y in events.values()],
+                          0, 1, transform=ax.get_xaxis_transform(), colors=GREY,
+                          linestyles=":", linewidth=0.9)
             mark_invasion(ax, label=False)
             ax.set_ylim(bottom=0)
             ax.xaxis.set_major_locator(mdates.YearLocator(4))

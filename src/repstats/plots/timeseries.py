@@ -57,8 +57,10 @@ def _event_table(events, date_col, label_col, span) -> pd.DataFrame:
 def _events(axes, ev, key_ax, max_labels):
     """Dotted event lines on every panel; numbers above the top panel, keyed below."""
     for ax in axes:
-        for t in ev["_t"]:
-            ax.axvline(t, color=GREY, linestyle=":", linewidth=0.9, zorder=0)
+        # one collection of full-height lines per panel (x in data, y in axes
+        # coordinates, as axvline draws each): not one artist per event and panel
+        ax.vlines(ev["_t"], 0, 1, transform=ax.get_xaxis_transform(), colors=GREY,
+                  linestyles=":", linewidth=0.9, zorder=0)
     top = axes[0]
     trans = blended_transform_factory(top.transData, top.transAxes)
     keyed = list(zip(ev["_t"], ev["_label"]))[:max_labels]

@@ -294,7 +294,9 @@ def _count_many(prepared: _Prepared, lookups: dict, by: str,
         exact, whole, _ = lookups[key]
         mine = (x["_tax"] == k).to_numpy()
         own = x.index[mine & pooled.to_numpy()]
-        records = groups + _combined_records(cs.loc[own], measures, lumped_col)
+        # most taxonomies have no pooled row of their own: no frame built for none
+        records = groups + (_combined_records(cs.loc[own], measures, lumped_col)
+                            if len(own) else [])
         got, stop = _lumped(records, exact, whole, by)
         assigned += [dict(r._asdict(), _tax=k) for r in got]
         blocked += [dict(b, _tax=k) for b in stop]

@@ -244,11 +244,9 @@ def outcome_series(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.Data
     # one grouped pass over the rows for all series
     wholes = _count_many(prepared, lookups, by="category")
     all_parts = _count_many(prepared, lookups, by="article_part")
-    for series, d in defs.groupby("series", sort=False):
-        whole, parts = wholes[series], all_parts[series]
-        low = (parts.assign(persons=parts["persons"].astype(float))
-               .groupby(["year", "basis"])["persons"].sum())
-        f = whole[["year", "basis", "persons", "total_convicted", "missing_reason"]]
+    by_series = list(defs.groupby("series", sort=False))
+    for series, d in by_series:
+        f = wholes[series][["year", "basis", "persons", "total_convicted", "missing_reason"]]
         if f.empty:  # no row of the series in any year: zeros over the form's years
             years = sorted(cs.loc[cs["row_type"] == "grand_total", "year"].astype(int)
                            .unique())
@@ -258,18 +256,24 @@ def outcome_series(court_stats: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.Data
             grand = cs[(cs["row_type"] == "grand_total")
                        & (cs["measure"] == MAIN_MEASURE["10-a"])]
             f["total_convicted"] = f["year"].map(grand.groupby("year")["value"].first())
-        f = f.merge(hidden[hidden["series"] == series].drop(columns="series"),
-                    on=["year", "basis"], how="left")
-        f["persons"] = f["persons"].astype(float)
-        missing = f["persons"].isna()
-        f["persons_low"] = f["persons"].where(~missing, pd.Series(
-            list(zip(f["year"], f["basis"]))).map(low).astype(float))
-        f["persons_high"] = f["persons"].where(~missing, f["persons_low"]
-                                               + f["hidden"].fillna(0.0))
-        f["missing_reason"] = f["missing_reason"].where(missing, "").fillna(
-            "count not separable (no reason given)")
         frames.append(f.assign(series=series, n_articles=len(d)))
-    out = pd.concat(frames, ignore_index=True)
+    # the bounds of every series at once: the article-parts reported separately (low)
+    # and the combined rows hiding part of a series (added to the high bound)
+    keys = ["series", "year", "basis"]
+    parts = pd.concat([all_parts[series][["year", "basis", "persons"]].assign(series=series)
+                       for series, _ in by_series], ignore_index=True)
+    low = (parts.assign(persons=parts["persons"].astype(float))
+           .groupby(keys, as_index=False)["persons"].sum()
+           .rename(columns={"persons": "_low"}))
+    out = (pd.concat(frames, ignore_index=True)
+           .merge(hidden, on=keys, how="left").merge(low, on=keys, how="left"))
+    out["persons"] = out["persons"].astype(float)
+    missing = out["persons"].isna()
+    out["persons_low"] = out["persons"].where(~missing, out["_low"].astype(float))
+    out["persons_high"] = out["persons"].where(~missing, out["persons_low"]
+                                               + out["hidden"].fillna(0.0))
+    out["missing_reason"] = out["missing_reason"].where(missing, "").fillna(
+        "count not separable (no reason given)")
     out["year"] = out["year"].astype(int)
     out["unit"] = out["basis"].map(UNITS)
     for c, src in (("rate_per_100k", "persons"), ("rate_low", "persons_low"),
