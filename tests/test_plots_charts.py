@@ -223,25 +223,6 @@ def test_category_heatmap():
         category_heatmap(pd.concat([counts_frame(), counts_frame()]))
 
 
-def test_category_heatmap_draws_nothing_before_it_is_shown():
-    # seaborn's heatmap draws the whole figure to test its tick labels for overlap; the
-    # chart sets every tick label and rotation itself, so that draw is skipped, and
-    # seaborn is left as it was
-    from seaborn import matrix
-
-    original = matrix._draw_figure
-    fig, ax = plt.subplots()
-    draws = []
-    fig.canvas.mpl_connect("draw_event", draws.append)
-    category_heatmap(counts_frame(), ax=ax)
-    assert draws == []
-    assert matrix._draw_figure is original
-    assert [t.get_rotation() for t in ax.get_xticklabels()] == [45.0] * len(YEARS)
-    assert {t.get_rotation() for t in ax.get_yticklabels()} == {0.0}
-    fig.canvas.draw()
-    assert len(draws) == 1
-
-
 def test_category_heatmap_marks_a_date_inside_its_year_column():
     d = counts_frame()
     ax = category_heatmap(d, mark={"2022-02-24": "24 Feb 2022"})

@@ -1,8 +1,6 @@
 """Heat map of a value by category (rows) and year (columns), drawn with seaborn."""
 from __future__ import annotations
 
-import contextlib
-
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
@@ -69,11 +67,10 @@ def category_heatmap(data: pd.DataFrame, *, row: str = "category", col: str = "y
                                                              + 3.5)),
                                                1.9 + 0.55 * table.shape[0]))
         # seaborn picks dark or light annotation text from each cell's colour
-        with _without_overlap_draw():
-            sns.heatmap(pd.DataFrame(shown, index=table.index, columns=table.columns), ax=ax,
-                        cmap=cmap, norm=norm, mask=~np.isfinite(values), annot=labels,
-                        fmt="", annot_kws={"fontsize": 7}, cbar_kws={"pad": 0.01},
-                        linewidths=0, square=False)
+        sns.heatmap(pd.DataFrame(shown, index=table.index, columns=table.columns), ax=ax,
+                    cmap=cmap, norm=norm, mask=~np.isfinite(values), annot=labels, fmt="",
+                    annot_kws={"fontsize": 7}, cbar_kws={"pad": 0.01}, linewidths=0,
+                    square=False)
         ax.grid(False)
         ax.set_xticks(np.arange(table.shape[1]) + 0.5, [str(c) for c in table.columns],
                       rotation=45 if table.shape[1] > 10 else 0)
@@ -94,26 +91,6 @@ def category_heatmap(data: pd.DataFrame, *, row: str = "category", col: str = "y
                                va="bottom", fontsize=7, annotation_clip=False)
             note.set_in_layout(False)  # a label over the colour bar must not shrink the map
     return ax
-
-
-@contextlib.contextmanager
-def _without_overlap_draw():
-    """Skip the full draw of the figure that ``sns.heatmap`` makes to see whether its tick
-    labels overlap (to turn them vertical if so): :func:`category_heatmap` sets every tick
-    label and its rotation again right after, so that draw (a constrained layout and a
-    render of the whole figure, about a third of a heat map's cost) changed nothing. The
-    overlap test itself still runs, on the labels as they are."""
-    from seaborn import matrix
-
-    draw = getattr(matrix, "_draw_figure", None)
-    if draw is None:  # another seaborn: nothing to skip
-        yield
-        return
-    matrix._draw_figure = lambda fig: None
-    try:
-        yield
-    finally:
-        matrix._draw_figure = draw
 
 
 def _mark_positions(mark: dict, columns: list) -> dict:
