@@ -206,6 +206,8 @@ def _kernels_alive():
 def test_export_reuses_one_exporter_per_keep_code_and_keeps_no_state(tmp_path):
     # one exporter (templates compiled once) serves every notebook of a run; what one
     # export sets must not leak into the next, and keep_code picks its own exporter
+    import nbformat
+
     def executed(text):
         nb = _nb([(f"# Title {text}", []), (f"print({text!r})", [])])
         nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout",
