@@ -58,8 +58,8 @@ import pyarrow.parquet as pq
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import textdata  # noqa: E402
 
-from repstats.scale import (clean_ovdinfo_to_parquet, local_cluster,  # noqa: E402
-                            parse_text_to_parquet)
+from repstats.scale import (auto_blocksize, clean_ovdinfo_to_parquet,  # noqa: E402
+                            local_cluster, parse_text_to_parquet)
 
 SPELLINGS = [lambda s: s, lambda s: s.str.upper(), lambda s: " " + s,
              lambda s: s.str.replace(" ", "  ", n=1, regex=False), lambda s: s + " ",
@@ -221,9 +221,11 @@ def main(argv=None) -> None:
     ap.add_argument("--base", type=int, default=1_000_000, help="distinct generated cells")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--blocksize", default="4MB",
-                    help="CSV bytes per partition, the same on both sides (4 MB: tasks of "
-                         "about a second, many per worker)")
+    ap.add_argument("--blocksize", default="auto",
+                    help="CSV bytes per partition, the same on both sides (default auto: "
+                         "repstats.scale.auto_blocksize for --workers, as the library's "
+                         "default picks it: 16 MB, or less so that each worker gets 8 "
+                         "partitions)")
     ap.add_argument("--parsers", nargs="*", default=[*TEXT_PARSERS, "ovdinfo"],
                     help=f"among {TEXT_PARSERS} and ovdinfo")
     ap.add_argument("--kinds", nargs="*", default=["distinct", "repeated"])
@@ -268,16 +270,18 @@ def main(argv=None) -> None:
     try:
         with local_cluster(n_workers=args.workers) as client:
             for name, kind, path in jobs:
-                job = _job(name, args.blocksize)
+                blocksize = (auto_blocksize(path, args.workers) if args.blocksize == "auto"
+                             else args.blocksize)
+                job = _job(name, blocksize)
                 warm = head_csv(path, WARMUP_ROWS)
-                single.run(name, args.blocksize, warm, out / "single")
+                single.run(name, blocksize, warm, out / "single")
                 _timed_cluster(client, job, warm, out / "cluster")
                 singles, clusters = [], []
                 for run in range(args.runs):
                     sides = ["single", "cluster"] if run % 2 == 0 else ["cluster", "single"]
                     for side in sides:
                         if side == "single":
-                            singles.append(single.run(name, args.blocksize, path,
+                            singles.append(single.run(name, blocksize, path,
                                                       out / "single"))
                         else:
                             clusters.append(_timed_cluster(client, job, path,

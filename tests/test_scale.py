@@ -168,3 +168,37 @@ def test_arrow_schema_types_text_and_lists():
                           "c": [[1]]})
     schema = arrow_schema(frame, lists=["c"])
     assert [str(t) for t in schema.types] == ["string", "int64", "list<item: string>"]
+
+
+def test_default_partitions_spread_a_small_file_over_every_worker(tmp_path, monkeypatch):
+    """A file too small for BLOCKSIZE partitions is cut into PARTS_PER_WORKER partitions
+    per worker (the current client's workers, else the CPUs; never under MIN_BLOCKSIZE);
+    a large one into BLOCKSIZE partitions."""
+    pytest.importorskip("dask")
+    from dask.utils import parse_bytes
+
+    from repstats import scale
+
+    path = tmp_path / "cases.csv"
+    pd.DataFrame({"case_id": range(4000), "text": [POOL[i % len(POOL)] for i in
+                                                   range(4000)]}).to_csv(path, index=False)
+    size = path.stat().st_size
+    monkeypatch.setattr(scale, "MIN_BLOCKSIZE", 1000)
+    assert scale.auto_blocksize(path, workers=2) == size // (2 * scale.PARTS_PER_WORKER)
+    assert scale.read_table(path, blocksize=scale.auto_blocksize(path, 2)).npartitions \
+        >= 2 * scale.PARTS_PER_WORKER
+    monkeypatch.setattr(scale, "_workers", lambda: 3)        # the library's default
+    assert scale.read_table(path).npartitions >= 3 * scale.PARTS_PER_WORKER
+    monkeypatch.setattr(scale, "MIN_BLOCKSIZE", size)        # never smaller than this
+    assert scale.auto_blocksize(path, workers=2) == size
+    monkeypatch.setattr(scale, "BLOCKSIZE", "1kB")           # nor larger than BLOCKSIZE
+    assert scale.auto_blocksize(path, workers=2) == parse_bytes("1kB")
+    for bad in (0, -1, 1.5, "2"):
+        with pytest.raises(ValueError, match="workers"):
+            scale.auto_blocksize(path, workers=bad)
+
+
+def test_default_partitions_count_the_clients_workers(client):
+    from repstats import scale
+
+    assert scale._workers() == 2
