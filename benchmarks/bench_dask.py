@@ -224,7 +224,7 @@ def main(argv=None) -> None:
     ap.add_argument("--blocksize", default="auto",
                     help="CSV bytes per partition, the same on both sides (default auto: "
                          "repstats.scale.auto_blocksize for --workers, as the library's "
-                         "default picks it: 16 MB, or less so that each worker gets 8 "
+                         "default picks it: 16 MB, or less so that each worker gets 12 "
                          "partitions)")
     ap.add_argument("--parsers", nargs="*", default=[*TEXT_PARSERS, "ovdinfo"],
                     help=f"among {TEXT_PARSERS} and ovdinfo")

@@ -49,10 +49,11 @@ __all__ = ["PARSERS", "auto_blocksize", "read_table", "parse_text", "parse_text_
 BLOCKSIZE = "16MB"
 #: Partitions per worker the default aims at when a file is too small for :data:`BLOCKSIZE`
 #: partitions to keep every worker busy: partitions go to workers as they free up, so at the
-#: end one worker may wait for the other's last task; with 8 tasks each, that wait is at
-#: most about an eighth of the run (a 42 MB file in 4 MB partitions gave one worker 6 tasks
-#: and the other 5: 1.57x on 2 workers for a parse whose CPU time splits 1.8x).
-PARTS_PER_WORKER = 8
+#: end one worker may wait for the other's last task; with 12 tasks each, that wait is at
+#: most about a twelfth of the run (a 42 MB file in 4 MB partitions gave one worker 6 tasks
+#: and the other 5: 1.57x on 2 workers; in 24 partitions 1.73x; 16 partitions were no
+#: better than 10 for the OVD-Info cleaning, whose duplicate-id pass adds tasks).
+PARTS_PER_WORKER = 12
 #: The smallest default partition: below it the per-task costs (scheduling, a parquet
 #: file each) outweigh a better balance.
 MIN_BLOCKSIZE = 1 << 20
