@@ -210,10 +210,17 @@ def read_table(source, columns: Sequence[str] | None = None, *, blocksize=None):
         return dd.read_parquet(str(path), columns=list(columns) if columns else None)
     if path.suffix.lower() != ".csv":
         raise ValueError(f"read_table reads .csv or .parquet, got {str(source)!r}")
+    return _read_csv(path, blocksize, usecols=list(columns) if columns else None,
+                     na_values=[""])
+
+
+def _read_csv(path: Path, blocksize, **kwargs):
+    """``path`` as a dask dataframe of text columns, in ``blocksize`` partitions (default
+    :func:`auto_blocksize`); ``kwargs`` go to ``dask.dataframe.read_csv``."""
     if blocksize is None:
         blocksize = auto_blocksize(path)
-    return dd.read_csv(str(path), usecols=list(columns) if columns else None, dtype="str",
-                       keep_default_na=False, na_values=[""], blocksize=blocksize)
+    return _dd().read_csv(str(path), dtype="str", keep_default_na=False, blocksize=blocksize,
+                          **kwargs)
 
 
 def _parser(parser):
@@ -362,10 +369,7 @@ def clean_ovdinfo_to_parquet(source, out_dir, *, blocksize=None, **kwargs) -> pd
     path = Path(source)
     if path.suffix.lower() != ".csv":
         raise ValueError(f"clean_ovdinfo_to_parquet reads a .csv export, got {str(source)!r}")
-    if blocksize is None:
-        blocksize = auto_blocksize(path)
-    ddf = dd.read_csv(str(path), dtype="str", keep_default_na=False, blocksize=blocksize,
-                      encoding="utf-8-sig")
+    ddf = _read_csv(path, blocksize, encoding="utf-8-sig")
     out = Path(out_dir)
     for sub in ("clean", "rejects"):
         (out / sub).mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from repstats.plots.style import GREY
 from repstats.stats._series import time_value_columns
 
 
@@ -56,6 +57,14 @@ def months_to_years(values):
 
 #: Start of the full-scale invasion of Ukraine, marked on every chart of claim (a).
 INVASION = pd.Timestamp("2022-02-24")
+
+
+def event_lines(ax, times, **kwargs) -> None:
+    """Dotted grey full-height lines at ``times`` (x in data, y in axes coordinates, as
+    ``axvline`` draws each), as one collection: not one artist per event. ``kwargs`` go
+    to ``Axes.vlines`` (e.g. ``zorder``)."""
+    ax.vlines(times, 0, 1, transform=ax.get_xaxis_transform(), colors=GREY, linestyles=":",
+              linewidth=0.9, **kwargs)
 
 
 def mark_invasion(ax, *, label: bool = True, color: str = "#D55E00") -> None:

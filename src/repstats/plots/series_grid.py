@@ -7,7 +7,7 @@ import matplotlib.dates as mdates
 import pandas as pd
 import seaborn as sns
 
-from repstats.plots._common import mark_invasion, to_time
+from repstats.plots._common import event_lines, mark_invasion, to_time
 from repstats.plots.style import COLORS, GREY, use_style
 from repstats.stats._series import require_columns
 
@@ -84,10 +84,9 @@ def series_grid(outcomes: pd.DataFrame, *, series=None, value: str = "rate_per_1
                     continue
                 ax.vlines(sub["t"], sub[low[value]], sub[high[value]], color=color)
                 ax.plot(sub["t"], sub[low[value]], "o", mfc="white", mec=color)
-            if events:  # one collection of full-height lines per panel, as axvline draws
-                ax.vlines([pd.Timestamp(year=int(y), month=1, day=1) for y in events.values()],
-                          0, 1, transform=ax.get_xaxis_transform(), colors=GREY,
-                          linestyles=":", linewidth=0.9)
+            if events:
+                event_lines(ax, [pd.Timestamp(year=int(y), month=1, day=1)
+                                 for y in events.values()])
             mark_invasion(ax, label=False)
             ax.set_ylim(bottom=0)
             ax.xaxis.set_major_locator(mdates.YearLocator(4))

@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
-from repstats.plots._common import long_frame
+from repstats.plots._common import event_lines, long_frame
 from repstats.plots.style import COLORS, GREY, use_style
 
 
@@ -57,10 +57,7 @@ def _event_table(events, date_col, label_col, span) -> pd.DataFrame:
 def _events(axes, ev, key_ax, max_labels):
     """Dotted event lines on every panel; numbers above the top panel, keyed below."""
     for ax in axes:
-        # one collection of full-height lines per panel (x in data, y in axes
-        # coordinates, as axvline draws each): not one artist per event and panel
-        ax.vlines(ev["_t"], 0, 1, transform=ax.get_xaxis_transform(), colors=GREY,
-                  linestyles=":", linewidth=0.9, zorder=0)
+        event_lines(ax, ev["_t"], zorder=0)
     top = axes[0]
     trans = blended_transform_factory(top.transData, top.transAxes)
     keyed = list(zip(ev["_t"], ev["_label"]))[:max_labels]
