@@ -52,6 +52,9 @@ def test_claim_intervals_small_multiples():
     assert list(marks["v"].get_xdata()) == [2016]  # the sanction changed in its window
     assert [t.get_text() for t in ax.texts if t.get_rotation() == 90] == \
         ["3"] * 5 + ["19"] * 2
+    # the last year of the table (2024) is labelled; every year has a tick
+    assert list(ax.get_xticks()) == [2015, 2018, 2021, 2024]
+    assert sorted([*ax.get_xticks(), *ax.get_xticks(minor=True)]) == list(range(2014, 2025))
     # an interval narrower than half a point is a dot, in the colour of its n
     narrow = _claims().assign(share_at_or_below_high=lambda d: d["share_at_or_below_low"])
     ax = claim_intervals(narrow, ncols=2).axes[0]

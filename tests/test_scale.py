@@ -193,7 +193,7 @@ def test_default_partitions_spread_a_small_file_over_every_worker(tmp_path, monk
     assert scale.auto_blocksize(path, workers=2) == size
     monkeypatch.setattr(scale, "BLOCKSIZE", "1kB")           # nor larger than BLOCKSIZE
     assert scale.auto_blocksize(path, workers=2) == parse_bytes("1kB")
-    for bad in (0, -1, 1.5, "2"):
+    for bad in (0, -1, 1.5, "2", True):
         with pytest.raises(ValueError, match="workers"):
             scale.auto_blocksize(path, workers=bad)
 

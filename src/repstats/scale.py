@@ -192,7 +192,8 @@ def auto_blocksize(source, workers: int | None = None) -> int:
 
     if workers is None:
         workers = _workers()
-    if not isinstance(workers, int) or workers < 1:
+    # bool is an int subclass: True would silently mean one worker
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive integer, got {workers!r}")
     size = Path(source).stat().st_size
     return int(min(parse_bytes(BLOCKSIZE),

@@ -126,7 +126,10 @@ def claim_intervals(table: pd.DataFrame, *, ncols: int = 3, axes=None,
             ax.set_xlim(years[0] - 0.7, years[-1] + 0.7)
             ax.set_ylim(-12, 112)
             ax.set_yticks([0, 25, 50, 75, 100])
-            ax.set_xticks([y for y in years if y % 3 == 0])
+            # labels every third year counted back from the last, so the last year
+            # drawn is always labelled; a minor tick marks every year
+            ax.set_xticks(list(range(years[-1], years[0] - 1, -3))[::-1])
+            ax.set_xticks(years, minor=True)
             ax.grid(True, axis="y")
         for ax in axes[len(panels):]:
             ax.set_visible(False)
