@@ -96,13 +96,17 @@ def write_parquet(df: pd.DataFrame, target, metadata: dict | None = None) -> Pat
     return write_bytes(target, parquet_bytes(df, metadata))
 
 
-def parquet_bytes(df: pd.DataFrame, metadata: dict | None = None) -> bytes:
+def parquet_bytes(df, metadata: dict | None = None) -> bytes:
     """The bytes :func:`write_parquet` writes (e.g. to encode a table in a worker thread,
-    Arrow releasing the GIL, and write it once everything else is computed)."""
+    Arrow releasing the GIL, and write it once everything else is computed).
+
+    ``df`` is a pandas DataFrame or a :class:`pyarrow.Table` holding pandas' own
+    metadata (as ``pyarrow.Table.from_pandas(df, preserve_index=False)`` gives it)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(df, preserve_index=False)
+    table = df if isinstance(df, pa.Table) else pa.Table.from_pandas(df,
+                                                                     preserve_index=False)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                            **_metadata_bytes(metadata)})
     sink = pa.BufferOutputStream()

@@ -51,6 +51,7 @@ from .forms import FORMS, identify_workbook
 from .headers import find_header
 from .labels import (Label, LabelShapeError, classify_total, parse_label,
                      with_description_note)
+from .longtable import LongTable, categorical
 from .measures import measure_for
 from .workbooks import Workbook, workbooks_of, year_sources
 
@@ -154,114 +155,31 @@ class _Rows:
         return tuple(np.concatenate(parts) for parts in zip(*self.chunks))
 
     def frame(self) -> pd.DataFrame:
-        """The long table (see :meth:`frames`)."""
-        return self.frames()[0]
+        """The long table (see :meth:`table`)."""
+        return self.table().frame()
 
-    def frames(self, categorical=()) -> tuple[pd.DataFrame, dict]:
-        """The long table, and the ``categorical`` string columns as
-        :class:`pandas.Categorical` (categories sorted, as ``astype("category")`` gives
-        them) built from the codes at hand, without hashing a million strings again.
-
-        Each distinct value is converted once, then taken per value (pyarrow), and
-        strings land in pandas' Arrow-backed ``str`` dtype without a copy through Python
-        objects."""
-        import pyarrow as pa
-
+    def table(self) -> LongTable:
+        """The long table, its string columns as categoricals built from the codes at
+        hand (each distinct value converted once, no million strings hashed again)."""
         idx, measure, value, column = self._values()
         meta = list(zip(*self.meta)) if self.meta else [()] * len(_ROW_COLUMNS)
-        arrays, line, jobs = {}, None, []
+        numbers, strings = {"value": value.astype(np.int64)}, {}
         for name, values in zip(_ROW_COLUMNS, meta):
             if name in ("year", "row"):
-                arrays[name] = pa.array(np.asarray(values, dtype=np.int64)[idx])
+                numbers[name] = np.asarray(values, dtype=np.int64)[idx]
                 continue
             codes, uniques = pd.factorize(np.asarray(values, dtype=object))
             codes = codes.astype(np.int32)
             if name == "line":
-                line = pd.array(np.asarray(uniques, dtype=object), dtype="Int64").take(
-                    codes[idx], allow_fill=True)
-                continue
-            jobs.append((name, np.asarray(uniques, dtype=object), codes, idx))
+                numbers[name] = pd.array(np.asarray(uniques, dtype=object),
+                                         dtype="Int64").take(codes[idx], allow_fill=True)
+            else:
+                strings[name] = categorical(np.asarray(uniques, dtype=object), codes,
+                                            at=idx)
         for name, codes in (("measure", measure), ("column", column)):
             uniques = np.array(list(self.vocab.get(name, ())), dtype=object)
-            jobs.append((name, uniques, codes, None))
-        # one column after another: taken in worker threads, the ~300 MB of new string
-        # buffers were page-faulted concurrently, which cost more system time than the
-        # threads saved (measured: CPU of the read 2.2-3.2 s with 4 threads, 2.0-2.5 s
-        # without)
-        pool = _table_pool()
-        cats = {}
-        for name, uniques, codes, at in jobs:
-            if name in categorical:
-                # the strings taken by the categorical's own codes: one gather of a
-                # million codes per column, not two
-                cat = cats[name] = _categorical(uniques, codes, _STR_DTYPE, at)
-                arrays[name] = _take_strings(cat.categories.to_numpy(dtype=object),
-                                             cat.codes, pool=pool)
-            else:
-                arrays[name] = _take_strings(uniques, codes, at, pool=pool)
-        arrays["value"] = pa.array(value.astype(np.int64))
-        table = pa.table({c: arrays[c] for c in COLUMNS if c != "line"})
-        out = table.to_pandas(types_mapper=_STR_MAPPER.get, memory_pool=pool)
-        out.insert(COLUMNS.index("line"), "line", line if line is not None else
-                   pd.array([], dtype="Int64"))
-        del table, arrays, jobs
-        pool.release_unused()  # hand freed buffers back
-        return out, cats
-
-
-def _categorical(uniques, codes, dtype, at=None) -> pd.Categorical:
-    """Codes into ``uniques`` (-1: missing), taken at ``at`` when given, as a Categorical
-    with sorted categories of ``dtype``: equal to ``Series(uniques.take(codes[at]),
-    dtype=dtype).astype("category")`` (an unused category is dropped, as there)."""
-    used = np.zeros(len(uniques) + 1, dtype=bool)
-    if at is None:
-        used[codes + 1] = True
-    else:
-        taken = np.zeros(len(codes), dtype=bool)
-        taken[at] = True
-        used[codes[taken] + 1] = True
-    keep = np.flatnonzero(used[1:])
-    order = keep[np.argsort(uniques[keep], kind="stable")]
-    rank = np.full(len(uniques) + 1, -1, dtype=np.int32)
-    rank[order + 1] = np.arange(len(order), dtype=np.int32)
-    ranked = rank[codes + 1]
-    categories = pd.Index(pd.array(uniques[order], dtype=dtype))
-    return pd.Categorical.from_codes(ranked if at is None else ranked[at],
-                                     dtype=pd.CategoricalDtype(categories, ordered=False))
-
-
-#: pandas' default string dtype (``"str"``), Arrow-backed
-_STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
-#: Arrow strings -> ``_STR_DTYPE``, without copying
-_STR_MAPPER = {}
-
-
-def _table_pool():
-    """The Arrow memory pool of the long table's buffers: the system allocator.
-
-    pyarrow's default pool (mimalloc in the Linux wheels) asks for transparent huge
-    pages; where the kernel defragments on demand for them (``defrag = madvise``, the
-    default of common distributions), faulting in the table's ~400 MB cost 1.2-1.7 s of
-    system time in :meth:`_Rows.frames`, against 0.3-0.4 s with the system allocator (or
-    jemalloc; measured in alternated runs on the same machine). The buffers' contents,
-    hence the outputs, do not depend on the pool."""
-    import pyarrow as pa
-
-    return pa.system_memory_pool()
-
-
-def _take_strings(uniques, codes, at=None, *, pool=None):
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if not _STR_MAPPER:
-        _STR_MAPPER[pa.large_string()] = _STR_DTYPE
-    if at is not None:
-        codes = codes[at]
-    distinct = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
-    missing = codes < 0
-    return pc.take(distinct, pa.array(codes, mask=missing if missing.any() else None),
-                   memory_pool=pool)
+            strings[name] = categorical(uniques, codes)
+        return LongTable(COLUMNS, numbers, strings)
 
 
 #: first characters of labels whose parse depends on the row above (``п. «б»``, ``ч1.1``,
@@ -581,7 +499,7 @@ def read_court_stats(raw_dir, years=None, *, strict: bool = False) -> pd.DataFra
         A year given both as a zip and as a folder; any bad input (see
         :func:`read_year`).
     """
-    return read_court_stats_coded(raw_dir, years, strict=strict)[0]
+    return read_court_stats_table(raw_dir, years, strict=strict).frame()
 
 
 def read_court_stats_coded(raw_dir, years=None, *, strict: bool = False,
@@ -595,6 +513,24 @@ def read_court_stats_coded(raw_dir, years=None, *, strict: bool = False,
     -------
     (pandas.DataFrame, dict)
         The long table and ``{column: Categorical}``.
+    """
+    table = read_court_stats_table(raw_dir, years, strict=strict)
+    return table.frame(), {c: table.strings[c] for c in categorical if c in table.strings}
+
+
+def read_court_stats_table(raw_dir, years=None, *, strict: bool = False) -> LongTable:
+    """:func:`read_court_stats` as a :class:`~repstats.courts.longtable.LongTable`:
+    numbers, and every string column as a categorical built from the reader's own codes,
+    the strings themselves made only when asked for (:meth:`LongTable.frame
+    <repstats.courts.longtable.LongTable.frame>`, :meth:`LongTable.arrow
+    <repstats.courts.longtable.LongTable.arrow>`).
+
+    Parameters and errors as :func:`read_court_stats`.
+
+    Returns
+    -------
+    LongTable
+        The long table (columns as in :func:`read_court_stats`).
     """
     raw_dir = Path(raw_dir)
     if not (raw_dir / "cdep").is_dir():
@@ -620,7 +556,7 @@ def read_court_stats_coded(raw_dir, years=None, *, strict: bool = False,
             if i + 1 < len(wanted):
                 ahead = pool.submit(workbooks_of, present[wanted[i + 1]])
             _year_into(rows, workbooks, y, f"cdep/{present[y].name}")
-        return rows.frames(categorical)
+        return rows.table()
 
 
 @contextmanager
