@@ -87,8 +87,10 @@ def categorical(uniques, codes, dtype=STR_DTYPE, at=None) -> pd.Categorical:
         used[codes[taken] + 1] = True
     keep = np.flatnonzero(used[1:])
     order = keep[np.argsort(uniques[keep], kind="stable")]
-    rank = np.full(len(uniques) + 1, -1, dtype=np.int32)
-    rank[order + 1] = np.arange(len(order), dtype=np.int32)
+    # codes of the width the Categorical keeps (pandas' own choice): no second copy
+    width = np.int8 if len(order) < 2**7 else np.int16 if len(order) < 2**15 else np.int32
+    rank = np.full(len(uniques) + 1, -1, dtype=width)
+    rank[order + 1] = np.arange(len(order), dtype=width)
     ranked = rank[codes + 1]
     categories = pd.Index(pd.array(uniques[order], dtype=dtype))
     return pd.Categorical.from_codes(ranked if at is None else ranked[at],

@@ -171,8 +171,12 @@ class _Rows:
             codes, uniques = pd.factorize(np.asarray(values, dtype=object))
             codes = codes.astype(np.int32)
             if name == "line":
-                numbers[name] = pd.array(np.asarray(uniques, dtype=object),
-                                         dtype="Int64").take(codes[idx], allow_fill=True)
+                # the distinct line numbers, taken per value (code -1: missing)
+                lines = pd.array(np.asarray(uniques, dtype=object), dtype="Int64")
+                codes = codes[idx]
+                numbers[name] = pd.arrays.IntegerArray(
+                    np.append(lines.to_numpy(dtype=np.int64, na_value=0), 0)[codes],
+                    np.append(lines.isna(), True)[codes])
             else:
                 strings[name] = categorical(np.asarray(uniques, dtype=object), codes,
                                             at=idx)
