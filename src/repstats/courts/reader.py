@@ -58,10 +58,12 @@ from .workbooks import Workbook, workbooks_of, year_sources
 COLUMNS = ["year", "form", "article", "part", "paragraph", "redaction", "row_type",
            "label", "description", "measure", "value", "source_file", "member", "sheet",
            "row", "column", "line", "lumped_parts", "subset", "source_sha256"]
-#: Columns describing a spreadsheet row (shared by all its values).
-_ROW_COLUMNS = ["year", "form", "article", "part", "paragraph", "redaction", "row_type",
-                "label", "description", "lumped_parts", "subset", "source_file", "member",
-                "sheet", "row", "line", "source_sha256"]
+#: Columns of a sheet (shared by all its rows), in the order of :meth:`_Rows.sheet`.
+_SHEET_COLUMNS = ["year", "form", "source_file", "member", "sheet", "source_sha256"]
+#: Columns of a row's label, in the order of :func:`_described`: one tuple per distinct
+#: parsed label (and subset), shared by all the rows so labelled.
+_LABEL_COLUMNS = ["article", "part", "paragraph", "redaction", "row_type", "label",
+                  "description", "lumped_parts", "subset"]
 #: 10-а sections that repeat article rows for a subset of the convicted (2022-2023):
 #: recognised from the section title, never added to the article rows.
 SUBSETS = (
@@ -122,25 +124,35 @@ def _subset_of(sheet, header) -> str | None:
 
 
 class _Rows:
-    """Column-wise accumulator: one entry per spreadsheet row (``meta``) and, per sheet,
-    arrays of its values (position of their row in ``meta``, measure, value, column)."""
+    """Column-wise accumulator. Per sheet, its rows (``rows``: the sheet's id in the
+    ``sheet`` vocabulary, and per row its label's id in the ``label`` vocabulary, its
+    spreadsheet row and line number) and arrays of its values (``chunks``: position of
+    their row among all rows, measure, value, column). The vocabularies hold each
+    distinct sheet, parsed label, measure and column letter once."""
 
     def __init__(self, labels: dict | None = None, strict: bool = False,
                  parsed: dict | None = None, vocab: dict | None = None):
         self.strict = strict
-        self.meta: list[tuple] = []      # _ROW_COLUMNS order
-        self.chunks: list[tuple] = []    # (index, measure, value, column) arrays
+        self.n = 0                        # rows so far
+        self.rows: list[tuple] = []       # (sheet id, label ids, rows, lines) per sheet
+        self.chunks: list[tuple] = []     # (index, measure, value, column) arrays
         # parse caches: per distinct (label, description[, context]) and per parse key
         # (see _parse)
         self.labels: dict = {} if labels is None else labels
         self.parsed: dict = {} if parsed is None else parsed
-        # vocabularies of the value-level columns (see codes)
+        # vocabularies (see codes), shared with the parts read into this table
         self.vocab: dict = {} if vocab is None else vocab
 
     def extend(self, other: "_Rows") -> None:
-        offset = len(self.meta)
-        self.meta.extend(other.meta)
+        offset = self.n
+        self.n += other.n
+        self.rows.extend(other.rows)
         self.chunks.extend((i + offset, m, v, c) for i, m, v, c in other.chunks)
+
+    def code(self, kind: str, value) -> int:
+        """The integer code of ``value`` in this table's vocabulary of ``kind``."""
+        vocab = self.vocab.setdefault(kind, {})
+        return vocab.setdefault(value, len(vocab))
 
     def codes(self, kind: str, values) -> np.ndarray:
         """Integer codes of ``values`` (measures or column letters) in this table's
@@ -162,28 +174,54 @@ class _Rows:
         """The long table, its string columns as categoricals built from the codes at
         hand (each distinct value converted once, no million strings hashed again)."""
         idx, measure, value, column = self._values()
-        meta = list(zip(*self.meta)) if self.meta else [()] * len(_ROW_COLUMNS)
+        ids = {"sheet": [np.full(len(r), s, dtype=np.int32) for s, _, r, _ in self.rows],
+               "label": [d for _, d, _, _ in self.rows]}
+        ids = {k: np.concatenate(v) if v else np.array([], dtype=np.int32)
+               for k, v in ids.items()}
         numbers, strings = {"value": value.astype(np.int64)}, {}
-        for name, values in zip(_ROW_COLUMNS, meta):
-            if name in ("year", "row"):
-                numbers[name] = np.asarray(values, dtype=np.int64)[idx]
-                continue
-            codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-            codes = codes.astype(np.int32)
-            if name == "line":
-                # the distinct line numbers, taken per value (code -1: missing)
-                lines = pd.array(np.asarray(uniques, dtype=object), dtype="Int64")
-                codes = codes[idx]
-                numbers[name] = pd.arrays.IntegerArray(
-                    np.append(lines.to_numpy(dtype=np.int64, na_value=0), 0)[codes],
-                    np.append(lines.isna(), True)[codes])
-            else:
-                strings[name] = categorical(np.asarray(uniques, dtype=object), codes,
-                                            at=idx)
+        row = np.concatenate([r for _, _, r, _ in self.rows]) if self.rows else \
+            np.array([], dtype=np.int64)
+        numbers["row"] = row[idx]
+        for kind, names in (("sheet", _SHEET_COLUMNS), ("label", _LABEL_COLUMNS)):
+            distinct = list(self.vocab.get(kind, ()))
+            for k, name in enumerate(names):
+                values = np.empty(len(distinct), dtype=object)
+                values[:] = [d[k] for d in distinct]
+                if name == "year":
+                    numbers[name] = values.astype(np.int64)[ids[kind]][idx]
+                    continue
+                # codes per distinct sheet or label, taken per row
+                codes, uniques = pd.factorize(values)
+                strings[name] = categorical(np.asarray(uniques, dtype=object),
+                                            codes.astype(np.int32)[ids[kind]], at=idx)
+        lines = np.empty(self.n, dtype=object)
+        lines[:] = list(chain.from_iterable(x for *_, x in self.rows))
+        codes, uniques = pd.factorize(lines)
+        # the distinct line numbers, taken per value (code -1: missing)
+        distinct = pd.array(np.asarray(uniques, dtype=object), dtype="Int64")
+        codes = codes[idx]
+        numbers["line"] = pd.arrays.IntegerArray(
+            np.append(distinct.to_numpy(dtype=np.int64, na_value=0), 0)[codes],
+            np.append(distinct.isna(), True)[codes])
         for name, codes in (("measure", measure), ("column", column)):
             uniques = np.array(list(self.vocab.get(name, ())), dtype=object)
             strings[name] = categorical(uniques, codes)
         return LongTable(COLUMNS, numbers, strings)
+
+
+def _described(rows: _Rows, hit, subset) -> int:
+    """The id of a row's label (:data:`_LABEL_COLUMNS`) in the ``label`` vocabulary, from
+    its parse (:func:`_parse`) and its sheet's subset, remembered in the parse."""
+    lab, noted, text, desc, _, ids = hit
+    if lab.row_type in ("article", "paragraph"):
+        lab = noted
+    row_type = lab.row_type
+    if subset is not None and row_type in ("article", "paragraph"):
+        row_type = "subset"
+    ids[subset] = rows.code("label", (
+        lab.article, lab.part, lab.paragraph, lab.redaction, row_type, text or None,
+        desc or None, lab.lumped, subset if row_type == "subset" else None))
+    return ids[subset]
 
 
 #: first characters of labels whose parse depends on the row above (``п. «б»``, ``ч1.1``,
@@ -229,7 +267,8 @@ def _parse(rows: _Rows, raw_label, raw_desc, has_desc, previous, *, file, member
         rows.parsed[pkey] = lab
     noted = with_description_note(lab, desc) if lab.row_type in ("article",
                                                                  "paragraph") else lab
-    hit = (lab, noted, text, desc, not inherits)
+    # the last item: the row's label id per subset (see _described)
+    hit = (lab, noted, text, desc, not inherits, {})
     rows.labels[key] = hit
     return hit
 
@@ -284,8 +323,8 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
     slow = (~(clean | empty)).any(axis=1)   # text, bools, fractions, negatives: cell by cell
     wanted = np.flatnonzero(clean.any(axis=1) | slow)
     previous = None
-    positions, picked, slow_keep = [], [], []
-    labels_get, meta_append = rows.labels.get, rows.meta.append
+    picked, slow_keep, described, numbers, lines = [], [], [], [], []
+    labels_get = rows.labels.get
     sheet_name, sha = sheet.name, wb.source_sha256
     slow_rows = slow.tolist()
     for i in wanted.tolist():
@@ -308,13 +347,12 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
             hit = _parse(rows, raw_label, raw_desc, desc_col is not None, previous,
                          file=file, member=member, sheet=sheet_name, row=r + 1,
                          column=label_letter)
-        lab, noted, text, desc, _ = hit
+        lab = hit[0]
         if lab.row_type in ("article", "paragraph"):
             previous = lab
-            lab = noted
-        row_type = lab.row_type
-        if subset is not None and row_type in ("article", "paragraph"):
-            row_type = "subset"
+        label_id = hit[5].get(subset)
+        if label_id is None:
+            label_id = _described(rows, hit, subset)
         line = cells[line_col] if line_col is not None else None
         if type(line) is float and line >= 0 and line.is_integer():
             line = int(line)  # the common case, as _value reads it
@@ -323,14 +361,17 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
                           column=line_letter)
         else:
             line = None
-        positions.append(len(rows.meta))
         picked.append(i)
-        meta_append((year, form, lab.article, lab.part, lab.paragraph, lab.redaction,
-                     row_type, text or None, desc or None, lab.lumped,
-                     subset if row_type == "subset" else None, file, member,
-                     sheet_name, r + 1, line, sha))
-    if not positions:
+        described.append(label_id)
+        numbers.append(r + 1)
+        lines.append(line)
+    if not picked:
         return
+    base = rows.n
+    rows.n += len(picked)
+    rows.rows.append((rows.code("sheet", (year, form, file, member, sheet_name, sha)),
+                      np.array(described, dtype=np.int32),
+                      np.array(numbers, dtype=np.int64), lines))
     mask = np.zeros(block.shape, dtype=bool)
     chosen = np.array(picked)
     mask[chosen] = clean[chosen]
@@ -338,7 +379,7 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
         mask[i] = keep
     where_row, where_col = np.nonzero(mask)   # row-major: rows, then header order
     pos = np.full(len(body), -1, dtype=np.int64)
-    pos[chosen] = positions
+    pos[chosen] = np.arange(base, base + len(picked))
     rows.chunks.append((pos[where_row], rows.codes("measure", names)[where_col],
                         counts[where_row, where_col].astype(np.int64),
                         rows.codes("column", letters)[where_col]))
