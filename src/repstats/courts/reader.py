@@ -302,22 +302,28 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
     letters = np.array([x for _, x, _ in measures], dtype=object)
     names = np.array([n for _, _, n in measures], dtype=object)
     pick = itemgetter(*cols)
-    # the cells row by row in one flat list, and each cell's kind (number, text, other)
-    # from its exact type, both by C-level iteration (no Python call per cell)
+    # the cells row by row in one flat list, and which are floats, both by C-level
+    # iteration (no Python call per cell); the few others (blanks, text, integers,
+    # booleans, dates) are told apart one by one by their exact type
     flat = (list(chain.from_iterable(map(pick, body))) if len(cols) > 1
             else list(map(pick, body)))
     block = np.empty(len(flat), dtype=object)
     block[:] = flat
-    block = block.reshape(len(body), len(cols))
-    kinds = np.fromiter(map(_KIND.get, map(type, flat), repeat(_OTHER)), dtype=np.int8,
-                        count=len(flat)).reshape(block.shape)
+    number = np.fromiter(map(isinstance, flat, repeat(float)), dtype=bool,
+                         count=len(flat))
+    empty = np.zeros(len(flat), dtype=bool)
+    others = np.flatnonzero(~number)
+    if len(others):
+        kinds = np.array([_KIND.get(type(flat[k]), _OTHER) for k in others.tolist()],
+                         dtype=np.int8)
+        number[others[kinds == _NUMBER]] = True
+        text = others[kinds == _TEXT]
+        empty[text] = block[text] == ""
+        block[others[kinds != _NUMBER]] = 0.0   # no count: 0, as counts start
     del flat
-    number = kinds == _NUMBER
-    text = kinds == _TEXT
-    empty = np.zeros(block.shape, dtype=bool)
-    empty[text] = block[text] == ""
-    counts = np.zeros(block.shape, dtype=np.float64)
-    counts[number] = block[number].astype(np.float64)
+    shape = (len(body), len(cols))
+    counts = block.astype(np.float64).reshape(shape)
+    number, empty = number.reshape(shape), empty.reshape(shape)
     with np.errstate(invalid="ignore"):
         clean = number & (counts >= 0) & (np.mod(counts, 1) == 0)
     slow = (~(clean | empty)).any(axis=1)   # text, bools, fractions, negatives: cell by cell
@@ -372,7 +378,7 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
     rows.rows.append((rows.code("sheet", (year, form, file, member, sheet_name, sha)),
                       np.array(described, dtype=np.int32),
                       np.array(numbers, dtype=np.int64), lines))
-    mask = np.zeros(block.shape, dtype=bool)
+    mask = np.zeros(shape, dtype=bool)
     chosen = np.array(picked)
     mask[chosen] = clean[chosen]
     for i, keep in slow_keep:
