@@ -168,7 +168,8 @@ def _coded_schema(columns: frozenset) -> pa.DataFrameSchema:
 
 def _validate(schema: pa.DataFrameSchema, df: pd.DataFrame) -> None:
     try:
-        schema.validate(df, lazy=True)
+        # inplace: the schema coerces nothing, so pandera's copy of the table is saved
+        schema.validate(df, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         lines = [f"{r.column}: {r.check} (e.g. {r.failure_case!r})"
