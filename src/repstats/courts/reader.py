@@ -307,22 +307,19 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
     # booleans, dates) are told apart one by one by their exact type
     flat = (list(chain.from_iterable(map(pick, body))) if len(cols) > 1
             else list(map(pick, body)))
-    block = np.empty(len(flat), dtype=object)
-    block[:] = flat
     number = np.fromiter(map(isinstance, flat, repeat(float)), dtype=bool,
                          count=len(flat))
     empty = np.zeros(len(flat), dtype=bool)
-    others = np.flatnonzero(~number)
-    if len(others):
-        kinds = np.array([_KIND.get(type(flat[k]), _OTHER) for k in others.tolist()],
-                         dtype=np.int8)
-        number[others[kinds == _NUMBER]] = True
-        text = others[kinds == _TEXT]
-        empty[text] = block[text] == ""
-        block[others[kinds != _NUMBER]] = 0.0   # no count: 0, as counts start
-    del flat
+    for k in np.flatnonzero(~number).tolist():
+        kind = _KIND.get(type(flat[k]), _OTHER)
+        if kind == _NUMBER:
+            number[k] = True
+            continue
+        empty[k] = kind == _TEXT and flat[k] == ""
+        flat[k] = 0.0   # no count: 0 (the list is ours)
     shape = (len(body), len(cols))
-    counts = block.astype(np.float64).reshape(shape)
+    counts = np.array(flat, dtype=np.float64).reshape(shape)
+    del flat
     number, empty = number.reshape(shape), empty.reshape(shape)
     with np.errstate(invalid="ignore"):
         clean = number & (counts >= 0) & (np.mod(counts, 1) == 0)
