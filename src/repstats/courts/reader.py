@@ -39,7 +39,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from itertools import chain, repeat
-from operator import itemgetter
+from operator import getitem, itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -305,8 +305,12 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
     # the cells row by row in one flat list, and which are floats, both by C-level
     # iteration (no Python call per cell); the few others (blanks, text, integers,
     # booleans, dates) are told apart one by one by their exact type
-    flat = (list(chain.from_iterable(map(pick, body))) if len(cols) > 1
-            else list(map(pick, body)))
+    if cols == list(range(cols[0], cols[-1] + 1)):  # adjacent columns: row slices
+        flat = list(chain.from_iterable(map(getitem, body,
+                                            repeat(slice(cols[0], cols[-1] + 1)))))
+    else:
+        flat = (list(chain.from_iterable(map(pick, body))) if len(cols) > 1
+                else list(map(pick, body)))
     number = np.fromiter(map(isinstance, flat, repeat(float)), dtype=bool,
                          count=len(flat))
     empty = np.zeros(len(flat), dtype=bool)
