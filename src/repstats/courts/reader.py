@@ -236,10 +236,11 @@ def _parse(rows: _Rows, raw_label, raw_desc, has_desc, previous, *, file, member
     (label, description) and, for the labels that inherit from the row above (``п. «б»``,
     ``ч1.1``), per distinct context.
 
-    :func:`~repstats.courts.labels.parse_label` reads the description only through
-    whether it is empty and which total it names, and the row above only through its
-    article and part: parses are shared on that key, so each distinct label is parsed
-    about once, whatever the descriptions beside it."""
+    :func:`~repstats.courts.labels.parse_label` reads the label only as text, the
+    description only through which total it names (and, beside an empty label, whether
+    it is empty), and the row above only through its article and part: parses are
+    shared on that key, so each distinct label is parsed about once, whatever the
+    descriptions beside it."""
     key = (raw_label, raw_desc)
     hit = rows.labels.get(key)
     if hit is not None:
@@ -253,7 +254,10 @@ def _parse(rows: _Rows, raw_label, raw_desc, has_desc, previous, *, file, member
         if hit is not None:
             return hit
     desc = cell_text(raw_desc) if has_desc else None
-    pkey = (raw_label, bool(desc), classify_total(desc) if desc else None,
+    # parse_label reads the label only as text, the description only through which
+    # total it names and (for an empty label) whether it is empty: the same article in
+    # 10-а (described) and in 10.3 (not) is parsed once
+    pkey = (text, classify_total(desc) if desc else None, bool(desc) if not text else None,
             context if text[:1] in _CONTEXTUAL else None)
     lab = rows.parsed.get(pkey)
     if lab is None:
