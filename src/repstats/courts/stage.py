@@ -13,8 +13,9 @@ from .reader import read_court_stats_table
 from .reconcile import CATEGORICAL, QUALITY_COLUMNS, reconcile, working_frame
 from .schema import validate_coded, validate_court_stats
 
-#: string columns the reader also hands over encoded (validation and reconciliation work
-#: on their codes)
+#: the long table's string columns: the reader hands them over encoded
+#: (:class:`~repstats.courts.longtable.LongTable`), and validation and reconciliation
+#: work on their codes
 CODED = CATEGORICAL | {"description", "subset", "source_sha256"}
 OUTPUTS = {
     "table": "court_stats.parquet",
