@@ -128,13 +128,19 @@ def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(df: pd.DataFrame, target, **kwargs) -> Path:
-    """Write ``df`` to UTF-8 CSV atomically (``\\n`` line ends, no index)."""
+def csv_bytes(df: pd.DataFrame, **kwargs) -> bytes:
+    """The bytes :func:`write_csv` writes (e.g. to render a table while another is
+    computed, and write both once everything is): UTF-8 CSV, ``\\n`` line ends, no
+    index; other keywords go to :meth:`pandas.DataFrame.to_csv`."""
     kwargs.setdefault("index", False)
     kwargs.setdefault("lineterminator", "\n")
-    with atomic_path(target) as tmp:
-        df.to_csv(tmp, **kwargs)
-    return Path(target)
+    encoding = kwargs.pop("encoding", "utf-8")
+    return df.to_csv(**kwargs).encode(encoding)
+
+
+def write_csv(df: pd.DataFrame, target, **kwargs) -> Path:
+    """Write ``df`` to UTF-8 CSV atomically (``\\n`` line ends, no index)."""
+    return write_bytes(target, csv_bytes(df, **kwargs))
 
 
 def write_json(obj, target) -> Path:

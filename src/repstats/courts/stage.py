@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io import parquet_bytes, write_bytes, write_csv
+from ..io import csv_bytes, parquet_bytes, write_bytes
 from .codebook import codebook
 from .reader import read_court_stats_table
 from .reconcile import CATEGORICAL, QUALITY_COLUMNS, reconcile, working_frame
@@ -51,11 +51,13 @@ def build(paths) -> list[Path]:
         work = working_frame(coded)
         quality = reconcile(work)
         book = codebook(work)  # the same values, coded
+        # rendered while the worker finishes the table; written once all is computed
+        texts = {"quality": csv_bytes(quality), "codebook": csv_bytes(book)}
         table = table.result()
     out = Path(paths.processed)
     return [write_bytes(out / OUTPUTS["table"], table),
-            write_csv(quality, out / OUTPUTS["quality"]),
-            write_csv(book, out / OUTPUTS["codebook"])]
+            write_bytes(out / OUTPUTS["quality"], texts["quality"]),
+            write_bytes(out / OUTPUTS["codebook"], texts["codebook"])]
 
 
 def _parquet(read) -> bytes:
