@@ -388,11 +388,12 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
     mask[chosen] = clean[chosen]
     for i, keep in slow_keep:
         mask[i] = keep
-    where_row, where_col = np.nonzero(mask)   # row-major: rows, then header order
+    at = np.flatnonzero(mask)   # row-major: rows, then header order
+    where_row, where_col = np.divmod(at, shape[1])
     pos = np.full(len(body), -1, dtype=np.int64)
     pos[chosen] = np.arange(base, base + len(picked))
     rows.chunks.append((pos[where_row], rows.codes("measure", names)[where_col],
-                        counts[where_row, where_col].astype(np.int64),
+                        counts.ravel()[at].astype(np.int64),
                         rows.codes("column", letters)[where_col]))
 
 
