@@ -420,7 +420,7 @@ def test_coded_read_equals_encoding_the_table(tmp_path):
 def test_categorical_drops_unused_and_sorts():
     import numpy as np
 
-    from repstats.courts.reader import _categorical
+    from repstats.courts.longtable import categorical as _categorical
 
     uniques = np.array(["b", "c", "a"], dtype=object)
     codes = np.array([0, -1, 2, 0, 1], dtype=np.int32)

@@ -96,13 +96,17 @@ def write_parquet(df: pd.DataFrame, target, metadata: dict | None = None) -> Pat
     return write_bytes(target, parquet_bytes(df, metadata))
 
 
-def parquet_bytes(df: pd.DataFrame, metadata: dict | None = None) -> bytes:
+def parquet_bytes(df, metadata: dict | None = None) -> bytes:
     """The bytes :func:`write_parquet` writes (e.g. to encode a table in a worker thread,
-    Arrow releasing the GIL, and write it once everything else is computed)."""
+    Arrow releasing the GIL, and write it once everything else is computed).
+
+    ``df`` is a pandas DataFrame or a :class:`pyarrow.Table` holding pandas' own
+    metadata (as ``pyarrow.Table.from_pandas(df, preserve_index=False)`` gives it)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(df, preserve_index=False)
+    table = df if isinstance(df, pa.Table) else pa.Table.from_pandas(df,
+                                                                     preserve_index=False)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                            **_metadata_bytes(metadata)})
     sink = pa.BufferOutputStream()
@@ -124,13 +128,19 @@ def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(df: pd.DataFrame, target, **kwargs) -> Path:
-    """Write ``df`` to UTF-8 CSV atomically (``\\n`` line ends, no index)."""
+def csv_bytes(df: pd.DataFrame, **kwargs) -> bytes:
+    """The bytes :func:`write_csv` writes (e.g. to render a table while another is
+    computed, and write both once everything is): UTF-8 CSV, ``\\n`` line ends, no
+    index; other keywords go to :meth:`pandas.DataFrame.to_csv`."""
     kwargs.setdefault("index", False)
     kwargs.setdefault("lineterminator", "\n")
-    with atomic_path(target) as tmp:
-        df.to_csv(tmp, **kwargs)
-    return Path(target)
+    encoding = kwargs.pop("encoding", "utf-8")
+    return df.to_csv(**kwargs).encode(encoding)
+
+
+def write_csv(df: pd.DataFrame, target, **kwargs) -> Path:
+    """Write ``df`` to UTF-8 CSV atomically (``\\n`` line ends, no index)."""
+    return write_bytes(target, csv_bytes(df, **kwargs))
 
 
 def write_json(obj, target) -> Path:

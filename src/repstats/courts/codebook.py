@@ -90,9 +90,11 @@ def codebook(df: pd.DataFrame | None = None) -> pd.DataFrame:
         # the distinct (measure, form, year) with their number of values: a few hundred
         # rows, grouped instead of the million (integer keys, no string hashing)
         what = ["measure", "form", "year"]
-        _, first, counts = np.unique(row_keys(df, what), return_index=True,
-                                     return_counts=True)
-        combos = df[what].take(first).astype(
+        codes, distinct = pd.factorize(row_keys(df, what), sort=True)
+        counts = np.bincount(codes, minlength=len(distinct))
+        at = np.empty(len(distinct), dtype=np.int64)
+        at[codes] = np.arange(len(codes))  # a row of each key (all alike on ``what``)
+        combos = df[what].take(at).astype(
             {c: df[c].cat.categories.dtype for c in what
              if isinstance(df[c].dtype, pd.CategoricalDtype)}).assign(_n=counts)
         g = combos.groupby("measure")

@@ -64,7 +64,7 @@ def identify_form(grid, *, file=None, member=None, sheet=None) -> FormId:
     """
     found, years = [], []
     for r, row in enumerate(grid):
-        texts = [t for t in map(cell_text, row) if t]
+        texts = [t for t in map(cell_text, [v for v in row if v != ""]) if t]
         joined = " ".join(texts)
         for text in texts:
             m = _FORM_CELL.match(text)

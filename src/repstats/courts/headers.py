@@ -124,6 +124,8 @@ def find_header(grid, merges=(), *, file=None, member=None, sheet=None) -> Heade
     description_col = line_col = None
     for r in range(number_row - 1, -1, -1):
         for c, value in enumerate(grid[r]):
+            if value == "":
+                continue  # most cells: empty (no header names an empty text)
             text = cell_text(value)
             if label_col is None and _ARTICLE_HEADER.match(text):
                 label_col, top_row = c, r

@@ -10,11 +10,17 @@ import numpy as np
 import pandas as pd
 
 
-def _codes(s: pd.Series) -> tuple[np.ndarray, int]:
-    """Codes of a column in ``0..size-1`` (missing values: a code of their own)."""
+def _codes(s: pd.Series, rows=None) -> tuple[np.ndarray, int]:
+    """Codes of a column (at positions ``rows`` when given) in ``0..size-1`` (missing
+    values: a code of their own)."""
     if isinstance(s.dtype, pd.CategoricalDtype):
         # the categorical's own codes (-1: missing), no hashing at all
-        return s.cat.codes.to_numpy().astype(np.int64) + 1, len(s.cat.categories) + 1
+        codes = s.cat.codes.to_numpy()
+        if rows is not None:
+            codes = codes[rows]
+        return codes.astype(np.int64) + 1, len(s.cat.categories) + 1
+    if rows is not None:
+        s = s.iloc[rows]
     if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iu" and len(s):
         # integers of a narrow range (years, spreadsheet rows): their offset from the
         # smallest, no hashing either
@@ -26,12 +32,13 @@ def _codes(s: pd.Series) -> tuple[np.ndarray, int]:
     return codes, int(codes.max(initial=-1)) + 1
 
 
-def row_keys(df: pd.DataFrame, columns) -> np.ndarray:
-    """An ``int64`` per row of ``df``, equal for two rows exactly when they are equal on
-    every column of ``columns`` (missing equal to missing, as ``DataFrame.duplicated``)."""
-    key, bound = np.zeros(len(df), dtype=np.int64), 1
+def row_keys(df: pd.DataFrame, columns, rows=None) -> np.ndarray:
+    """An ``int64`` per row of ``df`` (per position of ``rows``, when given), equal for
+    two rows exactly when they are equal on every column of ``columns`` (missing equal to
+    missing, as ``DataFrame.duplicated``)."""
+    key, bound = np.zeros(len(df) if rows is None else len(rows), dtype=np.int64), 1
     for col in columns:
-        codes, size = _codes(df[col])
+        codes, size = _codes(df[col], rows)
         size = max(size, 1)
         if bound * size >= 2**62:  # renumbered densely first: never overflows
             key = pd.factorize(key)[0].astype(np.int64)

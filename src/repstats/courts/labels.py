@@ -89,6 +89,11 @@ _ABBREV = tuple((re.compile(p, re.IGNORECASE), r) for p, r in (
     (r"\bред\.(?=\s|$|[,)])", "редакции"), (r"\bред(?=\s+фз)", "редакции"),
     (r"\bвкл\.", "включая"), (r"\bN\s*(?=\d)", "№ "), (r"№(?=\d)", "№ ")))
 _OPEN_SPACE = re.compile(r"\(\s+")
+#: the patterns parse_label applies to every article label, compiled once
+_ARTICLE_WORD = re.compile(r"^(ст\.?\s*|статья\s+)(?=\d)")
+_PART_HEAD = re.compile(rf"^{_PART}")
+_PARAGRAPHS = re.compile(rf"^\s*(?:п\.\s*)*{_QL}((?:\s*,\s*(?:п\.\s*)?{_QLN})*)")
+_LISTED_ARTICLE = re.compile(r"[,;]\s*(\d{3}(?:\.\d{1,2})?)")
 _SPACE_CLOSE = re.compile(r"\s+\)")
 
 
@@ -246,7 +251,7 @@ def parse_label(value, description=None, *, previous: Label | None = None, file=
         letter = (para.group(1) or para.group(2)).replace(" ", "")
         return Label("paragraph", previous.article, previous.part, letter,
                      normalize_redaction(low[para.end():]))
-    low = re.sub(r"^(ст\.?\s*|статья\s+)(?=\d)", "", low)
+    low = _ARTICLE_WORD.sub("", low)
     m = _HEAD.match(low)
     if not m:
         # "ч1.1" without an article: a part of the previous row's article
@@ -260,7 +265,7 @@ def parse_label(value, description=None, *, previous: Label | None = None, file=
                              one.group(3), None, normalize_redaction(text))
             return Label("article_group", None, None, None, normalize_redaction(text),
                          lumped_parts(tail))
-        pm = re.match(rf"^{_PART}", low)
+        pm = _PART_HEAD.match(low)
         if pm and previous is not None and previous.article:
             _check_shape(low[:pm.end()], low[pm.end():], text, where)
             return Label("article", previous.article, pm.group(1), None,
@@ -273,7 +278,7 @@ def parse_label(value, description=None, *, previous: Label | None = None, file=
     part = m.group(3)
     rest = low[m.end():]
     _check_shape(low[:m.end()], rest, text, where)
-    para = re.match(rf"^\s*(?:п\.\s*)*{_QL}((?:\s*,\s*(?:п\.\s*)?{_QLN})*)", rest)
+    para = _PARAGRAPHS.match(rest)
     if para:
         # "п. «а»" or pooled paragraphs "«а», «б», «в»" (joined as "а,б,в")
         letters = [para.group(1)] + re.findall(_QL, para.group(2))
@@ -281,7 +286,7 @@ def parse_label(value, description=None, *, previous: Label | None = None, file=
                      normalize_redaction(rest[para.end():]))
     cleaned = _LAW_CITE.sub(" ", rest)
     others = {a for a in _OTHER_ARTICLE.findall(cleaned) if a != article}
-    listed = {a for a in re.findall(r"[,;]\s*(\d{3}(?:\.\d{1,2})?)", cleaned)}
+    listed = set(_LISTED_ARTICLE.findall(cleaned))
     if others & listed and not re.search(r"вкл", rest):
         # a combined row: several articles in one row, never split (e.g. 2022 "264.3 ч. 1,
         # 264.3 ч. 2, 274.2 ч. 1, 275.1")

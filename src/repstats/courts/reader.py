@@ -39,7 +39,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from itertools import chain, repeat
-from operator import itemgetter
+from operator import getitem, itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -51,16 +51,19 @@ from .forms import FORMS, identify_workbook
 from .headers import find_header
 from .labels import (Label, LabelShapeError, classify_total, parse_label,
                      with_description_note)
+from .longtable import LongTable, categorical
 from .measures import measure_for
 from .workbooks import Workbook, workbooks_of, year_sources
 
 COLUMNS = ["year", "form", "article", "part", "paragraph", "redaction", "row_type",
            "label", "description", "measure", "value", "source_file", "member", "sheet",
            "row", "column", "line", "lumped_parts", "subset", "source_sha256"]
-#: Columns describing a spreadsheet row (shared by all its values).
-_ROW_COLUMNS = ["year", "form", "article", "part", "paragraph", "redaction", "row_type",
-                "label", "description", "lumped_parts", "subset", "source_file", "member",
-                "sheet", "row", "line", "source_sha256"]
+#: Columns of a sheet (shared by all its rows), in the order of :meth:`_Rows.sheet`.
+_SHEET_COLUMNS = ["year", "form", "source_file", "member", "sheet", "source_sha256"]
+#: Columns of a row's label, in the order of :func:`_described`: one tuple per distinct
+#: parsed label (and subset), shared by all the rows so labelled.
+_LABEL_COLUMNS = ["article", "part", "paragraph", "redaction", "row_type", "label",
+                  "description", "lumped_parts", "subset"]
 #: 10-а sections that repeat article rows for a subset of the convicted (2022-2023):
 #: recognised from the section title, never added to the article rows.
 SUBSETS = (
@@ -121,25 +124,35 @@ def _subset_of(sheet, header) -> str | None:
 
 
 class _Rows:
-    """Column-wise accumulator: one entry per spreadsheet row (``meta``) and, per sheet,
-    arrays of its values (position of their row in ``meta``, measure, value, column)."""
+    """Column-wise accumulator. Per sheet, its rows (``rows``: the sheet's id in the
+    ``sheet`` vocabulary, and per row its label's id in the ``label`` vocabulary, its
+    spreadsheet row and line number) and arrays of its values (``chunks``: position of
+    their row among all rows, measure, value, column). The vocabularies hold each
+    distinct sheet, parsed label, measure and column letter once."""
 
     def __init__(self, labels: dict | None = None, strict: bool = False,
                  parsed: dict | None = None, vocab: dict | None = None):
         self.strict = strict
-        self.meta: list[tuple] = []      # _ROW_COLUMNS order
-        self.chunks: list[tuple] = []    # (index, measure, value, column) arrays
+        self.n = 0                        # rows so far
+        self.rows: list[tuple] = []       # (sheet id, label ids, rows, lines) per sheet
+        self.chunks: list[tuple] = []     # (index, measure, value, column) arrays
         # parse caches: per distinct (label, description[, context]) and per parse key
         # (see _parse)
         self.labels: dict = {} if labels is None else labels
         self.parsed: dict = {} if parsed is None else parsed
-        # vocabularies of the value-level columns (see codes)
+        # vocabularies (see codes), shared with the parts read into this table
         self.vocab: dict = {} if vocab is None else vocab
 
     def extend(self, other: "_Rows") -> None:
-        offset = len(self.meta)
-        self.meta.extend(other.meta)
+        offset = self.n
+        self.n += other.n
+        self.rows.extend(other.rows)
         self.chunks.extend((i + offset, m, v, c) for i, m, v, c in other.chunks)
+
+    def code(self, kind: str, value) -> int:
+        """The integer code of ``value`` in this table's vocabulary of ``kind``."""
+        vocab = self.vocab.setdefault(kind, {})
+        return vocab.setdefault(value, len(vocab))
 
     def codes(self, kind: str, values) -> np.ndarray:
         """Integer codes of ``values`` (measures or column letters) in this table's
@@ -154,114 +167,61 @@ class _Rows:
         return tuple(np.concatenate(parts) for parts in zip(*self.chunks))
 
     def frame(self) -> pd.DataFrame:
-        """The long table (see :meth:`frames`)."""
-        return self.frames()[0]
+        """The long table (see :meth:`table`)."""
+        return self.table().frame()
 
-    def frames(self, categorical=()) -> tuple[pd.DataFrame, dict]:
-        """The long table, and the ``categorical`` string columns as
-        :class:`pandas.Categorical` (categories sorted, as ``astype("category")`` gives
-        them) built from the codes at hand, without hashing a million strings again.
-
-        Each distinct value is converted once, then taken per value (pyarrow), and
-        strings land in pandas' Arrow-backed ``str`` dtype without a copy through Python
-        objects."""
-        import pyarrow as pa
-
+    def table(self) -> LongTable:
+        """The long table, its string columns as categoricals built from the codes at
+        hand (each distinct value converted once, no million strings hashed again)."""
         idx, measure, value, column = self._values()
-        meta = list(zip(*self.meta)) if self.meta else [()] * len(_ROW_COLUMNS)
-        arrays, line, jobs = {}, None, []
-        for name, values in zip(_ROW_COLUMNS, meta):
-            if name in ("year", "row"):
-                arrays[name] = pa.array(np.asarray(values, dtype=np.int64)[idx])
-                continue
-            codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-            codes = codes.astype(np.int32)
-            if name == "line":
-                line = pd.array(np.asarray(uniques, dtype=object), dtype="Int64").take(
-                    codes[idx], allow_fill=True)
-                continue
-            jobs.append((name, np.asarray(uniques, dtype=object), codes, idx))
+        ids = {"sheet": [np.full(len(r), s, dtype=np.int32) for s, _, r, _ in self.rows],
+               "label": [d for _, d, _, _ in self.rows]}
+        ids = {k: np.concatenate(v) if v else np.array([], dtype=np.int32)
+               for k, v in ids.items()}
+        numbers, strings = {"value": value.astype(np.int64)}, {}
+        row = np.concatenate([r for _, _, r, _ in self.rows]) if self.rows else \
+            np.array([], dtype=np.int64)
+        numbers["row"] = row[idx]
+        for kind, names in (("sheet", _SHEET_COLUMNS), ("label", _LABEL_COLUMNS)):
+            distinct = list(self.vocab.get(kind, ()))
+            for k, name in enumerate(names):
+                values = np.empty(len(distinct), dtype=object)
+                values[:] = [d[k] for d in distinct]
+                if name == "year":
+                    numbers[name] = values.astype(np.int64)[ids[kind]][idx]
+                    continue
+                # codes per distinct sheet or label, taken per row
+                codes, uniques = pd.factorize(values)
+                strings[name] = categorical(np.asarray(uniques, dtype=object),
+                                            codes.astype(np.int32)[ids[kind]], at=idx)
+        lines = np.empty(self.n, dtype=object)
+        lines[:] = list(chain.from_iterable(x for *_, x in self.rows))
+        codes, uniques = pd.factorize(lines)
+        # the distinct line numbers, taken per value (code -1: missing)
+        distinct = pd.array(np.asarray(uniques, dtype=object), dtype="Int64")
+        codes = codes[idx]
+        numbers["line"] = pd.arrays.IntegerArray(
+            np.append(distinct.to_numpy(dtype=np.int64, na_value=0), 0)[codes],
+            np.append(distinct.isna(), True)[codes])
         for name, codes in (("measure", measure), ("column", column)):
             uniques = np.array(list(self.vocab.get(name, ())), dtype=object)
-            jobs.append((name, uniques, codes, None))
-        # one column after another: taken in worker threads, the ~300 MB of new string
-        # buffers were page-faulted concurrently, which cost more system time than the
-        # threads saved (measured: CPU of the read 2.2-3.2 s with 4 threads, 2.0-2.5 s
-        # without)
-        pool = _table_pool()
-        cats = {}
-        for name, uniques, codes, at in jobs:
-            if name in categorical:
-                # the strings taken by the categorical's own codes: one gather of a
-                # million codes per column, not two
-                cat = cats[name] = _categorical(uniques, codes, _STR_DTYPE, at)
-                arrays[name] = _take_strings(cat.categories.to_numpy(dtype=object),
-                                             cat.codes, pool=pool)
-            else:
-                arrays[name] = _take_strings(uniques, codes, at, pool=pool)
-        arrays["value"] = pa.array(value.astype(np.int64))
-        table = pa.table({c: arrays[c] for c in COLUMNS if c != "line"})
-        out = table.to_pandas(types_mapper=_STR_MAPPER.get, memory_pool=pool)
-        out.insert(COLUMNS.index("line"), "line", line if line is not None else
-                   pd.array([], dtype="Int64"))
-        del table, arrays, jobs
-        pool.release_unused()  # hand freed buffers back
-        return out, cats
+            strings[name] = categorical(uniques, codes)
+        return LongTable(COLUMNS, numbers, strings)
 
 
-def _categorical(uniques, codes, dtype, at=None) -> pd.Categorical:
-    """Codes into ``uniques`` (-1: missing), taken at ``at`` when given, as a Categorical
-    with sorted categories of ``dtype``: equal to ``Series(uniques.take(codes[at]),
-    dtype=dtype).astype("category")`` (an unused category is dropped, as there)."""
-    used = np.zeros(len(uniques) + 1, dtype=bool)
-    if at is None:
-        used[codes + 1] = True
-    else:
-        taken = np.zeros(len(codes), dtype=bool)
-        taken[at] = True
-        used[codes[taken] + 1] = True
-    keep = np.flatnonzero(used[1:])
-    order = keep[np.argsort(uniques[keep], kind="stable")]
-    rank = np.full(len(uniques) + 1, -1, dtype=np.int32)
-    rank[order + 1] = np.arange(len(order), dtype=np.int32)
-    ranked = rank[codes + 1]
-    categories = pd.Index(pd.array(uniques[order], dtype=dtype))
-    return pd.Categorical.from_codes(ranked if at is None else ranked[at],
-                                     dtype=pd.CategoricalDtype(categories, ordered=False))
-
-
-#: pandas' default string dtype (``"str"``), Arrow-backed
-_STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
-#: Arrow strings -> ``_STR_DTYPE``, without copying
-_STR_MAPPER = {}
-
-
-def _table_pool():
-    """The Arrow memory pool of the long table's buffers: the system allocator.
-
-    pyarrow's default pool (mimalloc in the Linux wheels) asks for transparent huge
-    pages; where the kernel defragments on demand for them (``defrag = madvise``, the
-    default of common distributions), faulting in the table's ~400 MB cost 1.2-1.7 s of
-    system time in :meth:`_Rows.frames`, against 0.3-0.4 s with the system allocator (or
-    jemalloc; measured in alternated runs on the same machine). The buffers' contents,
-    hence the outputs, do not depend on the pool."""
-    import pyarrow as pa
-
-    return pa.system_memory_pool()
-
-
-def _take_strings(uniques, codes, at=None, *, pool=None):
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if not _STR_MAPPER:
-        _STR_MAPPER[pa.large_string()] = _STR_DTYPE
-    if at is not None:
-        codes = codes[at]
-    distinct = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
-    missing = codes < 0
-    return pc.take(distinct, pa.array(codes, mask=missing if missing.any() else None),
-                   memory_pool=pool)
+def _described(rows: _Rows, hit, subset) -> int:
+    """The id of a row's label (:data:`_LABEL_COLUMNS`) in the ``label`` vocabulary, from
+    its parse (:func:`_parse`) and its sheet's subset, remembered in the parse."""
+    lab, noted, text, desc, _, ids = hit
+    if lab.row_type in ("article", "paragraph"):
+        lab = noted
+    row_type = lab.row_type
+    if subset is not None and row_type in ("article", "paragraph"):
+        row_type = "subset"
+    ids[subset] = rows.code("label", (
+        lab.article, lab.part, lab.paragraph, lab.redaction, row_type, text or None,
+        desc or None, lab.lumped, subset if row_type == "subset" else None))
+    return ids[subset]
 
 
 #: first characters of labels whose parse depends on the row above (``п. «б»``, ``ч1.1``,
@@ -276,10 +236,11 @@ def _parse(rows: _Rows, raw_label, raw_desc, has_desc, previous, *, file, member
     (label, description) and, for the labels that inherit from the row above (``п. «б»``,
     ``ч1.1``), per distinct context.
 
-    :func:`~repstats.courts.labels.parse_label` reads the description only through
-    whether it is empty and which total it names, and the row above only through its
-    article and part: parses are shared on that key, so each distinct label is parsed
-    about once, whatever the descriptions beside it."""
+    :func:`~repstats.courts.labels.parse_label` reads the label only as text, the
+    description only through which total it names (and, beside an empty label, whether
+    it is empty), and the row above only through its article and part: parses are
+    shared on that key, so each distinct label is parsed about once, whatever the
+    descriptions beside it."""
     key = (raw_label, raw_desc)
     hit = rows.labels.get(key)
     if hit is not None:
@@ -293,7 +254,10 @@ def _parse(rows: _Rows, raw_label, raw_desc, has_desc, previous, *, file, member
         if hit is not None:
             return hit
     desc = cell_text(raw_desc) if has_desc else None
-    pkey = (raw_label, bool(desc), classify_total(desc) if desc else None,
+    # parse_label reads the label only as text, the description only through which
+    # total it names and (for an empty label) whether it is empty: the same article in
+    # 10-а (described) and in 10.3 (not) is parsed once
+    pkey = (text, classify_total(desc) if desc else None, bool(desc) if not text else None,
             context if text[:1] in _CONTEXTUAL else None)
     lab = rows.parsed.get(pkey)
     if lab is None:
@@ -307,7 +271,8 @@ def _parse(rows: _Rows, raw_label, raw_desc, has_desc, previous, *, file, member
         rows.parsed[pkey] = lab
     noted = with_description_note(lab, desc) if lab.row_type in ("article",
                                                                  "paragraph") else lab
-    hit = (lab, noted, text, desc, not inherits)
+    # the last item: the row's label id per subset (see _described)
+    hit = (lab, noted, text, desc, not inherits, {})
     rows.labels[key] = hit
     return hit
 
@@ -341,29 +306,36 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
     letters = np.array([x for _, x, _ in measures], dtype=object)
     names = np.array([n for _, _, n in measures], dtype=object)
     pick = itemgetter(*cols)
-    # the cells row by row in one flat list, and each cell's kind (number, text, other)
-    # from its exact type, both by C-level iteration (no Python call per cell)
-    flat = (list(chain.from_iterable(map(pick, body))) if len(cols) > 1
-            else list(map(pick, body)))
-    block = np.empty(len(flat), dtype=object)
-    block[:] = flat
-    block = block.reshape(len(body), len(cols))
-    kinds = np.fromiter(map(_KIND.get, map(type, flat), repeat(_OTHER)), dtype=np.int8,
-                        count=len(flat)).reshape(block.shape)
+    # the cells row by row in one flat list, and which are floats, both by C-level
+    # iteration (no Python call per cell); the few others (blanks, text, integers,
+    # booleans, dates) are told apart one by one by their exact type
+    if cols == list(range(cols[0], cols[-1] + 1)):  # adjacent columns: row slices
+        flat = list(chain.from_iterable(map(getitem, body,
+                                            repeat(slice(cols[0], cols[-1] + 1)))))
+    else:
+        flat = (list(chain.from_iterable(map(pick, body))) if len(cols) > 1
+                else list(map(pick, body)))
+    number = np.fromiter(map(isinstance, flat, repeat(float)), dtype=bool,
+                         count=len(flat))
+    empty = np.zeros(len(flat), dtype=bool)
+    for k in np.flatnonzero(~number).tolist():
+        kind = _KIND.get(type(flat[k]), _OTHER)
+        if kind == _NUMBER:
+            number[k] = True
+            continue
+        empty[k] = kind == _TEXT and flat[k] == ""
+        flat[k] = 0.0   # no count: 0 (the list is ours)
+    shape = (len(body), len(cols))
+    counts = np.array(flat, dtype=np.float64).reshape(shape)
     del flat
-    number = kinds == _NUMBER
-    text = kinds == _TEXT
-    empty = np.zeros(block.shape, dtype=bool)
-    empty[text] = block[text] == ""
-    counts = np.zeros(block.shape, dtype=np.float64)
-    counts[number] = block[number].astype(np.float64)
+    number, empty = number.reshape(shape), empty.reshape(shape)
     with np.errstate(invalid="ignore"):
         clean = number & (counts >= 0) & (np.mod(counts, 1) == 0)
     slow = (~(clean | empty)).any(axis=1)   # text, bools, fractions, negatives: cell by cell
     wanted = np.flatnonzero(clean.any(axis=1) | slow)
     previous = None
-    positions, picked, slow_keep = [], [], []
-    labels_get, meta_append = rows.labels.get, rows.meta.append
+    picked, slow_keep, described, numbers, lines = [], [], [], [], []
+    labels_get = rows.labels.get
     sheet_name, sha = sheet.name, wb.source_sha256
     slow_rows = slow.tolist()
     for i in wanted.tolist():
@@ -386,13 +358,12 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
             hit = _parse(rows, raw_label, raw_desc, desc_col is not None, previous,
                          file=file, member=member, sheet=sheet_name, row=r + 1,
                          column=label_letter)
-        lab, noted, text, desc, _ = hit
+        lab = hit[0]
         if lab.row_type in ("article", "paragraph"):
             previous = lab
-            lab = noted
-        row_type = lab.row_type
-        if subset is not None and row_type in ("article", "paragraph"):
-            row_type = "subset"
+        label_id = hit[5].get(subset)
+        if label_id is None:
+            label_id = _described(rows, hit, subset)
         line = cells[line_col] if line_col is not None else None
         if type(line) is float and line >= 0 and line.is_integer():
             line = int(line)  # the common case, as _value reads it
@@ -401,24 +372,28 @@ def _read_sheet_into(rows: _Rows, sheet, form: str, *, year: int, wb: Workbook) 
                           column=line_letter)
         else:
             line = None
-        positions.append(len(rows.meta))
         picked.append(i)
-        meta_append((year, form, lab.article, lab.part, lab.paragraph, lab.redaction,
-                     row_type, text or None, desc or None, lab.lumped,
-                     subset if row_type == "subset" else None, file, member,
-                     sheet_name, r + 1, line, sha))
-    if not positions:
+        described.append(label_id)
+        numbers.append(r + 1)
+        lines.append(line)
+    if not picked:
         return
-    mask = np.zeros(block.shape, dtype=bool)
+    base = rows.n
+    rows.n += len(picked)
+    rows.rows.append((rows.code("sheet", (year, form, file, member, sheet_name, sha)),
+                      np.array(described, dtype=np.int32),
+                      np.array(numbers, dtype=np.int64), lines))
+    mask = np.zeros(shape, dtype=bool)
     chosen = np.array(picked)
     mask[chosen] = clean[chosen]
     for i, keep in slow_keep:
         mask[i] = keep
-    where_row, where_col = np.nonzero(mask)   # row-major: rows, then header order
+    at = np.flatnonzero(mask)   # row-major: rows, then header order
+    where_row, where_col = np.divmod(at, shape[1])
     pos = np.full(len(body), -1, dtype=np.int64)
-    pos[chosen] = positions
+    pos[chosen] = np.arange(base, base + len(picked))
     rows.chunks.append((pos[where_row], rows.codes("measure", names)[where_col],
-                        counts[where_row, where_col].astype(np.int64),
+                        counts.ravel()[at].astype(np.int64),
                         rows.codes("column", letters)[where_col]))
 
 
@@ -581,7 +556,7 @@ def read_court_stats(raw_dir, years=None, *, strict: bool = False) -> pd.DataFra
         A year given both as a zip and as a folder; any bad input (see
         :func:`read_year`).
     """
-    return read_court_stats_coded(raw_dir, years, strict=strict)[0]
+    return read_court_stats_table(raw_dir, years, strict=strict).frame()
 
 
 def read_court_stats_coded(raw_dir, years=None, *, strict: bool = False,
@@ -595,6 +570,24 @@ def read_court_stats_coded(raw_dir, years=None, *, strict: bool = False,
     -------
     (pandas.DataFrame, dict)
         The long table and ``{column: Categorical}``.
+    """
+    table = read_court_stats_table(raw_dir, years, strict=strict)
+    return table.frame(), {c: table.strings[c] for c in categorical if c in table.strings}
+
+
+def read_court_stats_table(raw_dir, years=None, *, strict: bool = False) -> LongTable:
+    """:func:`read_court_stats` as a :class:`~repstats.courts.longtable.LongTable`:
+    numbers, and every string column as a categorical built from the reader's own codes,
+    the strings themselves made only when asked for (:meth:`LongTable.frame
+    <repstats.courts.longtable.LongTable.frame>`, :meth:`LongTable.arrow
+    <repstats.courts.longtable.LongTable.arrow>`).
+
+    Parameters and errors as :func:`read_court_stats`.
+
+    Returns
+    -------
+    LongTable
+        The long table (columns as in :func:`read_court_stats`).
     """
     raw_dir = Path(raw_dir)
     if not (raw_dir / "cdep").is_dir():
@@ -620,7 +613,7 @@ def read_court_stats_coded(raw_dir, years=None, *, strict: bool = False,
             if i + 1 < len(wanted):
                 ahead = pool.submit(workbooks_of, present[wanted[i + 1]])
             _year_into(rows, workbooks, y, f"cdep/{present[y].name}")
-        return rows.frames(categorical)
+        return rows.table()
 
 
 @contextmanager

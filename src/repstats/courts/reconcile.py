@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from .brackets import BRACKET_MEASURES
-from .crosswalk import join_forms
+from .crosswalk import _objects, join_forms
 from .keys import duplicated_keys, row_keys
 
 QUALITY_COLUMNS = ["check", "status", "year", "form", "measure", "article", "part",
@@ -308,9 +308,11 @@ def _rejected(df):
 
 
 def _duplicates(df):
-    keys = ["year", "form", "measure"] + _KEY
+    # the measure last: the keys come nearly sorted in row order (sheets list the
+    # articles in order), which the stable sort of duplicated_keys runs through faster
+    keys = ["year", "form"] + _KEY + ["measure"]
     rows = np.flatnonzero(df["row_type"].isin(["article", "paragraph"]).to_numpy())
-    repeated = duplicated_keys(row_keys(df, keys)[rows], keep=False)
+    repeated = duplicated_keys(row_keys(df, keys, rows), keep=False)
     dup = df.take(rows[repeated])
     if dup.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
@@ -388,36 +390,69 @@ def reconcile(df: pd.DataFrame) -> pd.DataFrame:
     frames = [_article_sums(df, military), _bracket_sums(df), imp, conv,
               _military_check(df, military),
               imp_alias, conv_alias, _rejected(df), _duplicates(df)]
-    out = []
-    for f in frames:
-        if f.empty:
-            continue
-        f = f.copy()
-        f["expected"] = pd.array(f["expected"], dtype="Int64")
-        f["observed"] = pd.array(f["observed"], dtype="Int64")
-        f["difference"] = f["observed"] - f["expected"]
-        status = pd.Series(np.where(f["difference"].fillna(1) == 0, "pass", "fail"),
-                           index=f.index)
-        if "_status" in f:
-            status = status.where(f["_status"].isin(["", None]) | f["_status"].isna(),
-                                  f["_status"])
-        f["status"] = status
-        out.append(f.reindex(columns=QUALITY_COLUMNS))
-    if not out:
+    return _quality_table(frames)
+
+
+#: order of the checks in the quality table
+_CHECK_ORDER = {"article_sum": 0, "bracket_sum": 1, "imprisonment_10.3_vs_10.3.1": 2,
+                "convicted_10-a_vs_10.3": 3, "military_10-a_vs_10.3": 4, "label_alias": 5,
+                "label_rejected": 6, "duplicate_key": 7}
+#: the quality table's sort keys after the check (missing values last)
+_SORT = ["year", "form", "sheet", "row", "measure", "article", "part", "redaction"]
+_COUNTS = ("row", "expected", "observed")
+
+
+def _quality_table(frames) -> pd.DataFrame:
+    """The checks' frames stacked into :data:`QUALITY_COLUMNS`: ``difference`` and
+    ``status`` computed (``pass``/``fail`` unless a check set its own ``_status``),
+    ordered by check, then :data:`_SORT` (stable, missing last), text as objects
+    (None where missing), counts as ``Int64``.
+
+    Column by column on plain arrays (the frames differ in dtypes and columns; stacking
+    them as frames converted and sorted every column several times)."""
+    frames = [f for f in frames if not f.empty]
+    if not frames:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
-    out = [f.astype({c: object for c in f.columns
-                     if isinstance(f[c].dtype, pd.CategoricalDtype)}) for f in out]
-    res = pd.concat(out, ignore_index=True)
-    res["year"] = res["year"].astype("int64")
-    res["row"] = pd.array(res["row"], dtype="Int64")
-    order = {"article_sum": 0, "bracket_sum": 1, "imprisonment_10.3_vs_10.3.1": 2,
-             "convicted_10-a_vs_10.3": 3, "military_10-a_vs_10.3": 4, "label_alias": 5,
-             "label_rejected": 6, "duplicate_key": 7}
-    res["_o"] = res["check"].map(order)
-    res = (res.sort_values(["_o", "year", "form", "sheet", "row", "measure", "article",
-                            "part", "redaction"], kind="stable", na_position="last")
-           .drop(columns="_o").reset_index(drop=True))
-    for col in ("article", "part", "redaction", "source_file", "member", "sheet",
-                "column", "measure", "detail"):
-        res[col] = res[col].astype("object").where(res[col].notna(), None)
-    return res
+    cols = {}
+    for c in QUALITY_COLUMNS:
+        if c in ("status", "difference"):
+            continue
+        if c == "year":
+            cols[c] = np.concatenate([f[c].to_numpy(dtype=np.int64) for f in frames])
+        elif c in _COUNTS:
+            parts = [pd.array(f[c], dtype="Int64") if c in f else
+                     pd.array([None] * len(f), dtype="Int64") for f in frames]
+            cols[c] = pd.arrays.IntegerArray(
+                np.concatenate([a.to_numpy(dtype=np.int64, na_value=0) for a in parts]),
+                np.concatenate([a.isna() for a in parts]))
+        else:
+            cols[c] = np.concatenate([_objects(f[c], None) if c in f else
+                                      np.full(len(f), None, dtype=object)
+                                      for f in frames])
+    given = np.concatenate([_objects(f["_status"], None) if "_status" in f else
+                            np.full(len(f), None, dtype=object) for f in frames])
+    cols["difference"] = cols["observed"] - cols["expected"]
+    status = np.where(cols["difference"].to_numpy(dtype=np.int64, na_value=1) == 0,
+                      "pass", "fail").astype(object)
+    own = pd.notna(given) & (given != "")
+    status[own] = given[own]
+    cols["status"] = status
+    check, checks = pd.factorize(cols["check"])
+    keys = [np.array([_CHECK_ORDER[c] for c in checks])[check]]
+    for c in _SORT:
+        values = cols[c]
+        if c == "year":
+            keys.append(values)
+        elif c in _COUNTS:
+            keys.append(values.to_numpy(dtype=np.int64, na_value=values.max() + 1))
+        else:
+            codes, uniques = pd.factorize(values, sort=True)
+            keys.append(np.where(codes < 0, len(uniques), codes))
+    order = np.lexsort(keys[::-1])   # stable: ties keep the checks' own order
+    out = {}
+    for c in QUALITY_COLUMNS:
+        values = cols[c][order]
+        out[c] = (pd.Series(values, dtype="str") if c in ("check", "status") else
+                  pd.Series(values, dtype=object) if values.dtype == object else
+                  pd.Series(values))
+    return pd.DataFrame(out, columns=QUALITY_COLUMNS, copy=False)

@@ -129,11 +129,35 @@ def validate_court_stats(df: pd.DataFrame, coded: dict | None = None) -> pd.Data
                 not pd.api.types.is_string_dtype(cat.categories):
             raise ValueError(f"coded[{col!r}] is not a string categorical of the table's "
                              "length")
+    validate_coded(df.assign(**coded), df.iloc[:0])
+    return df
+
+
+def validate_coded(values: pd.DataFrame, dtypes: pd.DataFrame) -> None:
+    """Validate the long table given with string columns as categoricals, lazily.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        The long table, any of its string columns as string categoricals (same values;
+        e.g. :meth:`repstats.courts.longtable.LongTable.coded`): the value checks of
+        those columns run on a test per category and the integer codes.
+    dtypes : pandas.DataFrame
+        The table's own columns, names, order and dtypes (its rows are not read; e.g.
+        :meth:`repstats.courts.longtable.LongTable.empty`), checked against
+        :data:`COURT_STATS_SCHEMA`.
+
+    Raises
+    ------
+    repstats.errors.ValidationError
+        With every failed check (column, check, failure case) in the message.
+    """
     # structure and dtypes: the declared schema on no rows; values: the same checks on
     # the coded frame, the coded columns declared categorical
-    _validate(COURT_STATS_SCHEMA, df.iloc[:0])
-    _validate(_coded_schema(frozenset(coded)), df.assign(**coded))
-    return df
+    _validate(COURT_STATS_SCHEMA, dtypes.iloc[:0])
+    coded = frozenset(c for c in values.columns
+                      if isinstance(values[c].dtype, pd.CategoricalDtype))
+    _validate(_coded_schema(coded), values)
 
 
 @lru_cache(maxsize=8)
@@ -144,7 +168,8 @@ def _coded_schema(columns: frozenset) -> pa.DataFrameSchema:
 
 def _validate(schema: pa.DataFrameSchema, df: pd.DataFrame) -> None:
     try:
-        schema.validate(df, lazy=True)
+        # inplace: the schema coerces nothing, so pandera's copy of the table is saved
+        schema.validate(df, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         lines = [f"{r.column}: {r.check} (e.g. {r.failure_case!r})"

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io import parquet_bytes, write_bytes, write_csv
+from ..io import csv_bytes, parquet_bytes, write_bytes
 from .codebook import codebook
-from .reader import read_court_stats_coded
+from .reader import read_court_stats_table
 from .reconcile import CATEGORICAL, QUALITY_COLUMNS, reconcile, working_frame
-from .schema import validate_court_stats
+from .schema import validate_coded, validate_court_stats
 
-#: string columns the reader also hands over encoded (validation and reconciliation work
-#: on their codes)
+#: the long table's string columns: the reader hands them over encoded
+#: (:class:`~repstats.courts.longtable.LongTable`), and validation and reconciliation
+#: work on their codes
 CODED = CATEGORICAL | {"description", "subset", "source_sha256"}
 OUTPUTS = {
     "table": "court_stats.parquet",
@@ -36,24 +37,31 @@ def build(paths) -> list[Path]:
         ``court_stats.parquet``, ``court_stats_quality.csv``, ``court_stats_codebook.csv``
         in ``paths.processed``.
     """
-    df, cats = read_court_stats_coded(paths.raw, categorical=CODED)
-    # validated on the reader's codes: the checks test each distinct string once
-    df = validate_court_stats(df, coded=cats)
+    read = read_court_stats_table(paths.raw)
+    coded = read.coded()  # the string columns as categoricals: the reader's codes
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # the table is encoded (Arrow, outside the GIL) while it is reconciled; nothing
-        # is written before everything is computed. The context carries the stage's
-        # parquet metadata (repstats.io.parquet_metadata) into the worker.
-        table = pool.submit(contextvars.copy_context().run, parquet_bytes, df)
-        # reconciliation works on integer codes: the reader's, not a second hashing of
-        # the string columns (same content; see reconcile.working_frame)
-        work = working_frame(df, cats)
+        # the table's strings are taken and the table encoded (Arrow, outside the GIL)
+        # while it is validated and reconciled on the codes; nothing is written before
+        # everything is computed. The context carries the stage's parquet metadata
+        # (repstats.io.parquet_metadata) into the worker.
+        table = pool.submit(contextvars.copy_context().run, _parquet, read)
+        # validated on the codes: the checks test each distinct string once; the
+        # table's own dtypes are checked on its empty frame
+        validate_coded(coded, read.empty())
+        work = working_frame(coded)
         quality = reconcile(work)
         book = codebook(work)  # the same values, coded
+        # rendered while the worker finishes the table; written once all is computed
+        texts = {"quality": csv_bytes(quality), "codebook": csv_bytes(book)}
         table = table.result()
     out = Path(paths.processed)
     return [write_bytes(out / OUTPUTS["table"], table),
-            write_csv(quality, out / OUTPUTS["quality"]),
-            write_csv(book, out / OUTPUTS["codebook"])]
+            write_bytes(out / OUTPUTS["quality"], texts["quality"]),
+            write_bytes(out / OUTPUTS["codebook"], texts["codebook"])]
+
+
+def _parquet(read) -> bytes:
+    return parquet_bytes(read.arrow())
 
 
 def read_quality(path) -> pd.DataFrame:
