@@ -25,10 +25,11 @@ BATCH = 10
 
 def batched(n: int) -> int:
     """Examples that check at least as many cells as ``examples(n)`` examples of one input
-    each: ``examples(n)`` inputs, and a quarter more, as hypothesis draws the lists inside
-    a batch shorter (measured over 4 runs of tests/test_text_fast.py: 15 % fewer cells for
-    dates and sentences, the same for charges and regions)."""
-    return -(-examples(n) * 5 // (4 * BATCH))
+    each: ``examples(n)`` inputs, and half as many more, as hypothesis draws the lists
+    inside a batch shorter (measured over 3-4 runs: 15 % fewer cells for the dates and
+    sentences of tests/test_text_fast.py, 5-8 % for the text of
+    tests/test_text_properties.py, the same for charges and regions)."""
+    return -(-examples(n) * 3 // (2 * BATCH))
 
 
 def batch_of(strategy):
