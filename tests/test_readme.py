@@ -73,5 +73,7 @@ def _cluster_workers_forked(code: str):
     if "local_cluster" not in code or "forkserver" not in methods:
         return contextlib.nullcontext()
     import dask
+    import distributed  # noqa: F401  (first: it adds its defaults to dask's config, which
+    # dask.config.set must find, or leaving the block removes them all)
 
     return dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
