@@ -87,7 +87,7 @@ def charge_cell(draw):
             "yo": text.replace("е", "ё")}[case]
 
 
-@settings(max_examples=batched(300), deadline=None)
+@settings(max_examples=batched(300, margin=1.2), deadline=None)
 @given(batch=batch_of(st.lists(charge_cell(), min_size=1, max_size=20)))
 def test_charges_fast_path_equals_python(batch):
     _check_charges(_flat(batch))
