@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hyp import examples
+from hyp import batch_of, batched
 
 from repstats.cases import fetch_ovdinfo, monthly_prosecutions, read_ovdinfo_prosecutions
 from repstats.cases.fields import (_ISO, article_part_pairs, charges_string, parse_iso_dates,
@@ -138,9 +138,19 @@ def _iso_oracle(v):
     return ts, "day" if d else "month" if mo else "year", True
 
 
-@settings(max_examples=examples(200), deadline=None)
-@given(st.lists(_DATE_TEXT, max_size=40))
-def test_iso_dates_read_once_per_distinct_text_as_cell_by_cell(cells):
+def _flat(batch: list[list]) -> list:
+    """The cells of a batch of generated columns (tests/hyp.py), read in one call: every
+    cell checked as before, the call's fixed cost paid once per batch."""
+    return [v for values in batch for v in values]
+
+
+@settings(max_examples=batched(200), deadline=None)
+@given(batch_of(st.lists(_DATE_TEXT, max_size=40)))
+def test_iso_dates_read_once_per_distinct_text_as_cell_by_cell(batch):
+    _check_iso_dates(_flat(batch))
+
+
+def _check_iso_dates(cells: list) -> None:
     got = parse_iso_dates(pd.Series(cells, dtype=object, index=range(7, 7 + len(cells))))
     assert got.index.tolist() == list(range(7, 7 + len(cells)))
     assert str(got["date"].dtype) == "datetime64[ns]"
@@ -150,12 +160,16 @@ def test_iso_dates_read_once_per_distinct_text_as_cell_by_cell(cells):
         assert (None if pd.isna(row.precision) else row.precision) == prec
 
 
-@settings(max_examples=examples(200), deadline=None)
-@given(st.lists(st.lists(st.sampled_from([None, float("nan"), pd.NA, "", "  ", "x", 0, [], ["a"],
-                                          (), {}]),
-                         min_size=3, max_size=3), max_size=12))
-def test_empty_records_are_those_with_every_cell_blank(rows):
+@settings(max_examples=batched(200), deadline=None)
+@given(batch_of(st.lists(st.lists(st.sampled_from([None, float("nan"), pd.NA, "", "  ", "x", 0,
+                                                   [], ["a"], (), {}]),
+                                  min_size=3, max_size=3), max_size=12)))
+def test_empty_records_are_those_with_every_cell_blank(batch):
     """The column-by-column test of empty records agrees with testing every cell."""
+    _check_blank_rows(_flat(batch))
+
+
+def _check_blank_rows(rows: list) -> None:
     raw = pd.DataFrame(rows, columns=["a", "a", "b"], dtype=object)  # names may repeat
     every_cell = [all(ovdinfo._blank(v) for v in row) for row in rows]
     assert ovdinfo._blank_rows(raw).tolist() == every_cell
@@ -167,11 +181,22 @@ _ARTICLE_CELLS = st.sampled_from([None, float("nan"), "", '["207.3 Part 2"]',
                                    ["205.4 Part 2"], [], 275, True, 1])
 
 
-@settings(max_examples=examples(200), deadline=None)
-@given(st.lists(_ARTICLE_CELLS, max_size=12))
-def test_article_lists_read_once_per_distinct_text_as_cell_by_cell(cells):
+@settings(max_examples=batched(200), deadline=None)
+@given(batch_of(st.lists(_ARTICLE_CELLS, max_size=12)))
+def test_article_lists_read_once_per_distinct_text_as_cell_by_cell(batch):
     """Reading each distinct article-list text once gives what reading every cell gives,
     and every row owns its list."""
+    _check_article_fields(_flat(batch))
+
+
+def test_empty_columns_read_as_cell_by_cell():
+    """The empty input, which a generated batch never is (the properties above)."""
+    _check_iso_dates([])
+    _check_blank_rows([])
+    _check_article_fields([])
+
+
+def _check_article_fields(cells: list) -> None:
     lists, charges, unread = ovdinfo._article_fields(pd.Series(cells, dtype=object))
     for cell, got, charge, bad in zip(cells, lists, charges, unread):
         want = parse_list_field(cell)
@@ -250,7 +275,9 @@ class Server:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # polled every 50 ms for the shutdown in __exit__ (by default 0.5 s, waited there)
+        self.thread = threading.Thread(target=self.httpd.serve_forever,
+                                       kwargs={"poll_interval": 0.05}, daemon=True)
 
     def __enter__(self):
         self.thread.start()

@@ -126,7 +126,9 @@ def test_fetch_ovdinfo_api_over_loopback(tmp_path, capsys):
             pass
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    # polled every 50 ms for the shutdown below (by default 0.5 s, waited at shutdown)
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                     daemon=True).start()
     try:
         url = f"http://127.0.0.1:{httpd.server_address[1]}/api/1"
         assert main(["fetch", "--ovdinfo-url", url, "--raw-dir", str(tmp_path)]) == 0

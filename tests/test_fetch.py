@@ -33,7 +33,9 @@ def server(tmp_path):
             pass
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # polled every 50 ms for the shutdown below (by default 0.5 s, waited at every teardown)
+    t = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True)
     t.start()
     yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
@@ -61,13 +63,18 @@ def test_download_over_loopback(tmp_path, server):
     assert sha256_file(r.path) == src.sha256
 
 
-def test_checksum_mismatch_leaves_nothing(tmp_path, server):
+def test_checksum_mismatch_leaves_nothing(tmp_path, server, monkeypatch):
     root, base = server
     (root / "f.bin").write_bytes(b"tampered")
     src = _source(tmp_path, b"original", url=f"{base}/f.bin")
     raw = tmp_path / "raw"
+    import pooch.core
+
+    sleeps = []  # pooch's waits between attempts, recorded instead of slept (3 s)
+    monkeypatch.setattr(pooch.core.time, "sleep", sleeps.append)
     with pytest.raises(ChecksumError, match="checksum mismatch"):
         fetch_one(src, raw, None)
+    assert sleeps == [1, 2]  # the default retries were all made
     assert not any(p.is_file() for p in raw.rglob("*"))
 
 

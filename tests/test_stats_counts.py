@@ -131,6 +131,21 @@ def test_schema_reports_every_failure():
     assert "form" in str(err.value) and "value" in str(err.value)
 
 
+@pytest.mark.parametrize("text", ["object", "str", "category"])
+def test_validation_coerces_a_copy_never_the_input(text):
+    """The analysis input schema coerces (year to int, value to float, text read as plain
+    text) in a frame of its own: the caller's frame keeps its values and dtypes."""
+    from repstats.stats.inputs import COURT_STATS, validate
+
+    cs = court_table().astype({"year": "int32", "value": "int64", "form": text,
+                               "measure": text})
+    before = cs.copy()
+    out = validate(cs, COURT_STATS)
+    pd.testing.assert_frame_equal(cs, before)
+    assert out["value"].dtype == float and out["year"].dtype == "int64"
+    assert out["value"].tolist() == cs["value"].astype(float).tolist()
+
+
 def test_missing_grand_total_gives_nan_rate():
     cs = court_table()
     cs = cs[~((cs["year"] == 2017) & (cs["row_type"] == "grand_total"))]

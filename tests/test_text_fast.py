@@ -13,17 +13,25 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hyp import examples
+from hyp import batch_of, batched, one_of_each
 
 from repstats.text import charges, dates, parse_charges, parse_date
 
 ARTICLES = ["205.2", "205.4", "207.3", "212.1", "222", "228.1", "275", "280.3", "282.2",
             "318", "354.1", "105", "361", "104", "362", "20.2", "20.3.3", "19.3", "30", "33",
             "205.02", "1.1", "32.9", "33.1"]
-SPACE = st.sampled_from(["", " ", "  "])
+SPACE = ["", " ", "  "]
 # Every strategy below is built once, here: a strategy built inside a composite is built
 # again at every draw, which doubled the cost of generating an example (the examples are
 # the same).
+
+
+def _flat(batch: list[list[str]]) -> list[str]:
+    """The cells of a batch of generated columns (tests/hyp.py), read by one call of a
+    fast path: every cell is still checked against the Python reader, row for row, and
+    the fast path's fixed cost per call (Arrow compiling its regexes again at every
+    kernel call, 5-10 ms) is paid once per batch instead of once per column."""
+    return [v for values in batch for v in values]
 
 
 def _eq(a, b) -> bool:
@@ -43,57 +51,46 @@ def _check_charges(values: list[str]) -> int:
     return int(mask.sum())
 
 
-C_ARTICLE = st.sampled_from(ARTICLES)
-C_PART = st.sampled_from(["1", "2", "3", "1.1", "12", "0"])
-C_LETTER = st.sampled_from(list("абвгд") + ["d", "A"])
-C_STYLE = st.sampled_from([
+C_PART = ["1", "2", "3", "1.1", "12", "0"]
+C_LETTER = list("абвгд") + ["d", "A"]
+C_STYLE = [
     "ч.{s}{p} ст.{s}{a}", "п. «{l}» ч. {p} ст. {a}", "ст.{s}{a}", "части {p} статьи {a}",
     "{a} ч.{s}{p}", "{a}({p})", "{a} ({p})", "ст. {a} ч. {p}", "Art. {a} part {p}",
     "Article {a}, Part {p}", "article {a}", "ч. {p} ст. {a} ч. {p}", "п. «{l}» ст. {a}",
     "ст. {a}(2)", "ч.{p}ст.{a}", "ч. 3 ст. 30", "{a}",
-])
-C_CODE = st.sampled_from(["", " УК РФ", " УК", " КоАП", " КоАП РФ", " ук  рф", "УК"])
-C_SEP = st.sampled_from([", ", "; ", " и ", ",", " , ", " и", "  ;  "])
-C_BEFORE = st.sampled_from(["", "обвинение по ", "Обвинение  по ", "ОБВИНЁНИЕ ПО ",
-                            "обвинение ", "обвинение по по "])
-C_AFTER = st.sampled_from(["", " (дело № 1-30/2015)", " (ДЕЛО №1-5/2010)",
-                           "  ( дело  № 12-999/2024 ) ", " (дело № 1-1234/2015)",
-                           " (дело № 1-5/15)", "(дело № 1-5/2015)",
-                           " (дело № 1-205/2015)", " (дело № 1 - 5/2015)"])
-CASE = st.sampled_from(["same", "upper", "pad", "yo"])
+]
+C_CODE = ["", " УК РФ", " УК", " КоАП", " КоАП РФ", " ук  рф", "УК"]
+C_SEP = [", ", "; ", " и ", ",", " , ", " и", "  ;  "]
+C_BEFORE = ["", "обвинение по ", "Обвинение  по ", "ОБВИНЁНИЕ ПО ", "обвинение ",
+            "обвинение по по "]
+C_AFTER = ["", " (дело № 1-30/2015)", " (ДЕЛО №1-5/2010)", "  ( дело  № 12-999/2024 ) ",
+           " (дело № 1-1234/2015)", " (дело № 1-5/15)", "(дело № 1-5/2015)",
+           " (дело № 1-205/2015)", " (дело № 1 - 5/2015)"]
+CASE = ["same", "upper", "pad", "yo"]
 
 
-@st.composite
-def charge_text(draw):
-    a = draw(C_ARTICLE)
-    p = draw(C_PART)
-    letter = draw(C_LETTER)
-    sp = draw(SPACE)
-    style = draw(C_STYLE)
-    code = draw(C_CODE)
-    return style.format(a=a, p=p, l=letter, s=sp) + code
-
-
-C_ITEMS = st.lists(charge_text(), min_size=1, max_size=5)
+# a charge and the separator after it (unused after the last), one draw each
+C_ITEMS = st.lists(one_of_each(ARTICLES, C_PART, C_LETTER, SPACE, C_STYLE, C_CODE, C_SEP),
+                   min_size=1, max_size=5)
+C_FRAME = one_of_each(C_BEFORE, C_AFTER, CASE)
 
 
 @st.composite
 def charge_cell(draw):
-    items = draw(C_ITEMS)
-    seps = draw(st.lists(C_SEP, min_size=len(items), max_size=len(items)))
-    text = items[0] + "".join(s + t for s, t in zip(seps, items[1:]))
+    items = [(style.format(a=a, p=p, l=letter, s=sp) + code, sep)
+             for a, p, letter, sp, style, code, sep in draw(C_ITEMS)]
+    text = items[0][0] + "".join(sep + t for (_, sep), (t, _) in zip(items, items[1:]))
     # words no charge uses, before and after (returned in ``unparsed``)
-    text = draw(C_BEFORE) + text
-    text += draw(C_AFTER)
-    case = draw(CASE)
+    before, after, case = draw(C_FRAME)
+    text = before + text + after
     return {"same": text, "upper": text.upper(), "pad": f"  {text} ",
             "yo": text.replace("е", "ё")}[case]
 
 
-@settings(max_examples=examples(300), deadline=None)
-@given(values=st.lists(charge_cell(), min_size=1, max_size=20))
-def test_charges_fast_path_equals_python(values):
-    _check_charges(values)
+@settings(max_examples=batched(300, margin=1.2), deadline=None)
+@given(batch=batch_of(st.lists(charge_cell(), min_size=1, max_size=20)))
+def test_charges_fast_path_equals_python(batch):
+    _check_charges(_flat(batch))
 
 
 def test_charges_fast_path_reads_the_common_shapes():
@@ -122,9 +119,9 @@ def test_part_before_a_comma_stays_with_its_article():
 
 
 D_YEAR, D_MONTH, D_DAY = st.integers(1790, 2110), st.integers(0, 13), st.integers(0, 32)
-D_RU = st.sampled_from(["января", "февраля", "мая", "мае", "марта", "сент.", "дек", "июнь"])
-D_EN = st.sampled_from(["January", "Feb", "May", "sept", "December"])
-D_STYLE = st.sampled_from([
+D_RU = ["января", "февраля", "мая", "мае", "марта", "сент.", "дек", "июнь"]
+D_EN = ["January", "Feb", "May", "sept", "December"]
+D_STYLE = [
     "{y}-{mo:02d}-{d:02d}", "{y}-{mo}-{d}", "{d:02d}.{mo:02d}.{y}", "{d}/{mo}/{y}",
     "{d}.{mo}.{y}", "{d} {ru} {y} г.", "{d}-го {ru} {y}", "{ru} {y}", "{en} {d}, {y}",
     "{d}th {en} {y}", "{mo:02d}.{y}", "{y}-{mo:02d}", "{y}", "{y} г.", "в {ru} {y} года",
@@ -136,9 +133,11 @@ D_STYLE = st.sampled_from([
     "x.{d:02d}.{mo:02d}.{y} и {mo:02d}.{d:02d}.{y}", "а. б {d:02d}/{mo:02d}/{y}",
     "{d} {ru} {y} г., дело № {d}", "в {d} {en} {y}", "{d} {ru}  {y}", "{d} {ru} {y}{d}",
     "{d} {ru}. {y}", "{d} xyz {y}", "-{d} {ru} {y}", "{d:02d} {en} {y}-{mo}-{d}",
-])
-D_VARIANT = st.sampled_from([lambda t: t, str.upper, lambda t: f" {t} ",
-                             lambda t: f"{t}, {t}"])
+]
+D_VARIANT = [lambda t: t, str.upper, lambda t: f" {t} ", lambda t: f"{t}, {t}"]
+# the numbers drawn as integers (hypothesis favours their bounds: month 0 or 13, day 0 or
+# 32), the words in one draw
+D_WORDS = one_of_each(D_STYLE, D_RU, D_EN, D_VARIANT)
 
 
 @st.composite
@@ -146,15 +145,15 @@ def date_cell(draw):
     y = draw(D_YEAR)
     mo = draw(D_MONTH)
     d = draw(D_DAY)
-    style = draw(D_STYLE)
-    text = style.format(y=y, mo=mo, d=d, ru=draw(D_RU), en=draw(D_EN))
-    return draw(D_VARIANT)(text)
+    style, ru, en, variant = draw(D_WORDS)
+    return variant(style.format(y=y, mo=mo, d=d, ru=ru, en=en))
 
 
 @pytest.mark.parametrize("dayfirst", [True, False])
-@settings(max_examples=examples(150), deadline=None)
-@given(values=st.lists(date_cell(), min_size=1, max_size=20))
-def test_dates_fast_path_equals_python(dayfirst, values):
+@settings(max_examples=batched(150), deadline=None)
+@given(batch=batch_of(st.lists(date_cell(), min_size=1, max_size=20)))
+def test_dates_fast_path_equals_python(dayfirst, batch):
+    values = _flat(batch)
     mask, frame = dates._fast(pa.array(values, type=pa.large_string()), dayfirst)
     read = [v for v, m in zip(values, mask) if m]
     assert len(read) == len(frame)
@@ -221,13 +220,13 @@ def test_fast_path_tried_from_fast_min_new_values_on(monkeypatch):
         assert got["n"].tolist() == [len(v) for v in series]
 
 
-S_YEARS = st.sampled_from(["1", "2", "5", "10", "25", "0", "3,5", "7.5", "100", "пяти",
-                           "двух с половиной", "полутора", "шестнадцати", "кошки"])
-S_MONTHS = st.sampled_from(["0", "1", "6", "11", "12", "13"])
-S_REGIME = st.sampled_from(["", "общего режима", "строгого режима", "особого режима",
-                            "колонии-поселения", "воспитательной колонии", "тюрьме"])
-S_FINE = st.sampled_from(["50", "100", "5000", "12 000", "1 000 000", "2500000", "12000000"])
-S_STYLE = st.sampled_from([
+S_YEARS = ["1", "2", "5", "10", "25", "0", "3,5", "7.5", "100", "пяти", "двух с половиной",
+           "полутора", "шестнадцати", "кошки"]
+S_MONTHS = ["0", "1", "6", "11", "12", "13"]
+S_REGIME = ["", "общего режима", "строгого режима", "особого режима", "колонии-поселения",
+            "воспитательной колонии", "тюрьме"]
+S_FINE = ["50", "100", "5000", "12 000", "1 000 000", "2500000", "12000000"]
+S_STYLE = [
     "{y} лет {m} месяцев лишения свободы в колонии {r}", "{y} лет колонии {r}",
     "{y} года {m} месяца колонии {r} и штраф {f} рублей", "к {y} годам колонии {r}",
     "{y} лет лишения свободы с отбыванием в исправительной колонии {r}",
@@ -236,26 +235,24 @@ S_STYLE = st.sampled_from([
     "штраф в размере {f} рублей", "{y} years in a maximum-security colony",
     "{y} years {m} months in a general-regime colony", "{y} лет условно",
     "{y} лет колонии {r}; штраф {f} рублей", "{y} лет колонии {r} (пожизненно)",
-])
-S_VARIANT = st.sampled_from([lambda t: t, str.upper, lambda t: f"  {t} ",
-                             lambda t: t.replace(" ", "  ")])
+]
+S_VARIANT = [lambda t: t, str.upper, lambda t: f"  {t} ", lambda t: t.replace(" ", "  ")]
 
 
-@st.composite
-def sentence_cell(draw):
-    y = draw(S_YEARS)
-    m = draw(S_MONTHS)
-    r = draw(S_REGIME)
-    f = draw(S_FINE)
-    style = draw(S_STYLE)
-    text = style.format(y=y, m=m, r=r, f=f)
-    return draw(S_VARIANT)(text)
+def _sentence(parts) -> str:
+    y, m, r, f, style, variant = parts
+    return variant(style.format(y=y, m=m, r=r, f=f))
 
 
-@settings(max_examples=examples(200), deadline=None)
-@given(values=st.lists(sentence_cell(), min_size=1, max_size=20))
-def test_sentences_fast_path_equals_python(values):
+sentence_cell = one_of_each(S_YEARS, S_MONTHS, S_REGIME, S_FINE, S_STYLE, S_VARIANT).map(
+    _sentence)
+
+
+@settings(max_examples=batched(200), deadline=None)
+@given(batch=batch_of(st.lists(sentence_cell, min_size=1, max_size=20)))
+def test_sentences_fast_path_equals_python(batch):
     from repstats.text import sentences
+    values = _flat(batch)
     mask, frame = sentences._fast(pa.array(values, type=pa.large_string()))
     read = [v for v, m in zip(values, mask) if m]
     assert len(read) == len(frame)
@@ -264,32 +261,31 @@ def test_sentences_fast_path_equals_python(values):
         assert all(_eq(a, b) for a, b in zip(want, got)), (v, want, tuple(got))
 
 
-R_NAME = st.sampled_from([
+R_NAME = [
     "Пензенская область", "Пензенской обл.", "Респ. Татарстан", "г. Москва", "Москва",
     "Алтай", "Altai", "ХМАО", "Permskiy kray", "Читинская область", "Нижний Новгород",
     "Крым", "Севастополь", "ДНР", "Mars", "Пенза", "Свердловская область (суд)",
-    "Респ.5Татарстан", "5и5 Москва", "область"])
-R_TAIL = st.sampled_from(["", ", г. Заречный, ул. Мира, д. {n}, кв. {k}", " {n}",
-                          "; Кировская область", " и Москва", "{n}", " / {n}",
-                          " (место заседания {n})"])
+    "Респ.5Татарстан", "5и5 Москва", "область"]
+R_TAIL = ["", ", г. Заречный, ул. Мира, д. {n}, кв. {k}", " {n}", "; Кировская область",
+          " и Москва", "{n}", " / {n}", " (место заседания {n})"]
 R_N, R_K = st.integers(0, 10 ** 6), st.integers(0, 99)
-R_VARIANT = st.sampled_from([lambda t: t, str.upper, lambda t: f"  {t}",
-                             lambda t: t.replace(" ", "   ")])
+R_VARIANT = [lambda t: t, str.upper, lambda t: f"  {t}", lambda t: t.replace(" ", "   ")]
+R_WORDS = one_of_each(R_NAME, R_TAIL, R_VARIANT)
 
 
 @st.composite
 def region_cell(draw):
-    name = draw(R_NAME)
-    tail = draw(R_TAIL)
+    name, tail, variant = draw(R_WORDS)
     text = (name + tail).format(n=draw(R_N), k=draw(R_K))
-    return draw(R_VARIANT)(text)
+    return variant(text)
 
 
 @pytest.mark.parametrize("crimea", ["separate", "russia"])
-@settings(max_examples=examples(100), deadline=None)
-@given(values=st.lists(region_cell(), min_size=1, max_size=15))
-def test_regions_fast_path_equals_python(crimea, values):
+@settings(max_examples=batched(100), deadline=None)
+@given(batch=batch_of(st.lists(region_cell(), min_size=1, max_size=15)))
+def test_regions_fast_path_equals_python(crimea, batch):
     from repstats.text import regions
+    values = _flat(batch)
     mask, frame = regions._fast(pa.array(values, type=pa.large_string()), crimea, 90.0)
     read = [v for v, m in zip(values, mask) if m]
     assert len(read) == len(frame)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hyp import examples
+from hyp import batch_of, batched
 
 from repstats.text import _distinct
 from repstats.text import (name_key, normalize_region, parse_charges, parse_date,
@@ -33,14 +33,28 @@ def fast_path_tried():
     return mock.patch.object(_distinct, "FAST_MIN", 0)
 
 
+def fast_path_never_tried():
+    """The per-string functions alone, however many the new values."""
+    return mock.patch.object(_distinct, "FAST_MIN", 1 << 62)
+
+
+def column(batch: list[list]) -> pd.Series:
+    """The cells of a batch of generated columns (tests/hyp.py) as one column: a parser's
+    fixed cost per call (frames built, the fast path's regexes compiled) is paid once per
+    batch; every cell is still read, and checked as before."""
+    return pd.Series([v for values in batch for v in values], dtype=object)
+
+
 @pytest.mark.parametrize("parser", PARSERS, ids=lambda p: p.__name__)
-@settings(max_examples=examples(150), deadline=None)
-@given(values=st.lists(cells, max_size=8))
-def test_arbitrary_text_never_raises_and_is_deterministic(parser, values):
-    """Also: the same result whether the fast path is tried or not."""
-    s = pd.Series(values, dtype=object)
+@settings(max_examples=batched(150), deadline=None)
+@given(batch=batch_of(st.lists(cells, max_size=8)))
+def test_arbitrary_text_never_raises_and_is_deterministic(parser, batch):
+    """Also: the same result whether the fast path is tried or not (the column is read
+    once by the per-string functions alone, once with the fast path tried)."""
+    s = column(batch)
     before = s.copy()
-    a = parser(s)
+    with fast_path_never_tried():
+        a = parser(s)
     with fast_path_tried():
         b = parser(s)
     pd.testing.assert_frame_equal(a, b)
@@ -52,19 +66,30 @@ def test_arbitrary_text_never_raises_and_is_deterministic(parser, values):
         assert (a["reason"].notna() | a.iloc[:, 0].notna()).all()
 
 
+@pytest.mark.parametrize("parser", PARSERS, ids=lambda p: p.__name__)
+def test_empty_column(parser):
+    """An empty column (a generated batch is never empty) gives an empty result, the same
+    whether the fast path is tried or not."""
+    s = pd.Series([], dtype=object)
+    a = parser(s)
+    with fast_path_tried():
+        pd.testing.assert_frame_equal(a, parser(s))
+    assert a.empty and (parser is parse_charges or a.index.equals(s.index))
+
+
 @pytest.mark.parametrize("fn", [transliterate, name_key], ids=lambda f: f.__name__)
-@settings(max_examples=examples(100), deadline=None)
-@given(values=st.lists(st.one_of(messy, st.none()), max_size=8))
-def test_name_functions_never_raise(fn, values):
-    s = pd.Series(values, dtype=object)
+@settings(max_examples=batched(100), deadline=None)
+@given(batch=batch_of(st.lists(st.one_of(messy, st.none()), max_size=8)))
+def test_name_functions_never_raise(fn, batch):
+    s = column(batch)
     out = fn(s)
     assert out.index.equals(s.index)
 
 
-@settings(max_examples=examples(100), deadline=None)
-@given(values=st.lists(messy, min_size=1, max_size=10), seed=st.integers(0, 1000))
-def test_result_per_cell_does_not_depend_on_neighbours(values, seed):
-    s = pd.Series(values, dtype=object)
+@settings(max_examples=batched(100), deadline=None)
+@given(batch=batch_of(st.lists(messy, min_size=1, max_size=10)), seed=st.integers(0, 1000))
+def test_result_per_cell_does_not_depend_on_neighbours(batch, seed):
+    s = column(batch)
     shuffled = s.sample(frac=1, random_state=seed)
     with fast_path_tried():          # the fast path's rows and the rest's, merged in order
         pd.testing.assert_frame_equal(parse_sentence(s), parse_sentence(shuffled).loc[s.index])
@@ -85,22 +110,31 @@ charge = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=examples(200), deadline=None)
-@given(charges=st.lists(charge, min_size=1, max_size=4))
-def test_render_charge_parses_back(charges):
-    texts, expected = [], []
-    for c in charges:
-        code = "КоАП" if int(c["article"].split(".")[0]) < 105 else "УК"
-        texts.append(render_charge(code, c["article"], c["part"], c["paragraph"],
-                                   attempt=c["stage"] == "attempt",
-                                   preparation=c["stage"] == "preparation"))
-        expected.append((code, c["article"], c["part"], c["paragraph"],
+@settings(max_examples=batched(200), deadline=None)
+@given(batch=batch_of(st.lists(charge, min_size=1, max_size=4)))
+def test_render_charge_parses_back(batch):
+    """Each cell, the rendered charges joined by "; ", parses back to them (a batch of
+    cells read in one call)."""
+    cells, expected = [], []
+    for charges in batch:
+        texts, want = [], []
+        for c in charges:
+            code = "КоАП" if int(c["article"].split(".")[0]) < 105 else "УК"
+            texts.append(render_charge(code, c["article"], c["part"], c["paragraph"],
+                                       attempt=c["stage"] == "attempt",
+                                       preparation=c["stage"] == "preparation"))
+            want.append((code, c["article"], c["part"], c["paragraph"],
                          c["stage"] == "attempt", c["stage"] == "preparation"))
-    out = parse_charges(pd.Series(["; ".join(texts)]))
-    got = [(a, b, None if pd.isna(p) else p, None if pd.isna(q) else q, bool(x), bool(y))
-           for a, b, p, q, x, y in out[["code", "article", "part", "paragraph", "attempt",
-                                        "preparation"]].itertuples(index=False)]
-    assert got == expected
+        cells.append("; ".join(texts))
+        expected.append(want)
+    out = parse_charges(pd.Series(cells))
+    got = [[] for _ in cells]
+    for row, a, b, p, q, x, y in out[["row", "code", "article", "part", "paragraph",
+                                      "attempt", "preparation"]].itertuples(index=False):
+        got[row].append((a, b, None if pd.isna(p) else p, None if pd.isna(q) else q,
+                         bool(x), bool(y)))
+    for cell, want, have in zip(cells, expected, got):
+        assert have == want, cell
 
 
 sentence = st.one_of(
@@ -120,26 +154,27 @@ sentence = st.one_of(
 )
 
 
-@settings(max_examples=examples(200), deadline=None)
-@given(spec=sentence)
-def test_render_sentence_parses_back(spec):
-    row = parse_sentence(pd.Series([render_sentence(**spec)])).iloc[0]
-    assert row["kind"] == spec["kind"] and pd.isna(row["reason"])
-    for col in ("months", "regime", "probation_months", "fine_rub", "hours"):
-        want = spec.get(col)
-        got = row[col]
-        assert (pd.isna(got) if want is None else got == want), (col, spec, row.to_dict())
+@settings(max_examples=batched(200), deadline=None)
+@given(specs=batch_of(sentence))
+def test_render_sentence_parses_back(specs):
+    out = parse_sentence(pd.Series([render_sentence(**spec) for spec in specs]))
+    for spec, (_, row) in zip(specs, out.iterrows(), strict=True):
+        assert row["kind"] == spec["kind"] and pd.isna(row["reason"])
+        for col in ("months", "regime", "probation_months", "fine_rub", "hours"):
+            want = spec.get(col)
+            got = row[col]
+            assert (pd.isna(got) if want is None else got == want), (col, spec, row.to_dict())
 
 
-@settings(max_examples=examples(150), deadline=None)
-@given(day=st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)),
-       style=st.sampled_from(["iso", "dotted", "ru", "en", "month_ru", "month_num", "year"]))
-def test_rendered_dates_parse_back(day, style):
-    ru = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-          "сентября", "октября", "ноября", "декабря"]
-    en = ["january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december"]
-    text, want, precision = {
+RU_MONTHS = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+             "сентября", "октября", "ноября", "декабря"]
+EN_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+             "september", "october", "november", "december"]
+
+
+def _rendered_date(day: dt.date, style: str) -> tuple[str, dt.date, str]:
+    ru, en = RU_MONTHS, EN_MONTHS
+    return {
         "iso": (day.isoformat(), day, "day"),
         "dotted": (day.strftime("%d.%m.%Y"), day, "day"),
         "ru": (f"{day.day} {ru[day.month - 1]} {day.year} г.", day, "day"),
@@ -148,8 +183,17 @@ def test_rendered_dates_parse_back(day, style):
         "month_num": (day.strftime("%m.%Y"), day.replace(day=1), "month"),
         "year": (str(day.year), day.replace(month=1, day=1), "year"),
     }[style]
-    row = parse_date(pd.Series([text])).iloc[0]
-    assert row["date"] == pd.Timestamp(want) and row["precision"] == precision, text
+
+
+@settings(max_examples=batched(150), deadline=None)
+@given(days=batch_of(st.tuples(
+    st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)),
+    st.sampled_from(["iso", "dotted", "ru", "en", "month_ru", "month_num", "year"]))))
+def test_rendered_dates_parse_back(days):
+    rendered = [_rendered_date(day, style) for day, style in days]
+    out = parse_date(pd.Series([text for text, _, _ in rendered]))
+    for (text, want, precision), (_, row) in zip(rendered, out.iterrows(), strict=True):
+        assert row["date"] == pd.Timestamp(want) and row["precision"] == precision, text
 
 
 def test_dask_partitions_match_pandas():
