@@ -222,10 +222,11 @@ def test_failing_write_leaves_no_file(tmp_path, monkeypatch):
     class Boom(RuntimeError):
         pass
 
-    def half_csv(self, path, *args, **kwargs):
-        with open(path, "w") as fh:
-            fh.write("a\n1")  # a partial file, then the disk fills up
-        raise Boom("disk full")
+    def half_csv(self, path=None, *args, **kwargs):
+        if path is not None:  # written to a file: a partial file, then the disk fills up
+            with open(path, "w") as fh:
+                fh.write("a\n1")
+        raise Boom("disk full")  # (rendered in memory: fails before anything is written)
 
     target = tmp_path / "never.csv"
     monkeypatch.setattr(pd.DataFrame, "to_csv", half_csv)
