@@ -218,3 +218,14 @@ def test_oserror_without_a_file_name_names_the_folder(monkeypatch, tmp_path, cap
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"repstats build: error: no space left on the device while writing a "
                    f"file in {tmp_path / 'out'}"]
+
+
+def test_build_on_windows_says_to_use_wsl_and_writes_nothing(monkeypatch, tmp_path, capsys):
+    from repstats import publish
+
+    monkeypatch.setattr(publish, "POSIX", False)  # as on Windows: no fcntl, no symlinks
+    out = tmp_path / "out"
+    assert main(["build", "--stage", "statutes", "--processed-dir", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "WSL" in err[0] and "Traceback" not in err[0]
+    assert not out.exists()  # refused before the folder is made

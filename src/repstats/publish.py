@@ -38,10 +38,16 @@ CURRENT = "current"
 MANIFEST = "MANIFEST.json"
 LOCK = ".lock"
 STAGING_PREFIX = ".staging-"
+#: POSIX file locks (fcntl) and symlinks, which publishing needs, are available
+POSIX = os.name == "posix"
 
 
 class BuildLockedError(RepstatsError):
     """Another build holds the lock on the processed folder."""
+
+
+class UnsupportedPlatformError(RepstatsError):
+    """The platform lacks what publishing a build needs (POSIX locks and symlinks)."""
 
 
 def _sha256(path: Path) -> str:
@@ -79,7 +85,16 @@ def build_lock(processed, *, timeout: float | None = None,
     with ``timeout`` (seconds) it gives up with :class:`BuildLockedError` naming the
     process that holds the lock. The lock is released when the process ends, even when
     it is killed, so a crashed build never leaves a stale lock.
+
+    Raises :class:`UnsupportedPlatformError` where there is no ``fcntl`` (Windows).
     """
+    if not POSIX:
+        # fcntl locks and the symlinks publish_stage swaps have no Windows equivalent
+        # that keeps a stage's files one set; an error now, before anything is written
+        raise UnsupportedPlatformError(
+            "repstats build publishes its tables with POSIX file locks and symbolic links "
+            "(Linux, macOS); on Windows run it inside WSL "
+            "(https://learn.microsoft.com/windows/wsl/install)")
     import fcntl
 
     folder = Path(processed)
