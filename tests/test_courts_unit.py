@@ -312,6 +312,19 @@ def test_reconcile_reports_disagreement(tmp_path):
         ("cdep/2010.zip", "Раздел 1", 5, "C")
 
 
+def test_quality_table_of_checks_without_rows():
+    # checks that name no spreadsheet row (the military check does not) still stack,
+    # ordered by year, their rows missing
+    from repstats.courts.reconcile import QUALITY_COLUMNS, _quality_table
+
+    f = pd.DataFrame({"check": ["military_10-a_vs_10.3"] * 2, "year": [2020, 2019],
+                      "form": ["10-a"] * 2, "expected": [1, 2], "observed": [1, 3]})
+    q = _quality_table([f])
+    assert list(q.columns) == QUALITY_COLUMNS
+    assert q["year"].tolist() == [2019, 2020] and q["row"].isna().all()
+    assert q["status"].tolist() == ["fail", "pass"] and q["difference"].tolist() == [1, 0]
+
+
 def test_zip_with_unexpected_member(tmp_path):
     path = _zip(tmp_path, {"10.3.xlsx": _xlsx(), "readme.txt": b"hello"})
     with pytest.raises(InputError, match="unexpected member") as exc:

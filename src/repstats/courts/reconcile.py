@@ -444,7 +444,8 @@ def _quality_table(frames) -> pd.DataFrame:
         if c == "year":
             keys.append(values)
         elif c in _COUNTS:
-            keys.append(values.to_numpy(dtype=np.int64, na_value=values.max() + 1))
+            # missing last (also when every value is missing)
+            keys.append(values.to_numpy(dtype=np.int64, na_value=np.iinfo(np.int64).max))
         else:
             codes, uniques = pd.factorize(values, sort=True)
             keys.append(np.where(codes < 0, len(uniques), codes))
