@@ -40,6 +40,17 @@ def batch_of(strategy):
     return st.lists(strategy, min_size=BATCH, max_size=BATCH)
 
 
+def flat(batch: list[list]) -> list:
+    """The cells of a batch of generated columns, read by one call: every cell is still
+    checked, and the call's fixed cost (a frame built, Arrow compiling its regexes again
+    at every kernel call) is paid once per batch instead of once per column."""
+    return [v for values in batch for v in values]
+
+
+#: Hypothesis draws integers uniformly in ranges of up to this many values.
+UNIFORM_BELOW = 256
+
+
 def one_of_each(*pools):
     """A tuple holding one element of each pool, as independent ``sampled_from`` draws
     would give, in fewer draws (the cost of generating an example is per draw): pools
@@ -76,7 +87,3 @@ def one_of_each(*pools):
     # sampled_from, as st.integers makes its bounds more likely (the first and last
     # combinations: each pool's first and last elements)
     return st.tuples(*(st.sampled_from(range(n)) for n in sizes)).map(pick)
-
-
-#: Hypothesis draws integers uniformly in ranges of up to this many values.
-UNIFORM_BELOW = 256

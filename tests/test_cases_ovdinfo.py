@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hyp import batch_of, batched
+from hyp import batch_of, batched, flat
 
 from repstats.cases import fetch_ovdinfo, monthly_prosecutions, read_ovdinfo_prosecutions
 from repstats.cases.fields import (_ISO, article_part_pairs, charges_string, parse_iso_dates,
@@ -138,16 +138,10 @@ def _iso_oracle(v):
     return ts, "day" if d else "month" if mo else "year", True
 
 
-def _flat(batch: list[list]) -> list:
-    """The cells of a batch of generated columns (tests/hyp.py), read in one call: every
-    cell checked as before, the call's fixed cost paid once per batch."""
-    return [v for values in batch for v in values]
-
-
 @settings(max_examples=batched(200), deadline=None)
 @given(batch_of(st.lists(_DATE_TEXT, max_size=40)))
 def test_iso_dates_read_once_per_distinct_text_as_cell_by_cell(batch):
-    _check_iso_dates(_flat(batch))
+    _check_iso_dates(flat(batch))
 
 
 def _check_iso_dates(cells: list) -> None:
@@ -166,7 +160,7 @@ def _check_iso_dates(cells: list) -> None:
                                   min_size=3, max_size=3), max_size=12)))
 def test_empty_records_are_those_with_every_cell_blank(batch):
     """The column-by-column test of empty records agrees with testing every cell."""
-    _check_blank_rows(_flat(batch))
+    _check_blank_rows(flat(batch))
 
 
 def _check_blank_rows(rows: list) -> None:
@@ -186,7 +180,7 @@ _ARTICLE_CELLS = st.sampled_from([None, float("nan"), "", '["207.3 Part 2"]',
 def test_article_lists_read_once_per_distinct_text_as_cell_by_cell(batch):
     """Reading each distinct article-list text once gives what reading every cell gives,
     and every row owns its list."""
-    _check_article_fields(_flat(batch))
+    _check_article_fields(flat(batch))
 
 
 def test_empty_columns_read_as_cell_by_cell():

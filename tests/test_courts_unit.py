@@ -413,14 +413,15 @@ def _raw_2010(tmp_path):
 
 
 def test_coded_read_equals_encoding_the_table(tmp_path):
-    from repstats.courts.reader import read_court_stats, read_court_stats_coded
+    from repstats.courts.reader import read_court_stats, read_court_stats_table
     from repstats.courts.reconcile import CATEGORICAL, working_frame
 
     raw = _raw_2010(tmp_path)
-    df, cats = read_court_stats_coded(raw, categorical=CATEGORICAL)
+    table = read_court_stats_table(raw)
+    df = table.frame()
     pd.testing.assert_frame_equal(df, read_court_stats(raw), check_exact=True)
-    assert set(cats) == CATEGORICAL
-    coded, encoded = working_frame(df, cats), working_frame(df)
+    assert CATEGORICAL <= set(table.strings)
+    coded, encoded = working_frame(table.coded()), working_frame(df)
     pd.testing.assert_frame_equal(coded, encoded, check_exact=True)
     for col in CATEGORICAL:
         assert coded[col].cat.categories.equals(encoded[col].cat.categories), col
@@ -499,11 +500,11 @@ def test_integer_row_keys_agree_with_duplicated():
 
 def test_validation_on_codes_reports_as_on_strings(tmp_path):
     from repstats.courts import validate_court_stats
-    from repstats.courts.reader import read_court_stats_coded
-    from repstats.courts.stage import CODED
+    from repstats.courts.reader import read_court_stats_table
     from repstats.errors import ValidationError
 
-    df, cats = read_court_stats_coded(_raw_2010(tmp_path), categorical=CODED)
+    table = read_court_stats_table(_raw_2010(tmp_path))
+    df, cats = table.frame(), dict(table.strings)  # every string column, as the build
     assert validate_court_stats(df, coded=cats) is df
     # a bad value and a cell read twice: the same failures, coded or not
     bad = pd.concat([df, df.iloc[[0]]], ignore_index=True)

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hyp import batch_of, batched, one_of_each
+from hyp import batch_of, batched, flat, one_of_each
 
 from repstats.text import charges, dates, parse_charges, parse_date
 
@@ -24,14 +24,6 @@ SPACE = ["", " ", "  "]
 # Every strategy below is built once, here: a strategy built inside a composite is built
 # again at every draw, which doubled the cost of generating an example (the examples are
 # the same).
-
-
-def _flat(batch: list[list[str]]) -> list[str]:
-    """The cells of a batch of generated columns (tests/hyp.py), read by one call of a
-    fast path: every cell is still checked against the Python reader, row for row, and
-    the fast path's fixed cost per call (Arrow compiling its regexes again at every
-    kernel call, 5-10 ms) is paid once per batch instead of once per column."""
-    return [v for values in batch for v in values]
 
 
 def _eq(a, b) -> bool:
@@ -90,7 +82,7 @@ def charge_cell(draw):
 @settings(max_examples=batched(300, margin=1.2), deadline=None)
 @given(batch=batch_of(st.lists(charge_cell(), min_size=1, max_size=20)))
 def test_charges_fast_path_equals_python(batch):
-    _check_charges(_flat(batch))
+    _check_charges(flat(batch))
 
 
 def test_charges_fast_path_reads_the_common_shapes():
@@ -153,7 +145,7 @@ def date_cell(draw):
 @settings(max_examples=batched(150), deadline=None)
 @given(batch=batch_of(st.lists(date_cell(), min_size=1, max_size=20)))
 def test_dates_fast_path_equals_python(dayfirst, batch):
-    values = _flat(batch)
+    values = flat(batch)
     mask, frame = dates._fast(pa.array(values, type=pa.large_string()), dayfirst)
     read = [v for v, m in zip(values, mask) if m]
     assert len(read) == len(frame)
@@ -252,7 +244,7 @@ sentence_cell = one_of_each(S_YEARS, S_MONTHS, S_REGIME, S_FINE, S_STYLE, S_VARI
 @given(batch=batch_of(st.lists(sentence_cell, min_size=1, max_size=20)))
 def test_sentences_fast_path_equals_python(batch):
     from repstats.text import sentences
-    values = _flat(batch)
+    values = flat(batch)
     mask, frame = sentences._fast(pa.array(values, type=pa.large_string()))
     read = [v for v, m in zip(values, mask) if m]
     assert len(read) == len(frame)
@@ -285,7 +277,7 @@ def region_cell(draw):
 @given(batch=batch_of(st.lists(region_cell(), min_size=1, max_size=15)))
 def test_regions_fast_path_equals_python(crimea, batch):
     from repstats.text import regions
-    values = _flat(batch)
+    values = flat(batch)
     mask, frame = regions._fast(pa.array(values, type=pa.large_string()), crimea, 90.0)
     read = [v for v, m in zip(values, mask) if m]
     assert len(read) == len(frame)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hyp import batch_of, batched
+from hyp import batch_of, batched, flat
 
 from repstats.text import _distinct
 from repstats.text import (name_key, normalize_region, parse_charges, parse_date,
@@ -42,7 +42,7 @@ def column(batch: list[list]) -> pd.Series:
     """The cells of a batch of generated columns (tests/hyp.py) as one column: a parser's
     fixed cost per call (frames built, the fast path's regexes compiled) is paid once per
     batch; every cell is still read, and checked as before."""
-    return pd.Series([v for values in batch for v in values], dtype=object)
+    return pd.Series(flat(batch), dtype=object)
 
 
 @pytest.mark.parametrize("parser", PARSERS, ids=lambda p: p.__name__)

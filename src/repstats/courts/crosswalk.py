@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .keys import duplicated_keys, row_keys
+from .longtable import object_values
 
 __all__ = ["form_crosswalk", "join_forms", "CROSSWALK_COLUMNS", "JOINABLE_ROW_TYPES"]
 
@@ -53,7 +54,7 @@ def _side(df, form, measure):
     sub = sub.reset_index(drop=True)
     for c in sub.columns:
         if c in _KEY or isinstance(sub[c].dtype, pd.CategoricalDtype):
-            sub[c] = pd.Series(_objects(sub[c], None if c in _KEY else np.nan),
+            sub[c] = pd.Series(object_values(sub[c], None if c in _KEY else np.nan),
                                dtype=object)
     # the base article ("136" for "136 ч.2"), computed once per distinct text
     source = sub["article"].where(sub["article"].notna(), sub["label"])
@@ -63,16 +64,6 @@ def _side(df, form, measure):
     sub["_base"] = base.take(codes).set_axis(sub.index)
     return sub
 
-
-def _objects(column: pd.Series, missing) -> np.ndarray:
-    """``column`` as an object array, ``missing`` where missing (a categorical: each
-    category converted once, taken by code)."""
-    if not isinstance(column.dtype, pd.CategoricalDtype):
-        return column.to_numpy(dtype=object, na_value=missing)
-    labels = np.empty(len(column.cat.categories) + 1, dtype=object)
-    labels[:-1] = column.cat.categories.to_numpy(dtype=object)
-    labels[-1] = missing
-    return labels[column.cat.codes.to_numpy()]
 
 
 class _Passes:

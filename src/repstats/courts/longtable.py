@@ -97,6 +97,17 @@ def categorical(uniques, codes, dtype=STR_DTYPE, at=None) -> pd.Categorical:
                                      dtype=pd.CategoricalDtype(categories, ordered=False))
 
 
+def object_values(column: pd.Series, missing) -> np.ndarray:
+    """``column`` as an object array, ``missing`` where missing (a categorical: each
+    category converted once, taken by code)."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return column.to_numpy(dtype=object, na_value=missing)
+    labels = np.empty(len(column.cat.categories) + 1, dtype=object)
+    labels[:-1] = column.cat.categories.to_numpy(dtype=object)
+    labels[-1] = missing
+    return labels[column.cat.codes.to_numpy()]
+
+
 def _table_pool():
     """The Arrow memory pool of the long table's buffers: the system allocator.
 

@@ -559,21 +559,6 @@ def read_court_stats(raw_dir, years=None, *, strict: bool = False) -> pd.DataFra
     return read_court_stats_table(raw_dir, years, strict=strict).frame()
 
 
-def read_court_stats_coded(raw_dir, years=None, *, strict: bool = False,
-                           categorical=()) -> tuple[pd.DataFrame, dict]:
-    """:func:`read_court_stats`, plus the ``categorical`` string columns as
-    :class:`pandas.Categorical` (sorted categories, equal to ``astype("category")``),
-    built from the reader's own codes: the compact integer keys of
-    :func:`repstats.courts.reconcile.reconcile`.
-
-    Returns
-    -------
-    (pandas.DataFrame, dict)
-        The long table and ``{column: Categorical}``.
-    """
-    table = read_court_stats_table(raw_dir, years, strict=strict)
-    return table.frame(), {c: table.strings[c] for c in categorical if c in table.strings}
-
 
 def read_court_stats_table(raw_dir, years=None, *, strict: bool = False) -> LongTable:
     """:func:`read_court_stats` as a :class:`~repstats.courts.longtable.LongTable`:

@@ -42,8 +42,9 @@ import numpy as np
 import pandas as pd
 
 from .brackets import BRACKET_MEASURES
-from .crosswalk import _objects, join_forms
+from .crosswalk import join_forms
 from .keys import duplicated_keys, row_keys
+from .longtable import object_values
 
 QUALITY_COLUMNS = ["check", "status", "year", "form", "measure", "article", "part",
                    "redaction", "source_file", "member", "sheet", "row", "column",
@@ -325,20 +326,16 @@ def _duplicates(df):
     return res
 
 
-def working_frame(df: pd.DataFrame, categoricals: dict | None = None) -> pd.DataFrame:
+def working_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The slim working copy :func:`reconcile` filters: the columns it uses, the string
     columns :data:`CATEGORICAL` as categoricals, so that every filter takes integer codes
     instead of copying Arrow strings.
 
-    ``categoricals`` (``{column: Categorical}``, e.g. from
-    :func:`repstats.courts.reader.read_court_stats_coded`) replaces those columns as given
-    (same values, already encoded); the others are encoded here. Columns already
-    categorical are kept. ``df`` is not modified.
+    Columns already categorical are kept (e.g. the reader's codes,
+    :meth:`repstats.courts.longtable.LongTable.coded`); the others are encoded here.
+    ``df`` is not modified.
     """
     df = df[[c for c in df.columns if c in _USED]]
-    given = {c: v for c, v in (categoricals or {}).items() if c in df.columns}
-    if given:
-        df = df.assign(**given)
     todo = {c: "category" for c in df.columns if c in CATEGORICAL
             and not isinstance(df[c].dtype, pd.CategoricalDtype)}
     return df.astype(todo) if todo else df
@@ -426,10 +423,10 @@ def _quality_table(frames) -> pd.DataFrame:
                 np.concatenate([a.to_numpy(dtype=np.int64, na_value=0) for a in parts]),
                 np.concatenate([a.isna() for a in parts]))
         else:
-            cols[c] = np.concatenate([_objects(f[c], None) if c in f else
+            cols[c] = np.concatenate([object_values(f[c], None) if c in f else
                                       np.full(len(f), None, dtype=object)
                                       for f in frames])
-    given = np.concatenate([_objects(f["_status"], None) if "_status" in f else
+    given = np.concatenate([object_values(f["_status"], None) if "_status" in f else
                             np.full(len(f), None, dtype=object) for f in frames])
     cols["difference"] = cols["observed"] - cols["expected"]
     status = np.where(cols["difference"].to_numpy(dtype=np.int64, na_value=1) == 0,

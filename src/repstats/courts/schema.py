@@ -107,9 +107,9 @@ def validate_court_stats(df: pd.DataFrame, coded: dict | None = None) -> pd.Data
     df : pandas.DataFrame
         The long table.
     coded : dict, optional
-        ``{column: pandas.Categorical}`` (or categorical Series) holding string columns of ``df`` with the same
-        values, encoded (e.g. from
-        :func:`repstats.courts.reader.read_court_stats_coded`): the value checks of those
+        ``{column: pandas.Categorical}`` (or categorical Series) holding string columns
+        of ``df`` with the same values, encoded (e.g. the ``strings`` of a
+        :class:`repstats.courts.longtable.LongTable`): the value checks of those
         columns run on the categoricals (a test per category and the integer codes, not a
         million strings hashed per check). ``df``'s own columns, names, order and dtypes
         are still checked against :data:`COURT_STATS_SCHEMA`.

@@ -10,13 +10,9 @@ import pandas as pd
 from ..io import csv_bytes, parquet_bytes, write_bytes
 from .codebook import codebook
 from .reader import read_court_stats_table
-from .reconcile import CATEGORICAL, QUALITY_COLUMNS, reconcile, working_frame
+from .reconcile import QUALITY_COLUMNS, reconcile, working_frame
 from .schema import validate_coded, validate_court_stats
 
-#: the long table's string columns: the reader hands them over encoded
-#: (:class:`~repstats.courts.longtable.LongTable`), and validation and reconciliation
-#: work on their codes
-CODED = CATEGORICAL | {"description", "subset", "source_sha256"}
 OUTPUTS = {
     "table": "court_stats.parquet",
     "quality": "court_stats_quality.csv",
