@@ -50,8 +50,8 @@ def test_claim_intervals_small_multiples():
     assert list(marks["x"].get_xdata()) == list(range(2015, 2022))
     assert list(marks["x"].get_ydata()) == pytest.approx([5.0] * 7)
     assert list(marks["v"].get_xdata()) == [2016]  # the sanction changed in its window
-    assert [t.get_text() for t in ax.texts if t.get_rotation() == 90] == \
-        ["3"] * 5 + ["19"] * 2
+    n_labels = [t for t in ax.texts if t.get_gid() == "n_terms"]
+    assert [t.get_text() for t in n_labels] == ["3"] * 5 + ["19"] * 2
     # the last year of the table (2024) is labelled; every year has a tick
     assert list(ax.get_xticks()) == [2015, 2018, 2021, 2024]
     assert sorted([*ax.get_xticks(), *ax.get_xticks(minor=True)]) == list(range(2014, 2025))
@@ -64,6 +64,30 @@ def test_claim_intervals_small_multiples():
     assert len({line.get_color() for line in dots}) == 2  # few terms grey, others blue
     OUT.mkdir(parents=True, exist_ok=True)
     fig.savefig(OUT / "claim_intervals.png")
+    plt.close(fig)
+
+
+def test_claim_intervals_n_labels_clear_of_the_marks_at_zero():
+    """A share of 0 % puts a dot or an x on the zero line: the n label below it stays
+    readable (no overlap with the mark) and inside the panel (above the x axis)."""
+    zero = _claims().assign(share_at_or_below_low=0.0, share_at_or_below_high=0.0,
+                            official_share=0.0)
+    fig = claim_intervals(zero, ncols=2)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    marks = [line for line in ax.lines if line.get_marker() in ("x", "o")]
+    assert marks
+    # a mark's lowest pixel: half its size and half its edge below its centre
+    zero_px = ax.transData.transform((0, 0))[1]
+    mark_bottom = min(zero_px - (line.get_markersize() + line.get_markeredgewidth()) / 2
+                      * fig.dpi / 72 for line in marks)
+    labels = [t for t in ax.texts if t.get_gid() == "n_terms"]
+    assert len(labels) == 7
+    for t in labels:
+        box = t.get_window_extent(renderer)
+        assert box.y1 < mark_bottom, (t.get_text(), box.y1, mark_bottom)
+        assert box.y0 > ax.get_window_extent(renderer).y0  # above the axis line
     plt.close(fig)
 
 

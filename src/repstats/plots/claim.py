@@ -17,6 +17,9 @@ from repstats.stats.minimums import short_reason
 
 __all__ = ["claim_intervals", "case_chart"]
 
+#: points between the zero line and the top of a panel's n labels (a mark at 0 %
+#: reaches 3.7 points below it: half its 6-point size and half its edge)
+N_LABEL_GAP = 5
 _NEED_CLAIM = ["article_part", "year", "status", "reason", "n_terms", "small_n",
                "share_at_or_below_low", "share_at_or_below_high", "official_share",
                "sanction_changed_in_window"]
@@ -101,8 +104,11 @@ def claim_intervals(table: pd.DataFrame, *, ncols: int = 3, axes=None,
                 ax.plot(year[has], 100 * np.minimum(official[has], 1.0), "x",
                         color="black", markersize=6, markeredgewidth=1.4, zorder=4)
             for y, n in zip(year, ok["n_terms"]):
-                ax.annotate(f"{int(n)}", (y, -3), ha="center", va="top", fontsize=6.5,
-                            color=GREY, rotation=90)
+                # under the zero line, clear of the marks drawn at 0 % (half a marker,
+                # 3 points, above and below it)
+                ax.annotate(f"{int(n)}", (y, 0), xytext=(0, -N_LABEL_GAP),
+                            textcoords="offset points", ha="center", va="top",
+                            fontsize=6.5, color=GREY, gid="n_terms")
             changed = ok["sanction_changed_in_window"].astype("boolean").fillna(False) \
                 .to_numpy(bool)
             if changed.any():
@@ -124,7 +130,7 @@ def claim_intervals(table: pd.DataFrame, *, ncols: int = 3, axes=None,
             else:
                 ax.set_title(f"art. {name}", fontsize=10)
             ax.set_xlim(years[0] - 0.7, years[-1] + 0.7)
-            ax.set_ylim(-12, 112)
+            ax.set_ylim(-17, 112)  # room below 0 for the n labels
             ax.set_yticks([0, 25, 50, 75, 100])
             # labels every third year counted back from the last, so the last year
             # drawn is always labelled; a minor tick marks every year
