@@ -239,6 +239,8 @@ def test_category_heatmap_marks_a_date_inside_its_year_column():
         category_heatmap(d, mark={"1990-01-01": "x"})
     with pytest.raises(ValueError, match="year columns"):
         category_heatmap(d.assign(year=d["year"].astype(str) + "a"), mark={"2022-01-01": "x"})
+    with pytest.raises(ValueError, match="'invasion' is not a date"):  # {label: date}
+        category_heatmap(d, mark={"invasion": "2022-02-24"})
     plt.close("all")
 
 

@@ -70,12 +70,15 @@ def category_heatmap(data: pd.DataFrame, *, row: str = "category", col: str = "y
         sns.heatmap(pd.DataFrame(shown, index=table.index, columns=table.columns), ax=ax,
                     cmap=cmap, norm=norm, mask=~np.isfinite(values), annot=labels, fmt="",
                     annot_kws={"fontsize": 7}, cbar_kws={"pad": 0.01}, linewidths=0,
+                    # no labels yet (set below): seaborn draws the figure once to see
+                    # whether its own labels overlap, which costs less without any
+                    xticklabels=False, yticklabels=False,
                     square=False)
         ax.grid(False)
         ax.set_xticks(np.arange(table.shape[1]) + 0.5, [str(c) for c in table.columns],
                       rotation=45 if table.shape[1] > 10 else 0)
         ax.set_yticks(np.arange(table.shape[0]) + 0.5, [str(r) for r in table.index],
-                      rotation=0)
+                      rotation=0, va="center")
         ax.tick_params(length=0)
         bar = ax.collections[0].colorbar
         bar.set_label("\n".join(_wrap(colorbar_label)), fontsize=8)
@@ -103,7 +106,11 @@ def _mark_positions(mark: dict, columns: list) -> dict:
         raise ValueError(f"mark needs whole-year columns; the columns are {columns[:5]}...")
     out = {}
     for when, label in mark.items():
-        day = pd.Timestamp(when)
+        try:
+            day = pd.Timestamp(when)
+        except (TypeError, ValueError):
+            raise ValueError(f"mark: {when!r} is not a date (mark is {{date: label}})") \
+                from None
         if day.year not in years:
             raise ValueError(f"mark: {day.date()} is in {day.year}, which is not a column "
                              f"({years[0]}-{years[-1]})")
