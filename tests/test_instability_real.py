@@ -19,8 +19,13 @@ def _one(df, indicator, period):
 
 
 @pytest.fixture(scope="module")
-def full_panel(mirror):
-    return inst.panel(mirror)
+def full_panel(built):
+    """``inst.panel`` of every source of the mirror, as the run's shared build computed it
+    (the stage's build calls it on the mirror's raw files and writes it; read back here
+    instead of reading every source a second time, ~2 CPU-s)."""
+    from repstats.instability.stage import read_panel
+
+    return read_panel(built.processed / "instability_panel.parquet")
 
 
 @pytest.fixture(scope="module")
@@ -189,3 +194,14 @@ def test_full_panel_contract(full_panel):
     book = inst.codebook(full_panel)
     assert book["n_obs"].notna().all()  # every codebook indicator has data
     assert not p.duplicated(["indicator", "country", "period"]).any()
+
+
+def test_panel_reads_the_protest_lists_as_the_build_stored_them(full_panel, mirror):
+    """``panel()`` itself (its default sources add the OVD-Info protest lists, which the
+    stage's build reads apart) gives the rows the build stored, sorted as it sorts."""
+    own = inst.panel(mirror, sources=["ovdinfo"])
+    assert len(own) and set(own["source"]) == {"ovdinfo"}
+    stored = (full_panel[full_panel["source"] == "ovdinfo"]
+              .sort_values(["indicator", "country", "period"]).reset_index(drop=True))
+    pd.testing.assert_frame_equal(own.astype({"flag": object}),
+                                  stored.astype({"flag": object}))

@@ -6,12 +6,13 @@ file rename/symlink/unlink/rmdir it makes and at timed moments; after each kill
 """
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import io
 import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,7 +27,6 @@ from repstats.cli import main
 from repstats.config import paths
 from repstats.io import read_parquet_metadata
 
-SRC = str(Path(__file__).resolve().parents[1] / "src")
 OVD_OUTPUTS = {"notable_cases.parquet", "ovdinfo_prosecutions.parquet",
                "ovdinfo_prosecutions_rejects.parquet", "ovdinfo_monthly_by_group.parquet",
                "ovdinfo_monthly_by_article.parquet"}
@@ -187,158 +187,115 @@ def test_second_build_waits_or_fails_clearly(tmp_path):
 
 
 # ------------------------------------------------------- concurrent builds and kill test
-# One Python process (the "forker", one per test module and worker) imports the build and
-# runs one build of a scratch workspace, so that every lazy import and cache is warm; then
-# it forks a child per build. A child runs ``repstats build`` (the CLI's main) as a fresh
-# process would; a fork costs milliseconds where a fresh interpreter importing pandas
-# costs seconds. Commands, one a line on stdin, for the workspace given by the arguments
-# after them (``--root ROOT --raw-dir RAW --processed-dir PROCESSED``):
-#   K <n> ...   the child SIGKILLs itself at its n-th file operation (rename, symlink,
-#               unlink, rmdir); with n = 0 it counts them: CALLS=<count>, SECONDS=<build>
-#   T <s> ...   the parent SIGKILLs the child <s> seconds after the fork
-#   C <k> ...   k children build the same workspace at once (each waits on one pipe, so
-#               they start together); their exit codes and stderr (the lock messages)
-# each answered by EXIT=<exit code> (or EXITS=<json> for C).
-FORKER = r"""
-import json, os, signal, sys, time
-from repstats.cli import main
-
-ops = ("replace", "symlink", "unlink", "rmdir")
-real = {name: getattr(os, name) for name in ops}
+# Each build runs ``repstats build`` (the CLI's main) in a child forked from this process,
+# once a build of a scratch workspace here has made every lazy import and cache warm: a
+# fork costs milliseconds where a fresh interpreter importing pandas costs seconds (and a
+# separate forking process would import everything again). The child exits with the
+# build's exit code and never returns into pytest.
+OPS = ("replace", "symlink", "unlink", "rmdir")
 
 
-def build_args(words):
-    root, raw, processed = words
-    return ["build", "--stage", "cases", "--root", root, "--raw-dir", raw,
-            "--processed-dir", processed]
+def _build_args(p) -> list[str]:
+    return ["build", "--stage", "cases", "--root", str(p.root), "--raw-dir", str(p.raw),
+            "--processed-dir", str(p.processed)]
 
 
-# warm-up: one whole build of the scratch workspace given as arguments (ROOT RAW PROCESSED)
-saved = os.dup(1)
-null = os.open(os.devnull, os.O_WRONLY)
-os.dup2(null, 1)
-main(build_args(sys.argv[1:4]))
-sys.stdout.flush()
-os.dup2(saved, 1)
-print("READY", flush=True)
-
-for line in sys.stdin:
-    cmd, arg, *words = line.split()
-    if cmd == "C":
-        gate_r, gate_w = os.pipe()
-        children = {}
-        for k in range(int(arg)):
-            err = os.path.join(words[0], f"concurrent-{k}.err")
-            pid = os.fork()
-            if pid == 0:
-                os.close(gate_w)
-                os.read(gate_r, 1)  # every child is forked before any starts
-                fd = os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-                os.dup2(fd, 2)
-                null = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(null, 1)
-                try:
-                    code = main(build_args(words))
-                except BaseException:
-                    code = 99
-                sys.stdout.flush(); sys.stderr.flush()
-                os._exit(code)
-            children[pid] = err
-        os.close(gate_r)
-        os.close(gate_w)  # EOF starts them all
-        exits = []
-        for pid, err in children.items():
-            _, status = os.waitpid(pid, 0)
-            exits.append([os.waitstatus_to_exitcode(status), open(err).read()])
-        sys.stdout.write("EXITS=" + json.dumps(exits) + "\n")
-        sys.stdout.flush()
-        continue
-    n = int(arg) if cmd == "K" else 0
-    pid = os.fork()
-    if pid == 0:
+def _child(p, *, kill_at: int = 0, err: str | None = None, gate: int | None = None,
+           report: int | None = None):
+    """In a forked child: build ``p`` as ``repstats build`` would, SIGKILL itself at its
+    ``kill_at``-th file operation (rename, symlink, unlink, rmdir; never when 0), write
+    "<operations> <seconds>" to the ``report`` pipe, and exit with the build's code."""
+    code = 99
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC) if err else null, 2)
+        # pytest's capture holds its own streams: the CLI's messages must reach fd 2
+        sys.stdout = open(1, "w", closefd=False)
+        sys.stderr = open(2, "w", buffering=1, closefd=False)
+        if gate is not None:
+            os.read(gate, 1)  # every child is forked before any starts
         calls = [0]
+
         def wrap(f):
             def g(*a, **k):
                 calls[0] += 1
-                if calls[0] == n:
+                if calls[0] == kill_at:
                     os.kill(os.getpid(), signal.SIGKILL)
                 return f(*a, **k)
             return g
-        for name in ops:
-            setattr(os, name, wrap(real[name]))
+
+        for name in OPS:
+            setattr(os, name, wrap(getattr(os, name)))
         started = time.monotonic()
+        code = main(_build_args(p))
+        if report is not None:
+            os.write(report, f"{calls[0]} {time.monotonic() - started}".encode())
+    except BaseException:
+        code = 99
+    finally:
         try:
-            code = main(build_args(words))
-        except BaseException:
-            code = 99
-        sys.stdout.write(f"CALLS={calls[0]}\nSECONDS={time.monotonic() - started}\n")
-        sys.stdout.flush()
-        os._exit(code)
-    if cmd == "T":
-        time.sleep(float(arg))
-        os.kill(pid, signal.SIGKILL)  # a no-op on a child that already ended (a zombie)
-    _, status = os.waitpid(pid, 0)
-    sys.stdout.write(f"EXIT={os.waitstatus_to_exitcode(status)}\n")
-    sys.stdout.flush()
-"""
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
 
 
 class _Forker:
-    """The forking build process (see FORKER); one per test module and worker."""
-
-    def __init__(self, warm):
-        env = {**os.environ, "PYTHONPATH": SRC}
-        self.proc = subprocess.Popen([sys.executable, "-c", FORKER, str(warm.root),
-                                      str(warm.raw), str(warm.processed)], env=env,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True, bufsize=1)
-        self._answer("READY")
-
-    def _answer(self, key: str) -> dict:
-        got = {}
-        for line in self.proc.stdout:
-            name, _, value = line.rstrip("\n").partition("=")
-            if name in ("CALLS", "SECONDS", "EXIT", "EXITS", "READY"):
-                got[name] = value
-            if name == key:
-                return got
-        raise AssertionError(f"the forker process ended: {self.proc.wait()}")
-
-    def _send(self, cmd: str, arg, p) -> None:
-        self.proc.stdin.write(f"{cmd} {arg} {p.root} {p.raw} {p.processed}\n")
-        self.proc.stdin.flush()
+    """Builds in children forked from this process (see above)."""
 
     def kill_at(self, p, n: int) -> tuple[int, int | None, float | None]:
         """Build ``p``, killed at the n-th file operation (never when n = 0): exit code,
         operations counted and build seconds (None when killed)."""
-        self._send("K", n, p)
-        got = self._answer("EXIT")
-        calls = int(got["CALLS"]) if "CALLS" in got else None
-        seconds = float(got["SECONDS"]) if "SECONDS" in got else None
-        return int(got["EXIT"]), calls, seconds
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(r)
+            _child(p, kill_at=n, report=w)
+        os.close(w)
+        with os.fdopen(r) as fh:
+            got = fh.read().split()
+        _, status = os.waitpid(pid, 0)
+        calls, seconds = (int(got[0]), float(got[1])) if got else (None, None)
+        return os.waitstatus_to_exitcode(status), calls, seconds
 
     def kill_after(self, p, seconds: float) -> int:
         """Build ``p``, SIGKILLed ``seconds`` after it started: its exit code."""
-        self._send("T", f"{seconds:.4f}", p)
-        return int(self._answer("EXIT")["EXIT"])
+        pid = os.fork()
+        if pid == 0:
+            _child(p)
+        time.sleep(seconds)
+        os.kill(pid, signal.SIGKILL)  # a no-op on a child that already ended (a zombie)
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status)
 
     def concurrent(self, p, k: int) -> list[tuple[int, str]]:
         """``k`` builds of ``p`` started at once: (exit code, stderr) of each."""
-        self._send("C", k, p)
-        return [tuple(e) for e in json.loads(self._answer("EXITS")["EXITS"])]
-
-    def close(self):
-        self.proc.stdin.close()
-        self.proc.wait(timeout=60)
+        gate_r, gate_w = os.pipe()
+        children = {}
+        for i in range(k):
+            err = str(p.root / f"concurrent-{i}.err")
+            pid = os.fork()
+            if pid == 0:
+                os.close(gate_w)
+                _child(p, err=err, gate=gate_r)
+            children[pid] = err
+        os.close(gate_r)
+        os.close(gate_w)  # EOF starts them all
+        out = []
+        for pid, err in children.items():
+            _, status = os.waitpid(pid, 0)
+            out.append((os.waitstatus_to_exitcode(status), Path(err).read_text()))
+        return out
 
 
 @pytest.fixture(scope="module")
 def forker(tmp_path_factory):
     warm = _p(tmp_path_factory.mktemp("forker-warm"))
     _write_export(warm.raw, 3)
-    f = _Forker(warm)
-    yield f
-    f.close()
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(_build_args(warm)) == 0  # every lazy import and cache made here
+    return _Forker()
 
 
 def test_concurrent_builds_leave_one_complete_set(tmp_path, forker):
