@@ -198,8 +198,11 @@ def test_notebooks_run_in_parallel_reports_in_order_first_failure_raised(tmp_pat
 def _kernels_alive():
     import psutil
 
+    # the runner starts its kernels as this process's own children; the test run's
+    # pipeline (tests/pipeline.py, a child when this worker started it) runs its report's
+    # kernels further down, and they are not this test's
     alive = []
-    for child in psutil.Process().children(recursive=True):
+    for child in psutil.Process().children(recursive=False):
         try:
             if any("ipykernel" in part for part in child.cmdline()):
                 alive.append(child.pid)
