@@ -108,6 +108,25 @@ def object_values(column: pd.Series, missing) -> np.ndarray:
     return labels[column.cat.codes.to_numpy()]
 
 
+def in_values(column: pd.Series, values) -> np.ndarray:
+    """``column.isin(values)`` as a boolean array. A categorical is tested once per
+    category and read by code (pandas' own ``isin`` hashes a million codes: ~6 ms,
+    against ~0.2 ms per matching category here)."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return column.isin(values).to_numpy(dtype=bool)
+    values = list(values)
+    hit = column.cat.categories.isin(values)
+    missing = any(pd.isna(v) for v in values)   # then code -1 (missing) is in too
+    codes = column.cat.codes.to_numpy()
+    wanted = np.flatnonzero(hit)
+    if len(wanted) > 8:
+        return np.append(hit, missing)[codes]
+    out = codes == -1 if missing else np.zeros(len(codes), dtype=bool)
+    for code in wanted.tolist():
+        out |= codes == code
+    return out
+
+
 def _table_pool():
     """The Arrow memory pool of the long table's buffers: the system allocator.
 

@@ -44,7 +44,7 @@ import pandas as pd
 from .brackets import BRACKET_MEASURES
 from .crosswalk import join_forms
 from .keys import duplicated_keys, row_keys
-from .longtable import object_values
+from .longtable import in_values, object_values
 
 QUALITY_COLUMNS = ["check", "status", "year", "form", "measure", "article", "part",
                    "redaction", "source_file", "member", "sheet", "row", "column",
@@ -113,7 +113,7 @@ def _article_sums(df, military=None):
         totals = (df[in_form & (df["row_type"] == "grand_total")]
                   .drop_duplicates(["year", "measure"], keep="first")
                   .reset_index(drop=True))
-        summed = (in_form & df["row_type"].isin(types)).to_numpy()
+        summed = in_form.to_numpy() & in_values(df["row_type"], types)
         sums = _sum_by(keys[summed], values[summed], size)
         merged = totals.assign(observed=sums[totals["_ym"].to_numpy()])
         merged["expected"] = merged["value"]
@@ -204,7 +204,7 @@ def _bracket_sums(df):
             | ((df["form"] == "10.3.1") & (df["year"] >= 2011)))
     keys = ["year", "form", "source_file", "member", "sheet", "row"]
     total = df[held & (df["measure"] == "imprisonment")]
-    brackets = (df.loc[held & df["measure"].isin(BRACKET_MEASURES), keys + ["value"]]
+    brackets = (df.loc[held & in_values(df["measure"], BRACKET_MEASURES), keys + ["value"]]
                 .groupby(keys)["value"].sum().rename("observed"))
     res = total.merge(brackets, left_on=keys, right_index=True, how="inner")
     res["expected"] = res["value"]
@@ -217,8 +217,9 @@ _CELL = ["source_file", "member", "sheet", "row", "column"]
 
 
 def _cross(df, left, right, lmeasure, rmeasure, check, min_year=None):
-    wanted = df["form"].isin([left, right]) & df["measure"].isin([lmeasure, rmeasure])
-    sub = df[wanted if min_year is None else wanted & (df["year"] >= min_year)]
+    wanted = (in_values(df["form"], [left, right])
+              & in_values(df["measure"], [lmeasure, rmeasure]))
+    sub = df[wanted if min_year is None else wanted & (df["year"] >= min_year).to_numpy()]
     if sub.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS), pd.DataFrame(columns=QUALITY_COLUMNS)
     j = join_forms(sub, left, right, lmeasure, rmeasure)
@@ -312,7 +313,7 @@ def _duplicates(df):
     # the measure last: the keys come nearly sorted in row order (sheets list the
     # articles in order), which the stable sort of duplicated_keys runs through faster
     keys = ["year", "form"] + _KEY + ["measure"]
-    rows = np.flatnonzero(df["row_type"].isin(["article", "paragraph"]).to_numpy())
+    rows = np.flatnonzero(in_values(df["row_type"], ["article", "paragraph"]))
     repeated = duplicated_keys(row_keys(df, keys, rows), keep=False)
     dup = df.take(rows[repeated])
     if dup.empty:
