@@ -74,16 +74,18 @@ class LongTable:
         return out
 
 
-def categorical(uniques, codes, dtype=STR_DTYPE, at=None) -> pd.Categorical:
+def categorical(uniques, codes, dtype=STR_DTYPE, at=None, taken=None) -> pd.Categorical:
     """Codes into ``uniques`` (-1: missing), taken at ``at`` when given, as a Categorical
     with sorted categories of ``dtype``: equal to ``Series(uniques.take(codes[at]),
-    dtype=dtype).astype("category")`` (an unused category is dropped, as there)."""
+    dtype=dtype).astype("category")`` (an unused category is dropped, as there).
+    ``taken``, the boolean mask of the positions ``at`` holds, is computed when not
+    given (pass it once for several columns taken at the same ``at``)."""
     used = np.zeros(len(uniques) + 1, dtype=bool)
     if at is None:
         used[codes + 1] = True
     else:
-        taken = np.zeros(len(codes), dtype=bool)
-        taken[at] = True
+        if taken is None:
+            taken = taken_mask(at, len(codes))
         used[codes[taken] + 1] = True
     keep = np.flatnonzero(used[1:])
     order = keep[np.argsort(uniques[keep], kind="stable")]
@@ -95,6 +97,13 @@ def categorical(uniques, codes, dtype=STR_DTYPE, at=None) -> pd.Categorical:
     categories = pd.Index(pd.array(uniques[order], dtype=dtype))
     return pd.Categorical.from_codes(ranked if at is None else ranked[at],
                                      dtype=pd.CategoricalDtype(categories, ordered=False))
+
+
+def taken_mask(at, n: int) -> np.ndarray:
+    """The boolean mask of the positions in ``range(n)`` that ``at`` takes."""
+    taken = np.zeros(n, dtype=bool)
+    taken[at] = True
+    return taken
 
 
 def object_values(column: pd.Series, missing) -> np.ndarray:
