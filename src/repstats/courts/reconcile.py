@@ -223,11 +223,11 @@ def _cross(df, left, right, lmeasure, rmeasure, check, min_year=None):
     if sub.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS), pd.DataFrame(columns=QUALITY_COLUMNS)
     j = join_forms(sub, left, right, lmeasure, rmeasure)
-    comb = j["match"] == "in_combined"
-    single = j[~comb]
+    comb = (j["match"] == "in_combined").to_numpy()
+    single = j[~comb] if comb.any() else j
     rows = []
     # rows lumped into a combined row: one comparison per combined row, by their sum
-    for side in ("left", "right"):
+    for side in ("left", "right") if comb.any() else ():
         other = "right" if side == "left" else "left"
         part = j[comb & (j["combined_side"] == side)]
         for _, grp in part.groupby([f"{side}_source_file", f"{side}_sheet", f"{side}_row"]):
@@ -270,21 +270,22 @@ def _cross(df, left, right, lmeasure, rmeasure, check, min_year=None):
     res["_status"] = np.where(single["match"].isin(["left_only", "right_only"]),
                               "unmatched", "")
     out = pd.concat([res, pd.DataFrame(rows, columns=list(res.columns))],
-                    ignore_index=True)
+                    ignore_index=True) if rows else res
     out["check"] = check
-    alias = j[j["match"].str.startswith("alias")]
+    alias = j[j["match"].str.startswith("alias").to_numpy()]
+    how = {"alias_line": "same line number", "alias_figures": "same figures"}
     al = pd.DataFrame({
         "year": alias["year"], "form": left, "measure": lmeasure,
         "article": alias["article"], "part": alias["part"],
         "redaction": alias["left_redaction"],
         **{c: alias[f"left_{c}"] for c in _CELL},
         "expected": alias["left_value"], "observed": alias["right_value"],
-        "detail": (alias["match"].map({"alias_line": "same line number",
-                                       "alias_figures": "same figures"})
-                   + f": {left} " + alias["left_label"].map(repr) + f" is {right} "
-                   + alias["right_label"].map(repr) + " (" + right + " "
-                   + alias["right_sheet"].astype(str) + " row "
-                   + alias["right_row"].astype(str) + ")"),
+        # a pair: both sides present (sheet and row never missing)
+        "detail": [f"{how[match]}: {left} {llabel!r} is {right} {rlabel!r} ({right} "
+                   f"{sheet} row {row})" for match, llabel, rlabel, sheet, row in zip(*(
+                       alias[c].astype(object).tolist() for c in (
+                           "match", "left_label", "right_label", "right_sheet",
+                           "right_row")))],
         "_status": "alias"})
     al["check"] = "label_alias"
     return out, al
