@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -444,6 +445,19 @@ def test_categorical_drops_unused_and_sorts():
                      dtype=pd.StringDtype("pyarrow", na_value=np.nan)).astype("category")
     pd.testing.assert_series_equal(pd.Series(got), want, check_exact=True)
     assert list(got.categories) == ["a", "b"]
+
+
+@pytest.mark.parametrize("values", [["b"], ["b", "zz"], [], ["a", None], [None],
+                                    [f"v{i}" for i in range(12)] + ["a", np.nan]])
+def test_in_values_equals_isin(values):
+    from repstats.courts.longtable import in_values
+
+    text = ["a", "b", None, "c", "b", "v3", None, "v11"] * 3
+    for column in (pd.Series(text, dtype="str").astype("category"),
+                   pd.Series(text, dtype=object)):
+        got = in_values(column, values)
+        assert isinstance(got, np.ndarray) and got.dtype == bool
+        assert got.tolist() == column.isin(values).tolist(), (column.dtype, values)
 
 
 def test_stage_outputs_equal_the_plain_writers(tmp_path):

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .keys import duplicated_keys, row_keys
-from .longtable import object_values
+from .longtable import in_values, object_values
 
 __all__ = ["form_crosswalk", "join_forms", "CROSSWALK_COLUMNS", "JOINABLE_ROW_TYPES"]
 
@@ -47,8 +47,8 @@ _PASS = ["year", *_KEY, "lumped_parts", "redaction", "line", "_base", "value"]
 
 
 def _side(df, form, measure):
-    sub = df.loc[(df["form"] == form) & (df["measure"] == measure)
-                 & df["row_type"].isin(JOINABLE_ROW_TYPES), ["year"] + _SIDE]
+    sub = df.loc[((df["form"] == form) & (df["measure"] == measure)).to_numpy()
+                 & in_values(df["row_type"], JOINABLE_ROW_TYPES), ["year"] + _SIDE]
     # the side is small (one row per spreadsheet row): plain objects from here on, the
     # pairing key's missing values None
     sub = sub.reset_index(drop=True)

@@ -74,16 +74,18 @@ class LongTable:
         return out
 
 
-def categorical(uniques, codes, dtype=STR_DTYPE, at=None) -> pd.Categorical:
+def categorical(uniques, codes, dtype=STR_DTYPE, at=None, taken=None) -> pd.Categorical:
     """Codes into ``uniques`` (-1: missing), taken at ``at`` when given, as a Categorical
     with sorted categories of ``dtype``: equal to ``Series(uniques.take(codes[at]),
-    dtype=dtype).astype("category")`` (an unused category is dropped, as there)."""
+    dtype=dtype).astype("category")`` (an unused category is dropped, as there).
+    ``taken``, the boolean mask of the positions ``at`` holds, is computed when not
+    given (pass it once for several columns taken at the same ``at``)."""
     used = np.zeros(len(uniques) + 1, dtype=bool)
     if at is None:
         used[codes + 1] = True
     else:
-        taken = np.zeros(len(codes), dtype=bool)
-        taken[at] = True
+        if taken is None:
+            taken = taken_mask(at, len(codes))
         used[codes[taken] + 1] = True
     keep = np.flatnonzero(used[1:])
     order = keep[np.argsort(uniques[keep], kind="stable")]
@@ -97,6 +99,13 @@ def categorical(uniques, codes, dtype=STR_DTYPE, at=None) -> pd.Categorical:
                                      dtype=pd.CategoricalDtype(categories, ordered=False))
 
 
+def taken_mask(at, n: int) -> np.ndarray:
+    """The boolean mask of the positions in ``range(n)`` that ``at`` takes."""
+    taken = np.zeros(n, dtype=bool)
+    taken[at] = True
+    return taken
+
+
 def object_values(column: pd.Series, missing) -> np.ndarray:
     """``column`` as an object array, ``missing`` where missing (a categorical: each
     category converted once, taken by code)."""
@@ -106,6 +115,25 @@ def object_values(column: pd.Series, missing) -> np.ndarray:
     labels[:-1] = column.cat.categories.to_numpy(dtype=object)
     labels[-1] = missing
     return labels[column.cat.codes.to_numpy()]
+
+
+def in_values(column: pd.Series, values) -> np.ndarray:
+    """``column.isin(values)`` as a boolean array. A categorical is tested once per
+    category and read by code (pandas' own ``isin`` hashes a million codes: ~6 ms,
+    against ~0.2 ms per matching category here)."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return column.isin(values).to_numpy(dtype=bool)
+    values = list(values)
+    hit = column.cat.categories.isin(values)
+    missing = any(pd.isna(v) for v in values)   # then code -1 (missing) is in too
+    codes = column.cat.codes.to_numpy()
+    wanted = np.flatnonzero(hit)
+    if len(wanted) > 8:
+        return np.append(hit, missing)[codes]
+    out = codes == -1 if missing else np.zeros(len(codes), dtype=bool)
+    for code in wanted.tolist():
+        out |= codes == code
+    return out
 
 
 def _table_pool():

@@ -51,7 +51,7 @@ from .forms import FORMS, identify_workbook
 from .headers import find_header
 from .labels import (Label, LabelShapeError, classify_total, parse_label,
                      with_description_note)
-from .longtable import LongTable, categorical
+from .longtable import LongTable, categorical, taken_mask
 from .measures import measure_for
 from .workbooks import Workbook, workbooks_of, year_sources
 
@@ -178,10 +178,11 @@ class _Rows:
                "label": [d for _, d, _, _ in self.rows]}
         ids = {k: np.concatenate(v) if v else np.array([], dtype=np.int32)
                for k, v in ids.items()}
-        numbers, strings = {"value": value.astype(np.int64)}, {}
+        numbers, strings = {"value": value.astype(np.int64, copy=False)}, {}
         row = np.concatenate([r for _, _, r, _ in self.rows]) if self.rows else \
             np.array([], dtype=np.int64)
         numbers["row"] = row[idx]
+        taken = taken_mask(idx, len(row))  # the rows holding values (all, in practice)
         for kind, names in (("sheet", _SHEET_COLUMNS), ("label", _LABEL_COLUMNS)):
             distinct = list(self.vocab.get(kind, ()))
             for k, name in enumerate(names):
@@ -193,7 +194,8 @@ class _Rows:
                 # codes per distinct sheet or label, taken per row
                 codes, uniques = pd.factorize(values)
                 strings[name] = categorical(np.asarray(uniques, dtype=object),
-                                            codes.astype(np.int32)[ids[kind]], at=idx)
+                                            codes.astype(np.int32)[ids[kind]], at=idx,
+                                            taken=taken)
         lines = np.empty(self.n, dtype=object)
         lines[:] = list(chain.from_iterable(x for *_, x in self.rows))
         codes, uniques = pd.factorize(lines)

@@ -44,7 +44,7 @@ import pandas as pd
 from .brackets import BRACKET_MEASURES
 from .crosswalk import join_forms
 from .keys import duplicated_keys, row_keys
-from .longtable import object_values
+from .longtable import in_values, object_values
 
 QUALITY_COLUMNS = ["check", "status", "year", "form", "measure", "article", "part",
                    "redaction", "source_file", "member", "sheet", "row", "column",
@@ -113,7 +113,7 @@ def _article_sums(df, military=None):
         totals = (df[in_form & (df["row_type"] == "grand_total")]
                   .drop_duplicates(["year", "measure"], keep="first")
                   .reset_index(drop=True))
-        summed = (in_form & df["row_type"].isin(types)).to_numpy()
+        summed = in_form.to_numpy() & in_values(df["row_type"], types)
         sums = _sum_by(keys[summed], values[summed], size)
         merged = totals.assign(observed=sums[totals["_ym"].to_numpy()])
         merged["expected"] = merged["value"]
@@ -204,7 +204,7 @@ def _bracket_sums(df):
             | ((df["form"] == "10.3.1") & (df["year"] >= 2011)))
     keys = ["year", "form", "source_file", "member", "sheet", "row"]
     total = df[held & (df["measure"] == "imprisonment")]
-    brackets = (df.loc[held & df["measure"].isin(BRACKET_MEASURES), keys + ["value"]]
+    brackets = (df.loc[held & in_values(df["measure"], BRACKET_MEASURES), keys + ["value"]]
                 .groupby(keys)["value"].sum().rename("observed"))
     res = total.merge(brackets, left_on=keys, right_index=True, how="inner")
     res["expected"] = res["value"]
@@ -217,16 +217,17 @@ _CELL = ["source_file", "member", "sheet", "row", "column"]
 
 
 def _cross(df, left, right, lmeasure, rmeasure, check, min_year=None):
-    wanted = df["form"].isin([left, right]) & df["measure"].isin([lmeasure, rmeasure])
-    sub = df[wanted if min_year is None else wanted & (df["year"] >= min_year)]
+    wanted = (in_values(df["form"], [left, right])
+              & in_values(df["measure"], [lmeasure, rmeasure]))
+    sub = df[wanted if min_year is None else wanted & (df["year"] >= min_year).to_numpy()]
     if sub.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS), pd.DataFrame(columns=QUALITY_COLUMNS)
     j = join_forms(sub, left, right, lmeasure, rmeasure)
-    comb = j["match"] == "in_combined"
-    single = j[~comb]
+    comb = (j["match"] == "in_combined").to_numpy()
+    single = j[~comb] if comb.any() else j
     rows = []
     # rows lumped into a combined row: one comparison per combined row, by their sum
-    for side in ("left", "right"):
+    for side in ("left", "right") if comb.any() else ():
         other = "right" if side == "left" else "left"
         part = j[comb & (j["combined_side"] == side)]
         for _, grp in part.groupby([f"{side}_source_file", f"{side}_sheet", f"{side}_row"]):
@@ -269,21 +270,22 @@ def _cross(df, left, right, lmeasure, rmeasure, check, min_year=None):
     res["_status"] = np.where(single["match"].isin(["left_only", "right_only"]),
                               "unmatched", "")
     out = pd.concat([res, pd.DataFrame(rows, columns=list(res.columns))],
-                    ignore_index=True)
+                    ignore_index=True) if rows else res
     out["check"] = check
-    alias = j[j["match"].str.startswith("alias")]
+    alias = j[j["match"].str.startswith("alias").to_numpy()]
+    how = {"alias_line": "same line number", "alias_figures": "same figures"}
     al = pd.DataFrame({
         "year": alias["year"], "form": left, "measure": lmeasure,
         "article": alias["article"], "part": alias["part"],
         "redaction": alias["left_redaction"],
         **{c: alias[f"left_{c}"] for c in _CELL},
         "expected": alias["left_value"], "observed": alias["right_value"],
-        "detail": (alias["match"].map({"alias_line": "same line number",
-                                       "alias_figures": "same figures"})
-                   + f": {left} " + alias["left_label"].map(repr) + f" is {right} "
-                   + alias["right_label"].map(repr) + " (" + right + " "
-                   + alias["right_sheet"].astype(str) + " row "
-                   + alias["right_row"].astype(str) + ")"),
+        # a pair: both sides present (sheet and row never missing)
+        "detail": [f"{how[match]}: {left} {llabel!r} is {right} {rlabel!r} ({right} "
+                   f"{sheet} row {row})" for match, llabel, rlabel, sheet, row in zip(*(
+                       alias[c].astype(object).tolist() for c in (
+                           "match", "left_label", "right_label", "right_sheet",
+                           "right_row")))],
         "_status": "alias"})
     al["check"] = "label_alias"
     return out, al
@@ -312,7 +314,7 @@ def _duplicates(df):
     # the measure last: the keys come nearly sorted in row order (sheets list the
     # articles in order), which the stable sort of duplicated_keys runs through faster
     keys = ["year", "form"] + _KEY + ["measure"]
-    rows = np.flatnonzero(df["row_type"].isin(["article", "paragraph"]).to_numpy())
+    rows = np.flatnonzero(in_values(df["row_type"], ["article", "paragraph"]))
     repeated = duplicated_keys(row_keys(df, keys, rows), keep=False)
     dup = df.take(rows[repeated])
     if dup.empty:

@@ -12,6 +12,7 @@ from ..errors import ValidationError
 from .forms import FORMS
 from .keys import duplicated
 from .labels import ROW_TYPES
+from .longtable import in_values
 from .measures import MEASURE_NAMES
 
 def _matches(pattern: str) -> pa.Check:
@@ -32,6 +33,14 @@ def _matches(pattern: str) -> pa.Check:
                     error=f"does not match {pattern}")
 
 
+def _isin(allowed) -> pa.Check:
+    """``Check.isin(allowed)`` (same name and message) tested once per category of a
+    categorical column (:func:`repstats.courts.longtable.in_values`)."""
+    allowed = list(allowed)
+    return pa.Check(lambda s: pd.Series(in_values(s, allowed), index=s.index),
+                    name="isin", error=f"isin({allowed})")
+
+
 def _unique_within_row(column: str):
     """Check: ``column`` is not repeated within one spreadsheet row (source_file, member,
     sheet, row): one ``duplicated`` on an integer key of the columns' codes
@@ -50,17 +59,17 @@ _NO_ARTICLE = ("grand_total", "chapter_total", "military_aggregate", "summary",
 COURT_STATS_SCHEMA = pa.DataFrameSchema(
     {
         "year": pa.Column(int, pa.Check.in_range(2000, 2100)),
-        "form": pa.Column(str, pa.Check.isin(sorted(FORMS))),
+        "form": pa.Column(str, _isin(sorted(FORMS))),
         "article": pa.Column(str, _matches(r"^\d{3}(\.\d{1,2})?$"),
                              nullable=True),
         "part": pa.Column(str, _matches(r"^\d{1,2}(\.\d{1,2})?$"),
                           nullable=True),
         "paragraph": pa.Column(str, nullable=True),
         "redaction": pa.Column(str, nullable=True),
-        "row_type": pa.Column(str, pa.Check.isin(ROW_TYPES)),
+        "row_type": pa.Column(str, _isin(ROW_TYPES)),
         "label": pa.Column(str, nullable=True),
         "description": pa.Column(str, nullable=True),
-        "measure": pa.Column(str, pa.Check.isin(sorted(MEASURE_NAMES))),
+        "measure": pa.Column(str, _isin(sorted(MEASURE_NAMES))),
         "value": pa.Column(int, pa.Check.ge(0)),
         "source_file": pa.Column(str),
         "member": pa.Column(str),
@@ -71,24 +80,24 @@ COURT_STATS_SCHEMA = pa.DataFrameSchema(
         "lumped_parts": pa.Column(str, _matches(
             r"^\d{3}(\.\d{1,2})?( ч\.\d{1,2}(\.\d{1,2})?)?(; \d{3}(\.\d{1,2})?"
             r"( ч\.\d{1,2}(\.\d{1,2})?)?)+$"), nullable=True),
-        "subset": pa.Column(str, pa.Check.isin(["internet", "minors"]), nullable=True),
+        "subset": pa.Column(str, _isin(["internet", "minors"]), nullable=True),
         "source_sha256": pa.Column(str, _matches(r"^[0-9a-f]{64}$")),
     },
     # the table-level checks decide missing values themselves (ignore_na=False): pandera
     # would otherwise scan the whole table for all-missing rows after each of them
     checks=[
-        pa.Check(lambda d: d["article"].notna() == d["row_type"].isin(
-            ["article", "paragraph", "subset"]), name="article_iff_article_row",
-            ignore_na=False,
+        pa.Check(lambda d: d["article"].notna() == in_values(
+            d["row_type"], ["article", "paragraph", "subset"]),
+            name="article_iff_article_row", ignore_na=False,
             error="article is set exactly on article, paragraph and subset rows"),
-        pa.Check(lambda d: d["paragraph"].isna() | d["row_type"].isin(["paragraph",
-                                                                        "subset"]),
-                 name="paragraph_only_on_paragraph_rows", ignore_na=False),
+        pa.Check(lambda d: d["paragraph"].isna() | in_values(
+            d["row_type"], ["paragraph", "subset"]),
+            name="paragraph_only_on_paragraph_rows", ignore_na=False),
         pa.Check(lambda d: d["subset"].notna() == (d["row_type"] == "subset"),
                  name="subset_iff_subset_row", ignore_na=False),
-        pa.Check(lambda d: d["lumped_parts"].isna() | d["row_type"].isin(
-            ["article", "article_group"]), name="lumped_only_on_article_or_group_rows",
-            ignore_na=False),
+        pa.Check(lambda d: d["lumped_parts"].isna() | in_values(
+            d["row_type"], ["article", "article_group"]),
+            name="lumped_only_on_article_or_group_rows", ignore_na=False),
         pa.Check(_unique_within_row("column"), name="one_value_per_cell", ignore_na=False),
         pa.Check(_unique_within_row("measure"), name="one_measure_per_row",
                  ignore_na=False),
