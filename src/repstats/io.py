@@ -18,7 +18,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 _METADATA: contextvars.ContextVar[dict] = contextvars.ContextVar("repstats_parquet_metadata",
@@ -132,71 +131,11 @@ def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
 def csv_bytes(df: pd.DataFrame, **kwargs) -> bytes:
     """The bytes :func:`write_csv` writes (e.g. to render a table while another is
     computed, and write both once everything is): UTF-8 CSV, ``\\n`` line ends, no
-    index; other keywords go to :meth:`pandas.DataFrame.to_csv`.
-
-    Without other keywords, a frame of text, integer and boolean columns is rendered
-    one distinct value per column at a time (:func:`_csv_text`): the same bytes as
-    ``to_csv``, a few times faster on tables that repeat their values."""
+    index; other keywords go to :meth:`pandas.DataFrame.to_csv`."""
     kwargs.setdefault("index", False)
     kwargs.setdefault("lineterminator", "\n")
     encoding = kwargs.pop("encoding", "utf-8")
-    if kwargs == {"index": False, "lineterminator": "\n"} and _csv_plain(df):
-        return _csv_text(df).encode(encoding)
     return df.to_csv(**kwargs).encode(encoding)
-
-
-def _csv_plain(df: pd.DataFrame) -> bool:
-    """Whether :func:`_csv_text` renders ``df`` as ``to_csv`` does: two or more columns
-    with flat labels (one column writes a lone empty field as ``""``), each of text
-    (string dtype, or objects that are all strings or missing: ``1``, ``1.0`` and
-    ``True`` are one value to a hash table but three texts), integers (numpy or
-    nullable) or numpy booleans."""
-    if df.shape[1] < 2 or isinstance(df.columns, pd.MultiIndex):
-        return False
-    for _, column in df.items():
-        dtype = column.dtype
-        if dtype == object:
-            if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
-                return False
-        elif not (isinstance(dtype, pd.StringDtype) or pd.api.types.is_integer_dtype(dtype)
-                  or (isinstance(dtype, np.dtype) and dtype.kind == "b")):
-            return False
-    return True
-
-
-def _csv_text(df: pd.DataFrame) -> str:
-    """``df.to_csv(index=False, lineterminator="\\n")`` for the frames of
-    :func:`_csv_plain`: each column's distinct values rendered once as CSV fields by the
-    csv module (which ``to_csv`` writes through; missing values blank), taken per row by
-    their codes and joined."""
-    fields = _csv_fields()
-    columns = []
-    for name in df.columns:
-        codes, distinct = pd.factorize(df[name], use_na_sentinel=True)
-        texts = np.empty(len(distinct) + 1, dtype=object)
-        texts[:-1] = [fields(v) for v in distinct.tolist()]
-        texts[-1] = ""  # code -1: missing
-        columns.append(texts[codes].tolist())
-    header = ",".join(fields(name) for name in df.columns)
-    return "\n".join([header, *map(",".join, zip(*columns))]) + "\n"
-
-
-def _csv_fields():
-    """A function rendering one value as a field of a CSV row, quoted (or not) by the
-    csv module's own rules, as :meth:`pandas.DataFrame.to_csv` writes it."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-
-    def field(value) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow((value, ""))   # a second field: a lone "" would be quoted
-        return buffer.getvalue()[:-2]  # without the empty field and the line end
-
-    return field
 
 
 def write_csv(df: pd.DataFrame, target, **kwargs) -> Path:
