@@ -37,6 +37,12 @@ def test_its_chart_draws_rates_breaks_invasion_and_bounds():
     assert any("24 Feb 2022" in t for t in labels)
     assert any("confidence band" in t for t in labels)
     assert " 2014 Crimea" in [t.get_text() for t in ax.texts]
+    # the break: one dotted full-height line at 1 January 2014
+    dotted = [c for c in ax.collections if c.get_linestyle()[0][1] is not None]
+    assert len(dotted) == 1
+    (segment,) = dotted[0].get_segments()
+    assert segment[:, 0] == pytest.approx([mdates.date2num(pd.Timestamp("2014-01-01"))] * 2)
+    assert segment[:, 1] == pytest.approx([0, 1])  # axes fraction: the whole height
     obs = [ln for ln in ax.lines if ln.get_label().startswith("observed")][0]
     rate = fitted["observed"] / fitted["exposure"] * 1e5
     assert np.allclose(obs.get_ydata(), rate)

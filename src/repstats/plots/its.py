@@ -4,7 +4,7 @@ from __future__ import annotations
 import matplotlib.dates as mdates
 import pandas as pd
 
-from repstats.plots._common import figure_and_axes, mark_invasion, to_time
+from repstats.plots._common import event_lines, figure_and_axes, mark_invasion, to_time
 from repstats.plots.style import COLORS, GREY, use_style
 from repstats.stats._series import require_columns
 
@@ -57,9 +57,11 @@ def its_chart(fitted: pd.DataFrame, breaks: dict, *, per: float = 1e5, bounds=No
             ax.plot(bt, bounds["low"], "o", mfc="white", mec="black", zorder=3,
                     label="incomplete count (bar: known to upper bound)")
         ymax = ax.get_ylim()[1]
-        for i, (label, year) in enumerate(sorted(breaks.items(), key=lambda kv: kv[1])):
-            x = pd.Timestamp(year=int(year), month=1, day=1)
-            ax.axvline(x, color=GREY, linestyle=":", linewidth=1)
+        named = sorted(breaks.items(), key=lambda kv: kv[1])
+        starts = [pd.Timestamp(year=int(year), month=1, day=1) for _, year in named]
+        if starts:
+            event_lines(ax, starts)
+        for i, ((label, _), x) in enumerate(zip(named, starts)):
             ax.text(x, ymax * (0.98 - 0.07 * (i % 2)), f" {label}", fontsize=8, color=GREY,
                     va="top", ha="left")
         mark_invasion(ax)
