@@ -253,13 +253,50 @@ def _count_many(prepared: _Prepared, lookups: dict, by: str,
                 return_excluded: bool = False) -> dict:
     """:func:`_count` for several taxonomy look-ups (``{key: lookup}``) in one grouped
     pass over the rows; ``{key: result}`` in the order of ``lookups``."""
-    cs, form, total_by_year, measures, rows, lumped_col, (codes, pairs), groups, \
-        total_row = prepared
     keys_of = list(lookups)
+    x, reason, superseded, pooled = _classified_rows(prepared, [lookups[k] for k in keys_of])
+    assigned, blocked, excluded = [], [], {}
+    for k, key in enumerate(keys_of):
+        exact, whole, _ = lookups[key]
+        mine = (x["_tax"] == k).to_numpy()
+        own = x.index[mine & pooled.to_numpy()]
+        # most taxonomies have no pooled row of their own: no frame built for none
+        records = prepared.groups + (_combined_records(prepared.cs.loc[own],
+                                                       prepared.measures,
+                                                       prepared.lumped_col)
+                                     if len(own) else [])
+        got, stop = _lumped(records, exact, whole, by)
+        assigned += [dict(r._asdict(), _tax=k) for r in got]
+        blocked += [dict(b, _tax=k) for b in stop]
+        if return_excluded:
+            out = mine & (reason.notna() & ~pooled).to_numpy()
+            excluded[key] = (x[out].drop(columns=["_red", "_tax"])
+                             .assign(reason=reason[out]).reset_index(drop=True))
+    x = x[x["category"].notna().to_numpy() & reason.isna().to_numpy()]
+    x["basis"] = x["measure"].map(prepared.measures)
+    if assigned:
+        extra = pd.DataFrame(assigned)
+        x = pd.concat([x, extra[x.columns.intersection(extra.columns)]], ignore_index=True)
+    keys = ["category"] + (["article", "part"] if by == "article_part" else [])
+    out, cols = _counts_grid(x, blocked, keys, prepared, len(keys_of))
+    split = dict(list(out.groupby("_tax", sort=False)))
+    result = {}
+    for k, key in enumerate(keys_of):
+        one = (split[k][cols] if k in split else out.iloc[:0][cols]).reset_index(drop=True)
+        result[key] = (one, excluded[key]) if return_excluded else one
+    return result
+
+
+def _classified_rows(prepared: _Prepared, lookups: list):
+    """Every article row once per taxonomy that classifies (or refuses) its article-part:
+    the rows (``_tax``: the taxonomy's position, ``category``), why a row is left out
+    (``reason``, missing when counted), which rows are article totals superseded by their
+    part rows, and which are pooled rows a taxonomy cannot classify as a whole."""
+    rows, (codes, pairs) = prepared.rows, prepared.pairs
     # which taxonomy classifies (or refuses) which distinct article-part: once per pair
     tax_i, pair_i, cats, reasons = [], [], [], []
-    for k, key in enumerate(keys_of):
-        cat, reason = _classify(pairs, *lookups[key])
+    for k, lookup in enumerate(lookups):
+        cat, reason = _classify(pairs, *lookup)
         hit = [i for i, (c, r) in enumerate(zip(cat, reason))
                if c is not None or r is not None]
         tax_i += [k] * len(hit)
@@ -283,34 +320,22 @@ def _count_many(prepared: _Prepared, lookups: dict, by: str,
     reason = pd.Series(np.array(reasons + [None], dtype=object)[entry], index=x.index,
                        dtype=object)
 
-    superseded = total_row.loc[x.index].to_numpy() & x["category"].notna().to_numpy()
+    superseded = (prepared.total_row.loc[x.index].to_numpy()
+                  & x["category"].notna().to_numpy())
     reason = reason.where(~superseded, "article total row; its part rows are counted "
                                        "instead")
     # pooled article rows the taxonomy cannot classify as a whole, and combined rows
     pooled = (reason.notna() & ~superseded
-              & lumped_col.reindex(x.index).notna().to_numpy())
-    assigned, blocked, excluded = [], [], {}
-    for k, key in enumerate(keys_of):
-        exact, whole, _ = lookups[key]
-        mine = (x["_tax"] == k).to_numpy()
-        own = x.index[mine & pooled.to_numpy()]
-        # most taxonomies have no pooled row of their own: no frame built for none
-        records = groups + (_combined_records(cs.loc[own], measures, lumped_col)
-                            if len(own) else [])
-        got, stop = _lumped(records, exact, whole, by)
-        assigned += [dict(r._asdict(), _tax=k) for r in got]
-        blocked += [dict(b, _tax=k) for b in stop]
-        if return_excluded:
-            out = mine & (reason.notna() & ~pooled).to_numpy()
-            excluded[key] = (x[out].drop(columns=["_red", "_tax"])
-                             .assign(reason=reason[out]).reset_index(drop=True))
-    x = x[x["category"].notna().to_numpy() & reason.isna().to_numpy()]
-    x["basis"] = x["measure"].map(measures)
-    if assigned:
-        extra = pd.DataFrame(assigned)
-        x = pd.concat([x, extra[x.columns.intersection(extra.columns)]], ignore_index=True)
+              & prepared.lumped_col.reindex(x.index).notna().to_numpy())
+    return x, reason, superseded, pooled
 
-    keys = ["category"] + (["article", "part"] if by == "article_part" else [])
+
+def _counts_grid(x: pd.DataFrame, blocked: list, keys: list, prepared: _Prepared,
+                 n_tax: int):
+    """The counted rows ``x`` and the blocked counts summed per taxonomy, year, basis and
+    key, on the full grid (every year of the form, or of its counts, by every key a
+    taxonomy counts), with shares, totals and rates; and the output columns."""
+    total_by_year = prepared.total_by_year
     agg = (x.assign(part=x["part"].fillna(""))
            .groupby(["_tax", "year", "basis"] + keys, sort=True)
            .agg(persons=("value", "sum"), n_source_rows=("value", "size"))
@@ -322,7 +347,7 @@ def _count_many(prepared: _Prepared, lookups: dict, by: str,
                .agg(lambda r: "; ".join(dict.fromkeys(r))).reset_index())
     # per taxonomy: every year of the form (or of its counts) x every key it counts
     years = pd.concat([f for f in [pd.DataFrame({"_tax": t, "year": list(total_by_year.index)})
-                                   for t in range(len(keys_of))]
+                                   for t in range(n_tax)]
                        + [agg[["_tax", "year"]], blocked[["_tax", "year"]]] if len(f)])
     years = years.drop_duplicates().sort_values(["_tax", "year"])
     key_frame = pd.concat([agg[["_tax", "basis"] + keys], blocked[["_tax", "basis"] + keys]]
@@ -336,7 +361,7 @@ def _count_many(prepared: _Prepared, lookups: dict, by: str,
     out["persons"] = pd.array(out["persons"].fillna(0).astype("int64"), dtype="Int64")
     out.loc[out["missing_reason"].notna(), "persons"] = pd.NA
     out["n_source_rows"] = out["n_source_rows"].fillna(0).astype("int64")
-    if by == "article_part":
+    if "part" in keys:
         out["part"] = out["part"].replace("", None)
     # the year's political total; missing when one of its counts is missing
     year_basis = [out["_tax"], out["year"], out["basis"]]
@@ -346,15 +371,10 @@ def _count_many(prepared: _Prepared, lookups: dict, by: str,
     out["share_of_political"] = share.astype(float).where(political.fillna(0) > 0)
     out["total_convicted"] = out["year"].map(total_by_year).astype(float)
     out["rate_per_100k"] = out["persons"].astype(float) / out["total_convicted"] * 1e5
-    out["form"] = form
+    out["form"] = prepared.form
     out["unit"] = out["basis"].map(UNITS)
     cols = (["year", "form", "basis"] + keys + ["persons", "share_of_political",
             "total_convicted", "rate_per_100k", "n_source_rows", "unit", "missing_reason"])
     out = out.sort_values(["_tax", "basis", "year"] + keys, kind="stable",
                           na_position="first")
-    split = dict(list(out.groupby("_tax", sort=False)))
-    result = {}
-    for k, key in enumerate(keys_of):
-        one = (split[k][cols] if k in split else out.iloc[:0][cols]).reset_index(drop=True)
-        result[key] = (one, excluded[key]) if return_excluded else one
-    return result
+    return out, cols
