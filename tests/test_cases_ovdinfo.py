@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hyp import batch_of, batched, flat
+from loopback import serve
 
 from repstats.cases import fetch_ovdinfo, monthly_prosecutions, read_ovdinfo_prosecutions
 from repstats.cases.fields import (_ISO, article_part_pairs, charges_string, parse_iso_dates,
@@ -267,19 +267,14 @@ class Server:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        # polled every 50 ms for the shutdown in __exit__ (by default 0.5 s, waited there)
-        self.thread = threading.Thread(target=self.httpd.serve_forever,
-                                       kwargs={"poll_interval": 0.05}, daemon=True)
+        self._serving = serve(Handler)
 
     def __enter__(self):
-        self.thread.start()
+        self.base = self._serving.__enter__()
         return self
 
     def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        return self._serving.__exit__(*exc)
 
 
 def _next_style(base):

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+from loopback import serve
 
 from repstats.cases import download_ovdinfo, fetch_ovdinfo
 from repstats.cases.pages import ConnectError, ServerError
@@ -35,19 +35,14 @@ class Server:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self._serving = serve(Handler)
 
     def __enter__(self):
-        # polled every 50 ms for the shutdown in __exit__ (by default 0.5 s, waited there)
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True).start()
+        self.base = self._serving.__enter__()
         return self
 
     def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        return self._serving.__exit__(*exc)
 
 
 def _json(payload, status=200, length=None):

@@ -98,7 +98,8 @@ def test_fetch_ovdinfo_api_over_loopback(tmp_path, capsys):
     """`repstats fetch --ovdinfo-url` walks a paginated JSON API served on 127.0.0.1."""
     import http.server
     import json
-    import threading
+
+    from loopback import serve
 
     pages = {
         "/api/1": {"results": [{"id": 1, "persecution_started": "2022-03-01",
@@ -125,15 +126,9 @@ def test_fetch_ovdinfo_api_over_loopback(tmp_path, capsys):
         def log_message(self, *a):
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    # polled every 50 ms for the shutdown below (by default 0.5 s, waited at shutdown)
-    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                     daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{httpd.server_address[1]}/api/1"
+    with serve(Handler) as base:
+        url = f"{base}/api/1"
         assert main(["fetch", "--ovdinfo-url", url, "--raw-dir", str(tmp_path)]) == 0
-    finally:
-        httpd.shutdown()
     saved = json.loads((tmp_path / "ovdinfo_prosecutions" / "api.json").read_text())
     assert [r["id"] for r in saved] == [1, 2]
     assert "OVD-Info prosecutions saved" in capsys.readouterr().out

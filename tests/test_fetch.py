@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import http.server
-import threading
 from pathlib import Path
 
 import pytest
+from loopback import serve
 
 from repstats.errors import ChecksumError, FetchError
 from repstats.fetch import fetch_one, sha256_file
@@ -32,13 +32,8 @@ def server(tmp_path):
         def log_message(self, *a):
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    # polled every 50 ms for the shutdown below (by default 0.5 s, waited at every teardown)
-    t = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True)
-    t.start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serve(Handler) as base:
+        yield root, base
 
 
 def test_copy_from_mirror(tmp_path):
