@@ -346,23 +346,22 @@ def test_kill_during_build_leaves_old_or_new_complete_set(tmp_path, forker):
     assert seen["old"] and seen["new"]
     # timed kills, at moments spread over the build (between file operations too: while
     # a table is computed or written)
-    killed = 0
-    for fraction in (0.25, 0.5, 0.75):
+    def timed_kill(fraction) -> bool:
+        """Kill a build of the pristine set ``fraction`` of the timed build after its
+        start; whether the kill landed inside it."""
         reset()
         code = forker.kill_after(p, fraction * seconds)
         assert code in (0, -signal.SIGKILL), code
-        killed += code == -signal.SIGKILL
-        assert _snapshot(p.processed) in (old, new), f"killed at {fraction:.0%} of a build"
+        assert _snapshot(p.processed) in (old, new), f"killed at {fraction:.1%} of a build"
+        return code == -signal.SIGKILL
+
+    killed = sum(timed_kill(fraction) for fraction in (0.25, 0.5, 0.75))
     # on a loaded machine the build timed above may have run several times slower than
     # these: then kill earlier (an eighth, a sixteenth, ... of it) until one lands inside
     fraction = 0.25
     while not killed and fraction > 0.001:
         fraction /= 2
-        reset()
-        code = forker.kill_after(p, fraction * seconds)
-        assert code in (0, -signal.SIGKILL), code
-        killed += code == -signal.SIGKILL
-        assert _snapshot(p.processed) in (old, new), f"killed at {fraction:.1%} of a build"
+        killed += timed_kill(fraction)
     assert killed, "every timed kill came after the build had ended"
     # the next build cleans up whatever the kills left and publishes the new set
     run_build(p, ["cases"], log=_quiet)

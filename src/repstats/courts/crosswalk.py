@@ -65,7 +65,6 @@ def _side(df, form, measure):
     return sub
 
 
-
 class _Passes:
     """The pairing passes on integer keys: both sides' rows stacked (left first), one
     ``int64`` per row and combination of columns (:func:`repstats.courts.keys.row_keys`,

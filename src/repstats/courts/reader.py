@@ -561,7 +561,6 @@ def read_court_stats(raw_dir, years=None, *, strict: bool = False) -> pd.DataFra
     return read_court_stats_table(raw_dir, years, strict=strict).frame()
 
 
-
 def read_court_stats_table(raw_dir, years=None, *, strict: bool = False) -> LongTable:
     """:func:`read_court_stats` as a :class:`~repstats.courts.longtable.LongTable`:
     numbers, and every string column as a categorical built from the reader's own codes,

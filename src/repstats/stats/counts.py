@@ -254,7 +254,7 @@ def _count_many(prepared: _Prepared, lookups: dict, by: str,
     """:func:`_count` for several taxonomy look-ups (``{key: lookup}``) in one grouped
     pass over the rows; ``{key: result}`` in the order of ``lookups``."""
     keys_of = list(lookups)
-    x, reason, superseded, pooled = _classified_rows(prepared, [lookups[k] for k in keys_of])
+    x, reason, pooled = _classified_rows(prepared, [lookups[k] for k in keys_of])
     assigned, blocked, excluded = [], [], {}
     for k, key in enumerate(keys_of):
         exact, whole, _ = lookups[key]
@@ -290,8 +290,8 @@ def _count_many(prepared: _Prepared, lookups: dict, by: str,
 def _classified_rows(prepared: _Prepared, lookups: list):
     """Every article row once per taxonomy that classifies (or refuses) its article-part:
     the rows (``_tax``: the taxonomy's position, ``category``), why a row is left out
-    (``reason``, missing when counted), which rows are article totals superseded by their
-    part rows, and which are pooled rows a taxonomy cannot classify as a whole."""
+    (``reason``, missing when counted; an article total superseded by its part rows says
+    so), and which are pooled rows a taxonomy cannot classify as a whole."""
     rows, (codes, pairs) = prepared.rows, prepared.pairs
     # which taxonomy classifies (or refuses) which distinct article-part: once per pair
     tax_i, pair_i, cats, reasons = [], [], [], []
@@ -327,7 +327,7 @@ def _classified_rows(prepared: _Prepared, lookups: list):
     # pooled article rows the taxonomy cannot classify as a whole, and combined rows
     pooled = (reason.notna() & ~superseded
               & prepared.lumped_col.reindex(x.index).notna().to_numpy())
-    return x, reason, superseded, pooled
+    return x, reason, pooled
 
 
 def _counts_grid(x: pd.DataFrame, blocked: list, keys: list, prepared: _Prepared,
