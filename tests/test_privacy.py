@@ -164,6 +164,21 @@ def test_single_cell_line_warns():
         suppress_small_cells(df, ["a"], margins="rows")
 
 
+def test_no_warning_when_the_audit_protects_every_hidden_cell():
+    """A cell the search gives up on early can be protected by cells hidden later for
+    others: the final audit decides, and a warning names only cells it finds exposed
+    (this table once warned about an empty list of cells)."""
+    import warnings
+
+    rows = [[0, 28, 30, 8], [2, 16, 2, 1], [4, 28, 21, 2], [2, 22, 2, 4], [4, 0, 28, 22]]
+    cols = ["c0", "c1", "c2", "c3"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = suppress_small_cells(pd.DataFrame(rows, columns=cols), cols, threshold=5)
+    audit = out.attrs["suppression_audit"]
+    assert len(audit) == out[cols].isna().to_numpy().sum() and audit["protected"].all()
+
+
 def test_suppression_misuse():
     df = pd.DataFrame({"a": [1, -2], "s": ["x", "y"]})
     with pytest.raises(ValueError, match="non-negative"):

@@ -455,11 +455,12 @@ def _best_partner(grid: _Grid, cell, state: np.ndarray, width: float):
     return best
 
 
-def _secondary_lp(grid: _Grid, state: np.ndarray) -> tuple[np.ndarray, list]:
+def _secondary_lp(grid: _Grid, state: np.ndarray) -> np.ndarray:
     """Step 2b: hide cells until the LP audit finds every hidden count's interval wider
-    than the threshold. Returns the new state and the cells that cannot be protected
-    (a line through them has a known total at or below the threshold, or no partner
-    widens them).
+    than the threshold, and return the new state. A cell is given up (left as it is)
+    when a line through it has a known total at or below the threshold, or when no
+    partner widens it then; cells hidden later for others may still protect it, so only
+    the final audit says which cells stay unprotected.
     """
     state = state.copy()
     given_up = [c for c in zip(*np.nonzero(state != "published"))
@@ -479,7 +480,7 @@ def _secondary_lp(grid: _Grid, state: np.ndarray) -> tuple[np.ndarray, list]:
         state[best] = "secondary"
         pending.insert(0, cell)  # check it again with the new hidden cell
         (pending if grid.known_total(best) > grid.threshold else given_up).append(best)
-    return state, given_up
+    return state
 
 
 def audit_suppression(df: pd.DataFrame, suppressed: pd.DataFrame, count_cols,
@@ -570,7 +571,7 @@ def suppress_small_cells(df: pd.DataFrame, count_cols, threshold: int = 5, *,
         ``result.attrs["suppression_audit"]`` holds :func:`audit_suppression`'s table.
     """
     grid = _Grid(df, count_cols, threshold, total_col, total_rows, margins)
-    state, given_up = _secondary_lp(grid, _secondary_subtraction(
+    state = _secondary_lp(grid, _secondary_subtraction(
         grid, _primary(grid, suppress_zeros)))
     out = df.copy()
     hidden = state != "published"
@@ -580,8 +581,8 @@ def suppress_small_cells(df: pd.DataFrame, count_cols, threshold: int = 5, *,
         out[col + flag_suffix] = pd.Series(state[:, j], index=df.index, dtype="string")
     audit = audit_suppression(df, out, count_cols, threshold, total_col=total_col,
                               total_rows=total_rows, margins=margins)
-    if given_up or not audit["protected"].all():
-        weak = audit.loc[~audit["protected"]]
+    weak = audit.loc[~audit["protected"]]
+    if len(weak):  # the audit decides: a cell given up early may be protected by now
         warnings.warn("suppress_small_cells: hidden cells "
                       + ", ".join(f"{r.row!r}/{r.column!r} (between {r.low:g} and "
                                   f"{r.high:g})" for r in weak.itertuples())
