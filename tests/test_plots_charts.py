@@ -14,8 +14,8 @@ from matplotlib.figure import Figure
 
 from stats_fakes import BOUNDS
 
-from repstats.plots import (add_source, bracket_bars, category_heatmap, range_chart,
-                            scatter_fit, timeseries_panels, use_style)
+from repstats.plots import (add_source, add_title, bracket_bars, category_heatmap,
+                            range_chart, scatter_fit, timeseries_panels, use_style)
 from repstats.plots.scatter import fit_band
 from repstats.plots.style import RC
 
@@ -267,3 +267,17 @@ def test_every_chart_accepts_ax():
     rc = pd.DataFrame({"name": ["a"], "sentence_months": [12.0], "min_months": [6.0],
                        "max_months": [24.0]})
     assert range_chart(rc, ax=axes[1, 1]) is axes[1, 1]
+
+
+def test_add_title_wraps_to_the_figure_width_and_keeps_line_breaks():
+    fig = plt.figure(figsize=(4, 3))
+    words = "word " * 40
+    title = add_title(fig, "First line\n\n" + words)
+    lines = title.get_text().split("\n")
+    assert lines[:2] == ["First line", ""] and len(lines) > 4
+    assert " ".join(lines[2:]) == words.strip()
+    fig.draw_without_rendering()
+    assert fig.get_tightbbox().x1 <= 4
+    assert add_title(plt.figure(figsize=(8, 3)), "Short").get_text() == "Short"
+    with pytest.raises(ValueError, match="matplotlib Figure"):
+        add_title(plt.gca(), "x")

@@ -131,3 +131,35 @@ def test_series_grid_incomplete_year_drawn_as_bound():
     assert x0 == x1 == mdates.date2num(pd.Timestamp("2022-01-01")) and (y0, y1) == (0, 1)
     with pytest.raises(ValueError, match="value must be"):
         series_grid(pd.DataFrame(rows), value="share")
+
+
+LONG_TITLE = ("Convictions under politically used articles, per 100,000 convictions, "
+              "with every break and event the analysis declared (each panel on its own "
+              "scale; dashed: 24 February 2022)")
+
+
+def _grid_rows():
+    return pd.DataFrame([dict(year=y, series=s, basis=b, rate_per_100k=1.0, rate_low=1.0,
+                              rate_high=1.0, persons=1.0, persons_low=1.0, persons_high=1.0)
+                         for y in range(2019, 2023) for s in ("core", "broad")
+                         for b in ("main", "additional")])
+
+
+@pytest.mark.parametrize("chart", [
+    lambda title: series_grid(_grid_rows(), title=title).figure,
+    lambda title: specification_chart(_curve(), title=title),
+    lambda title: lead_lag_chart(pd.DataFrame({"indicator": "x", "lag": [0, 1],
+                                               "rate_ratio": 1.0, "ci_low": 0.9,
+                                               "ci_high": 1.1}), title=title),
+], ids=["series_grid", "specification_chart", "lead_lag_chart"])
+def test_long_title_is_wrapped_inside_the_canvas(chart):
+    """The report draws figures at their own size (not cropped to their content), so a
+    title must not run past the canvas: it is wrapped to the figure's width."""
+    fig = chart(LONG_TITLE)
+    fig.draw_without_rendering()
+    box = fig.get_tightbbox()  # inches
+    width, height = fig.get_size_inches()
+    assert box.x0 >= 0 and box.y0 >= 0
+    assert box.x1 <= width and box.y1 <= height
+    title = fig._suptitle.get_text()
+    assert "\n" in title and " ".join(title.split()) == LONG_TITLE

@@ -156,6 +156,50 @@ def test_figure_caption_takes_the_suptitle_once():
     plt.close(fig)
 
 
+def test_figure_png_draws_at_canvas_size_unless_text_would_be_cut():
+    """A figure is drawn once, at its own size (twice its resolution); one whose title,
+    label, legend or text reaches past the canvas is drawn again cropped to its content,
+    so nothing is cut off. An empty figure gives no image."""
+    import base64
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from repstats.report import figure_png
+
+    def pixels(fig):
+        data, meta = figure_png(fig)
+        size = Image.open(io.BytesIO(base64.b64decode(data))).size
+        assert (meta["width"], meta["height"]) == (size[0] // 2, size[1] // 2)
+        return size
+
+    canvas = (1200, 600)  # 6 x 3 inches at 100 dpi, doubled
+    inside = plt.figure(figsize=(6, 3), dpi=100, layout="constrained")
+    inside.add_subplot().plot([1, 2], [1, 2])
+    inside.suptitle("A title that fits")
+    assert pixels(inside) == canvas
+    outside = [lambda f: f.text(1.05, 0.5, "a note past the right edge"),
+               lambda f: f.suptitle("title above the canvas", y=1.1),
+               lambda f: f.axes[0].set_title("x " * 200),
+               lambda f: f.axes[0].legend(["a legend"], loc="center left",
+                                          bbox_to_anchor=(-0.6, 0.5))]
+    for place in outside:
+        fig = plt.figure(figsize=(6, 3), dpi=100)
+        fig.add_subplot().plot([1, 2], [1, 2])
+        place(fig)
+        assert pixels(fig) != canvas
+    hidden = plt.figure(figsize=(6, 3), dpi=100)
+    hidden.add_subplot().plot([1, 2], [1, 2])
+    hidden.text(1.05, 0.5, "not drawn", visible=False)
+    assert pixels(hidden) == canvas
+    assert figure_png(plt.figure()) is None
+    plt.close("all")
+
+
 def test_notebooks_run_in_parallel_reports_in_order_first_failure_raised(tmp_path, capfd,
                                                                         monkeypatch):
     """Also: the error names the failing notebook and cell, and no report is written for

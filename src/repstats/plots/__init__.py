@@ -10,8 +10,8 @@ from repstats._lazy import lazy_names as _lazy_names
 _LAZY = {
     "bracket_bars": "brackets", "case_chart": "claim", "claim_intervals": "claim",
     "category_heatmap": "heatmap", "range_chart": "ranges", "scatter_fit": "scatter",
-    "COLORS": "style", "PALETTE": "style", "add_source": "style", "use_style": "style",
-    "timeseries_panels": "timeseries",
+    "COLORS": "style", "PALETTE": "style", "add_source": "style", "add_title": "style",
+    "use_style": "style", "timeseries_panels": "timeseries",
 }
 
 __all__ = list(_LAZY)  # every lazily resolved name is public

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from repstats.plots.style import COLORS, GREY, LIGHT_GREY, use_style
+from repstats.plots.style import COLORS, GREY, LIGHT_GREY, add_title, use_style
 from repstats.stats._series import require_columns
 
 
@@ -120,5 +120,5 @@ def association_forest(results: pd.DataFrame, *, row: str = "indicator",
         else:
             axes[0].legend(handles=handles, loc="best", fontsize=7)
         if title:
-            fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+            add_title(fig, title)
     return fig

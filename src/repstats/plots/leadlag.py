@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from repstats.plots.style import COLORS, GREY, use_style
+from repstats.plots.style import COLORS, GREY, add_title, use_style
 from repstats.stats._series import require_columns
 
 
@@ -59,5 +59,5 @@ def lead_lag_chart(profile: pd.DataFrame, *, labels: dict | None = None,
             ax.set_ylabel("Rate ratio per SD")
         axes[0, 0].legend(loc="upper left", fontsize=7)
         if title:
-            fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+            add_title(fig, title)
     return fig

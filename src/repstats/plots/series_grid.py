@@ -8,7 +8,7 @@ import pandas as pd
 import seaborn as sns
 
 from repstats.plots._common import event_lines, mark_invasion, to_time
-from repstats.plots.style import COLORS, GREY, use_style
+from repstats.plots.style import COLORS, GREY, add_title, use_style
 from repstats.stats._series import require_columns
 
 
@@ -105,8 +105,8 @@ def series_grid(outcomes: pd.DataFrame, *, series=None, value: str = "rate_per_1
             for i, (label, year) in enumerate(events.items()):
                 first.text(pd.Timestamp(year=int(year), month=1, day=1), top * (0.97 - 0.1 * i),
                            f" {label}", fontsize=7, color=GREY, va="top")
-        if title:
-            g.figure.suptitle(title, x=0.01, y=1.03, ha="left", fontweight="bold")
+        if title:  # inside the canvas: the tight layout below makes room for it
+            add_title(g.figure, title)
         g._laid_out = True
         g.tight_layout()
         if inside is not None:  # level with the last row of panels

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from repstats.plots.style import COLORS, GREY, LIGHT_GREY, use_style
+from repstats.plots.style import COLORS, GREY, LIGHT_GREY, add_title, use_style
 from repstats.stats._series import require_columns
 from repstats.stats.speccurve import CHOICES
 
@@ -77,5 +77,5 @@ def specification_chart(curve: pd.DataFrame, *, labels: dict | None = None,
         bot.set_xlabel(f"Specifications, sorted by the aligned coefficient ({len(c)} "
                        "computed)")
         if title:
-            fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+            add_title(fig, title)
     return fig

@@ -119,6 +119,36 @@ def categorical_colors(n: int) -> list:
     return [mpl.colors.to_hex(c) for c in sns.color_palette("husl", n)]
 
 
+def add_title(fig: Figure, title: str, *, x: float = 0.01):
+    """Give ``fig`` a bold title at its top left and return the Text.
+
+    The title is wrapped at word boundaries so that no line is wider than the figure
+    (widths measured in the title's font): a report figure is drawn at its own size, not
+    cropped to its content, so text beyond the canvas would be lost. Line breaks already
+    in ``title`` are kept.
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    if not isinstance(fig, Figure):
+        raise ValueError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    prop = FontProperties(size=mpl.rcParams["figure.titlesize"], weight="bold")
+    room = fig.get_figwidth() * 72 * (1 - 2 * x) / 1.03  # points, 3 % for hinting
+
+    def fits(line: str) -> bool:
+        return text_to_path.get_text_width_height_descent(line, prop, ismath=False)[0] <= room
+
+    lines = []
+    for paragraph in str(title).splitlines() or [""]:
+        chars = max(len(paragraph), 1)
+        wrapped = textwrap.wrap(paragraph, chars) or [""]
+        while chars > 1 and not all(map(fits, wrapped)):
+            chars -= max(1, chars // 20)
+            wrapped = textwrap.wrap(paragraph, chars)
+        lines += wrapped
+    return fig.suptitle("\n".join(lines), x=x, ha="left", fontweight="bold")
+
+
 def add_source(fig: Figure, text: str, *, prefix: str = "Source: ", width: int = 120):
     """Add a source caption at the bottom left of ``fig`` and return the Text.
 

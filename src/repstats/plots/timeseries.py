@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
 from repstats.plots._common import event_lines, long_frame
-from repstats.plots.style import COLORS, GREY, use_style
+from repstats.plots.style import COLORS, GREY, add_title, use_style
 
 
 def _draw(ax, frame, *, group, low, high, label):
@@ -198,5 +198,5 @@ def timeseries_panels(counts, indicator=None, *, events: pd.DataFrame | None = N
         if ev is not None:
             _events(axes, ev, key_ax, max_event_labels)
         if title:
-            fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+            add_title(fig, title)
     return fig
