@@ -281,3 +281,27 @@ def test_add_title_wraps_to_the_figure_width_and_keeps_line_breaks():
     assert add_title(plt.figure(figsize=(8, 3)), "Short").get_text() == "Short"
     with pytest.raises(ValueError, match="matplotlib Figure"):
         add_title(plt.gca(), "x")
+
+
+@pytest.mark.parametrize("width_in", [3, 6, 12])
+def test_add_source_fills_the_figure_width_and_never_passes_it(width_in):
+    fig = plt.figure(figsize=(width_in, 3))
+    words = ("Judicial Department at the Supreme Court of Russia, forms 10.3 and 10.3.1; "
+             "sanctions from repstats.statutes. ") * 3
+    caption = add_source(fig, words)
+    lines = caption.get_text().split("\n")
+    assert " ".join(lines) == "Source: " + words.strip()
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    room = width_in * fig.dpi * 0.98  # the caption starts at 1 % of the width
+    assert caption.get_window_extent(renderer).x1 <= width_in * fig.dpi
+    # every line but the last is full: its next word would not have fitted
+    for line, nxt in zip(lines, lines[1:]):
+        probe = fig.text(0, 0, line + " " + nxt.split()[0], fontsize=caption.get_fontsize())
+        assert probe.get_window_extent(renderer).width > room / 1.03 * 0.97
+        probe.remove()
+    # a cap in characters still applies within the width
+    capped = add_source(plt.figure(figsize=(width_in, 3)), words, width=40)
+    assert max(map(len, capped.get_text().split("\n"))) <= 40
+    with pytest.raises(ValueError, match="width must be at least 1"):
+        add_source(plt.figure(), "x", width=0)

@@ -11,8 +11,6 @@ writes at print resolution (300 dpi; or pass ``"chart.svg"`` for a vector file).
 """
 from __future__ import annotations
 
-import textwrap
-
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
@@ -119,47 +117,99 @@ def categorical_colors(n: int) -> list:
     return [mpl.colors.to_hex(c) for c in sns.color_palette("husl", n)]
 
 
-def add_title(fig: Figure, title: str, *, x: float = 0.01):
-    """Give ``fig`` a bold title at its top left and return the Text.
+def wrap_to_width(text: str, width_points: float, *, size: float, weight="normal",
+                  max_chars: int | None = None) -> str:
+    """``text`` broken at spaces into lines no wider than ``width_points``.
 
-    The title is wrapped at word boundaries so that no line is wider than the figure
-    (widths measured in the title's font): a report figure is drawn at its own size, not
-    cropped to its content, so text beyond the canvas would be lost. Line breaks already
-    in ``title`` are kept.
+    Lines are filled greedily, word by word, with each word's width measured once in the
+    font the text is drawn in (``size`` in points, ``weight``) and 3 % kept to spare for
+    kerning and hinting; line breaks already in ``text`` are kept, and a word wider than
+    the room is split. ``max_chars`` caps every line's length in characters as well.
     """
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import text_to_path
 
-    if not isinstance(fig, Figure):
-        raise ValueError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
-    prop = FontProperties(size=mpl.rcParams["figure.titlesize"], weight="bold")
-    room = fig.get_figwidth() * 72 * (1 - 2 * x) / 1.03  # points, 3 % for hinting
+    if not width_points > 0:
+        raise ValueError(f"width_points must be positive, got {width_points!r}")
+    if max_chars is not None and max_chars < 1:
+        raise ValueError(f"max_chars must be at least 1, got {max_chars!r}")
+    prop = FontProperties(size=size, weight=weight)
+    room = width_points / 1.03
+    cap = max_chars or float("inf")
+    widths: dict[str, float] = {}
 
-    def fits(line: str) -> bool:
-        return text_to_path.get_text_width_height_descent(line, prop, ismath=False)[0] <= room
+    def width(word: str) -> float:
+        if word not in widths:
+            widths[word] = text_to_path.get_text_width_height_descent(
+                word, prop, ismath=False)[0]
+        return widths[word]
+
+    space = width("x x") - 2 * width("x")
+
+    def pieces(word: str):
+        # a word too wide or too long for a line of its own, cut where it stops fitting
+        while len(word) > 1 and (width(word) > room or len(word) > cap):
+            cut = 1
+            while (cut < len(word) and cut < cap
+                   and width(word[:cut + 1]) <= room):
+                cut += 1
+            yield word[:cut]
+            word = word[cut:]
+        yield word
 
     lines = []
-    for paragraph in str(title).splitlines() or [""]:
-        chars = max(len(paragraph), 1)
-        wrapped = textwrap.wrap(paragraph, chars) or [""]
-        while chars > 1 and not all(map(fits, wrapped)):
-            chars -= max(1, chars // 20)
-            wrapped = textwrap.wrap(paragraph, chars)
-        lines += wrapped
-    return fig.suptitle("\n".join(lines), x=x, ha="left", fontweight="bold")
+    for paragraph in str(text).splitlines() or [""]:
+        line, used, chars = [], 0.0, 0
+        for word in paragraph.split():
+            for piece in pieces(word):
+                w, n = width(piece), len(piece)
+                if line and (used + space + w > room or chars + 1 + n > cap):
+                    lines.append(" ".join(line))
+                    line, used, chars = [], 0.0, 0
+                used, chars = (used + space + w, chars + 1 + n) if line else (w, n)
+                line.append(piece)
+        lines.append(" ".join(line))
+    return "\n".join(lines)
 
 
-def add_source(fig: Figure, text: str, *, prefix: str = "Source: ", width: int = 120):
+def add_title(fig: Figure, title: str, *, x: float = 0.01):
+    """Give ``fig`` a bold title at its top left and return the Text.
+
+    The title is wrapped at word boundaries so that no line is wider than the figure
+    (:func:`wrap_to_width`): a report figure is drawn at its own size, not cropped to its
+    content, so text beyond the canvas would be lost. Line breaks already in ``title``
+    are kept.
+    """
+    if not isinstance(fig, Figure):
+        raise ValueError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    size = mpl.rcParams["figure.titlesize"]
+    body = wrap_to_width(title, fig.get_figwidth() * 72 * (1 - 2 * x), size=size,
+                         weight="bold")
+    return fig.suptitle(body, x=x, ha="left", fontweight="bold")
+
+
+#: font size of the source caption, in points
+SOURCE_SIZE = 7.5
+
+
+def add_source(fig: Figure, text: str, *, prefix: str = "Source: ",
+               width: int | None = None):
     """Add a source caption at the bottom left of ``fig`` and return the Text.
 
-    The caption is wrapped at ``width`` characters; with constrained layout, room is
-    reserved below the axes so the caption never overlaps tick labels.
+    The caption is wrapped at word boundaries to the figure's width, measured in its font
+    (:func:`wrap_to_width`), so no line runs past the figure's edge; ``width`` caps each
+    line at that many characters as well. With constrained layout, room is reserved below
+    the axes so the caption never overlaps tick labels.
     """
     if not isinstance(fig, Figure):
         raise ValueError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
     if not text or not str(text).strip():
         raise ValueError("source text is empty")
-    body = textwrap.fill(f"{prefix}{text}", width=width)
+    if width is not None and width < 1:
+        raise ValueError(f"width must be at least 1 character, got {width!r}")
+    x = 0.01
+    body = wrap_to_width(f"{prefix}{text}", fig.get_figwidth() * 72 * (1 - 2 * x),
+                         size=SOURCE_SIZE, max_chars=width)
     lines = body.count("\n") + 1
     height = (lines * 9 + 6) / 72 / fig.get_figheight()  # points -> figure fraction
     engine = fig.get_layout_engine()
@@ -167,4 +217,5 @@ def add_source(fig: Figure, text: str, *, prefix: str = "Source: ", width: int =
         engine.set(rect=(0, height, 1, 1 - height))
     else:
         fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, height + 0.08))
-    return fig.text(0.01, 0.005, body, ha="left", va="bottom", fontsize=7.5, color=GREY)
+    return fig.text(x, 0.005, body, ha="left", va="bottom", fontsize=SOURCE_SIZE,
+                    color=GREY)
