@@ -129,8 +129,9 @@ def figure_png(fig):
     The figure is drawn at its own size, not cropped to its content: the inline
     backend's default crop (``bbox_inches="tight"``) lays every figure out and measures
     its text once more before drawing it (about 8 % of the report's CPU time). The
-    charts keep their content inside the canvas (constrained or tight layout; titles
-    wrapped by :func:`repstats.plots.style.add_title`); when a title, label, legend or
+    charts keep their content inside the canvas (constrained or tight layout; titles and
+    source captions wrapped to the figure's width by
+    :func:`repstats.plots.style.wrap_to_width`); when a title, label, legend or
     text of a figure reaches past its edges anyway, it is drawn again with the crop, so
     nothing is ever cut off.
     """

@@ -224,10 +224,11 @@ def _cross(df, left, right, lmeasure, rmeasure, check, min_year=None):
         return pd.DataFrame(columns=QUALITY_COLUMNS), pd.DataFrame(columns=QUALITY_COLUMNS)
     j = join_forms(sub, left, right, lmeasure, rmeasure)
     comb = (j["match"] == "in_combined").to_numpy()
-    single = j[~comb] if comb.any() else j
+    combined = bool(comb.any())
+    single = j[~comb] if combined else j
     rows = []
     # rows lumped into a combined row: one comparison per combined row, by their sum
-    for side in ("left", "right") if comb.any() else ():
+    for side in ("left", "right") if combined else ():
         other = "right" if side == "left" else "left"
         part = j[comb & (j["combined_side"] == side)]
         for _, grp in part.groupby([f"{side}_source_file", f"{side}_sheet", f"{side}_row"]):
